@@ -1,0 +1,79 @@
+"""Writing and reading the event log. Events are inserted once (by UUID) and never changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.clock import utc_now
+from db.models import Event
+from db.timeline import EventRecord
+from db.vocabulary import EventType
+
+
+def to_row(record: EventRecord, *, recorded_at: datetime | None = None) -> Event:
+    return Event(
+        uuid=record.uuid,
+        type=record.type.value,
+        occurred_at=record.occurred_at,
+        recorded_at=recorded_at or utc_now(),
+        device=record.device,
+        child_id=record.child_id,
+        adult_id=record.adult_id,
+        staff_id=record.staff_id,
+        visitor_id=record.visitor_id,
+        room_id=record.room_id,
+        ref=record.ref,
+        payload=dict(record.payload),
+    )
+
+
+def to_record(row: Event) -> EventRecord:
+    return EventRecord(
+        uuid=row.uuid,
+        type=EventType(row.type),
+        occurred_at=row.occurred_at,
+        device=row.device,
+        child_id=row.child_id,
+        adult_id=row.adult_id,
+        staff_id=row.staff_id,
+        visitor_id=row.visitor_id,
+        room_id=row.room_id,
+        ref=row.ref,
+        payload=row.payload or {},
+    )
+
+
+def append_events(session: Session, records: Sequence[EventRecord]) -> list[EventRecord]:
+    """Insert the events not already stored; returns those that were new. A resend after a
+    crash or a lost reply is therefore harmless. The caller commits."""
+    if not records:
+        return []
+    uuids = [r.uuid for r in records]
+    known = set(session.scalars(select(Event.uuid).where(Event.uuid.in_(uuids))))
+    fresh: list[EventRecord] = []
+    for record in records:
+        if record.uuid in known:
+            continue
+        known.add(record.uuid)
+        session.add(to_row(record))
+        fresh.append(record)
+    return fresh
+
+
+def events_between(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    types: Iterable[EventType] | None = None,
+) -> list[EventRecord]:
+    """Events that happened in [start, end), oldest first."""
+    query = select(Event).where(Event.occurred_at >= start, Event.occurred_at < end)
+    if types is not None:
+        query = query.where(Event.type.in_([t.value for t in types]))
+    query = query.order_by(Event.occurred_at, Event.seq)
+    return [to_record(row) for row in session.scalars(query)]

@@ -1,0 +1,43 @@
+"""Every table, on one ``MetaData``. Import models from here."""
+
+from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, VersionCounter, Versioned
+from db.models.people import (
+    Adult,
+    AgreedPassword,
+    Authorisation,
+    Card,
+    Child,
+    ChildBooking,
+    OneOffPermission,
+    Restriction,
+    Staff,
+    Visitor,
+)
+from db.models.records import AuditEntry, Event, Kiosk
+from db.models.setting import NurserySession, RatioRule, Room, Setting
+
+__all__ = [
+    "OFFICE_ONLY",
+    "SECRET",
+    "SENSITIVE",
+    "Adult",
+    "AgreedPassword",
+    "AuditEntry",
+    "Authorisation",
+    "Base",
+    "Card",
+    "Child",
+    "ChildBooking",
+    "Event",
+    "Kiosk",
+    "NurserySession",
+    "OneOffPermission",
+    "RatioRule",
+    "Restriction",
+    "Room",
+    "Setting",
+    "Staff",
+    "VersionCounter",
+    "Versioned",
+    "Visitor",
+]

@@ -1,0 +1,69 @@
+"""Append-only records: the event log, the audit log, and the kiosks that write events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import SECRET, Base, Versioned
+
+
+class Event(Base):
+    """Something that happened, with a UUID made where it happened. Never updated."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_child_time", "child_id", "occurred_at"),
+        Index("ix_events_type_time", "type", "occurred_at"),
+    )
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    recorded_at: Mapped[datetime]
+    device: Mapped[str] = mapped_column(String(64))
+    child_id: Mapped[int | None]
+    adult_id: Mapped[int | None]
+    staff_id: Mapped[int | None]
+    visitor_id: Mapped[int | None]
+    room_id: Mapped[int | None]
+    ref: Mapped[str | None] = mapped_column(String(36), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuditEntry(Base):
+    """Who viewed or changed which person's data, and when. Written by the session hooks in
+    :mod:`db.audit`; never updated."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Kiosk(Versioned, Base):
+    """A door. Pairing trades a one-time code for a device token; both stored hashed."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    pairing_code_hash: Mapped[str | None] = mapped_column(String(64), info=SECRET)
+    pairing_expires_at: Mapped[datetime | None]
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, info=SECRET)
+    paired_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]

@@ -1,0 +1,179 @@
+"""The register, the on-site list and hours: read from the event log, never stored twice.
+
+Every function here takes the setting's time zone, because a register is for a *local* day and
+the days the clocks change have 23 or 25 hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.clock import local_day, local_day_bounds
+from db.events import events_between
+from db.models import Adult, Child, Room, Setting, Staff
+from db.names import full_name, sort_key
+from db.timeline import EventRecord, Shift, Stay, Timeline, Visit
+from db.vocabulary import EventType
+
+PRESENCE_TYPES = (
+    EventType.CHILD_ARRIVED,
+    EventType.ARRIVAL_ACKNOWLEDGED,
+    EventType.CHILD_COLLECTED,
+)
+
+
+def setting_zone(session: Session) -> ZoneInfo:
+    setting = session.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
+    return ZoneInfo(setting.time_zone if setting else "Europe/London")
+
+
+def day_timeline(session: Session, day: date, zone: ZoneInfo) -> Timeline:
+    start, end = local_day_bounds(day, zone)
+    return Timeline.of(events_between(session, start, end))
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names for the ids in events; deleted people keep their names in old registers."""
+
+    children: dict[int, Child]
+    adults: dict[int, str]
+    staff: dict[int, str]
+    rooms: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session) -> Names:
+        return cls(
+            children={c.id: c for c in session.scalars(select(Child))},
+            adults={
+                a.id: full_name(a.first_name, a.last_name) for a in session.scalars(select(Adult))
+            },
+            staff={
+                s.id: full_name(s.first_name, s.last_name) for s in session.scalars(select(Staff))
+            },
+            rooms={r.id: r.name for r in session.scalars(select(Room))},
+        )
+
+    def child(self, child_id: int) -> str:
+        child = self.children.get(child_id)
+        return full_name(child.first_name, child.last_name) if child else f"child #{child_id}"
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One period of one child on one day (a child who goes home for lunch has two)."""
+
+    child_id: int
+    child_name: str
+    room: str
+    key_person: str
+    arrived_at: datetime
+    departed_at: datetime | None
+    brought_by: str
+    collected_by: str
+    confirmed_by: str
+    acknowledged_by: str
+    id_document: str
+
+
+def _row(stay: Stay, names: Names) -> RegisterRow:
+    child = names.children.get(stay.child_id)
+    key_person_id = child.key_person_id if child else None
+    room_id = stay.room_id if stay.room_id is not None else (child.room_id if child else None)
+    brought = names.adults.get(stay.brought_by_adult_id or -1) or stay.brought_by_name or ""
+    collected = names.adults.get(stay.collected_by_adult_id or -1) or stay.collected_by_name or ""
+    return RegisterRow(
+        child_id=stay.child_id,
+        child_name=names.child(stay.child_id),
+        room=names.rooms.get(room_id or -1, ""),
+        key_person=names.staff.get(key_person_id or -1, ""),
+        arrived_at=stay.arrived_at,
+        departed_at=stay.departed_at,
+        brought_by=brought,
+        collected_by=collected if stay.departed_at else "",
+        confirmed_by=names.staff.get(stay.confirmed_by_staff_id or -1, ""),
+        acknowledged_by=names.staff.get(stay.acknowledged_by_staff_id or -1, ""),
+        id_document=stay.id_document or "",
+    )
+
+
+def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
+    child = names.children.get(child_id)
+    return sort_key(child.last_name, child.first_name) if child else ("",)
+
+
+def daily_register(session: Session, day: date, zone: ZoneInfo | None = None) -> list[RegisterRow]:
+    """R17: each child present that local day, every period, in name order."""
+    zone = zone or setting_zone(session)
+    timeline = day_timeline(session, day, zone)
+    names = Names.load(session)
+    stays = [s for periods in timeline.stays.values() for s in periods]
+    stays.sort(key=lambda s: (_child_order(names, s.child_id), s.arrived_at))
+    return [_row(s, names) for s in stays]
+
+
+def child_periods(
+    session: Session, child_id: int, day: date, zone: ZoneInfo | None = None
+) -> list[Stay]:
+    """A child's arrivals and departures on a local day."""
+    zone = zone or setting_zone(session)
+    return list(day_timeline(session, day, zone).stays.get(child_id, []))
+
+
+@dataclass
+class OnSite:
+    """Who is on the premises now: for the fire roll call and the ratios (R16, R17)."""
+
+    children_by_room: dict[int | None, list[Stay]] = field(default_factory=dict)
+    staff: list[Shift] = field(default_factory=list)
+    visitors: list[Visit] = field(default_factory=list)
+
+    @property
+    def child_count(self) -> int:
+        return sum(len(v) for v in self.children_by_room.values())
+
+
+def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -> OnSite:
+    zone = zone or setting_zone(session)
+    timeline = day_timeline(session, local_day(now, zone), zone)
+    names = Names.load(session)
+    result = OnSite()
+    for stay in sorted(timeline.on_site.values(), key=lambda s: _child_order(names, s.child_id)):
+        result.children_by_room.setdefault(stay.room_id, []).append(stay)
+    result.staff = sorted(
+        timeline.staff_on_site.values(), key=lambda s: names.staff.get(s.staff_id, "")
+    )
+    result.visitors = sorted(timeline.visitors_on_site.values(), key=lambda v: v.signed_in_at)
+    return result
+
+
+def hours_attended(
+    session: Session,
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime,
+    zone: ZoneInfo | None = None,
+) -> dict[int, timedelta]:
+    """Hours per child over local days first_day..last_day inclusive (funding returns). A stay
+    still open counts until now, or until the end of its day if that day is over."""
+    zone = zone or setting_zone(session)
+    totals: dict[int, timedelta] = {}
+    start, _ = local_day_bounds(first_day, zone)
+    _, end = local_day_bounds(last_day, zone)
+    events = events_between(session, start, end, types=PRESENCE_TYPES)
+    by_day: dict[date, list[EventRecord]] = {}
+    for event in events:
+        by_day.setdefault(local_day(event.occurred_at, zone), []).append(event)
+    for day, day_events in by_day.items():
+        _, day_end = local_day_bounds(day, zone)
+        until = min(now, day_end)
+        for child_id, stays in Timeline.of(day_events).stays.items():
+            spent = sum((s.duration(until) for s in stays), timedelta())
+            totals[child_id] = totals.get(child_id, timedelta()) + spent
+    return totals

@@ -1,0 +1,290 @@
+"""The day as it happened, folded from events. Pure Python: the door and the register share it.
+
+Events only arrive (from several doors, sometimes late), so the fold is forgiving: an event that
+makes no sense where it lands (a departure with no arrival, a second arrival while on site) is
+kept aside as an anomaly instead of corrupting the picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from db.clock import as_utc
+from db.vocabulary import EventType, Reason, Severity
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One immutable event, made where it happened."""
+
+    uuid: str
+    type: EventType
+    occurred_at: datetime
+    device: str
+    child_id: int | None = None
+    adult_id: int | None = None
+    staff_id: int | None = None
+    visitor_id: int | None = None
+    room_id: int | None = None
+    ref: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+_RANK = {"child_arrived": 0, "child_collected": 2}
+
+
+def event_order(event: EventRecord) -> tuple[datetime, int, str]:
+    """A total order, so every door folds the same day whatever order events reached it in:
+    by time; at the same instant an arrival before anything else and a collection last."""
+    return (as_utc(event.occurred_at), _RANK.get(event.type.value, 1), event.uuid)
+
+
+@dataclass
+class Stay:
+    """One period of a child on site: from an arrival to a collection (or still open)."""
+
+    child_id: int
+    arrival_uuid: str
+    arrived_at: datetime
+    room_id: int | None
+    brought_by_adult_id: int | None
+    brought_by_name: str | None
+    expected_collector_adult_id: int | None = None
+    acknowledged_by_staff_id: int | None = None
+    acknowledged_at: datetime | None = None
+    departed_at: datetime | None = None
+    collected_by_adult_id: int | None = None
+    collected_by_name: str | None = None
+    confirmed_by_staff_id: int | None = None
+    id_document: str | None = None
+
+    def duration(self, until: datetime) -> timedelta:
+        end = self.departed_at if self.departed_at is not None else until
+        return max(end - self.arrived_at, timedelta(0))
+
+
+@dataclass
+class Alert:
+    uuid: str
+    reason: Reason
+    severity: Severity
+    raised_at: datetime
+    device: str
+    child_id: int | None
+    adult_id: int | None
+    ref: str | None
+    details: Mapping[str, Any]
+    acknowledged_by_staff_id: int | None = None
+    acknowledged_at: datetime | None = None
+    resolved_by_staff_id: int | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+@dataclass
+class Shift:
+    staff_id: int
+    room_id: int | None
+    signed_in_at: datetime
+    signed_out_at: datetime | None = None
+
+
+@dataclass
+class Visit:
+    uuid: str
+    name: str
+    organisation: str
+    visiting: str
+    supervisor_staff_id: int | None
+    visitor_id: int | None
+    signed_in_at: datetime
+    signed_out_at: datetime | None = None
+
+
+def _text(payload: Mapping[str, Any], key: str) -> str | None:
+    value = payload.get(key)
+    return value if isinstance(value, str) else None
+
+
+@dataclass
+class Timeline:
+    stays: dict[int, list[Stay]] = field(default_factory=dict)
+    on_site: dict[int, Stay] = field(default_factory=dict)
+    pending_collections: dict[str, EventRecord] = field(default_factory=dict)
+    alerts: dict[str, Alert] = field(default_factory=dict)
+    password_failures: dict[int, list[datetime]] = field(default_factory=dict)
+    staff_on_site: dict[int, Shift] = field(default_factory=dict)
+    shifts: list[Shift] = field(default_factory=list)
+    visitors_on_site: dict[str, Visit] = field(default_factory=dict)
+    visits: list[Visit] = field(default_factory=list)
+    arrivals_by_uuid: dict[str, Stay] = field(default_factory=dict)
+    anomalies: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, events: Iterable[EventRecord]) -> Timeline:
+        timeline = cls()
+        for event in sorted(events, key=event_order):
+            timeline.apply(event)
+        return timeline
+
+    def apply(self, event: EventRecord) -> None:
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event)
+
+    def open_alerts(self) -> list[Alert]:
+        return [a for a in self.alerts.values() if a.is_open]
+
+    def unacknowledged_arrivals(self) -> list[Stay]:
+        return [s for s in self.on_site.values() if s.acknowledged_at is None]
+
+    def recent_password_failures(self, child_id: int, since: datetime) -> int:
+        return sum(1 for t in self.password_failures.get(child_id, ()) if t >= since)
+
+    # --- handlers ---------------------------------------------------------------------------
+
+    def _arrived(self, e: EventRecord) -> None:
+        assert e.child_id is not None
+        if e.child_id in self.on_site:
+            self.anomalies.append(f"{e.uuid}: child {e.child_id} arrived while on site")
+            return
+        stay = Stay(
+            child_id=e.child_id,
+            arrival_uuid=e.uuid,
+            arrived_at=as_utc(e.occurred_at),
+            room_id=e.room_id,
+            brought_by_adult_id=e.adult_id,
+            brought_by_name=_text(e.payload, "brought_by_name"),
+            expected_collector_adult_id=e.payload.get("expected_collector_adult_id"),
+        )
+        self.on_site[e.child_id] = stay
+        self.stays.setdefault(e.child_id, []).append(stay)
+        self.arrivals_by_uuid[e.uuid] = stay
+
+    def _acknowledged(self, e: EventRecord) -> None:
+        stay = self.arrivals_by_uuid.get(e.ref or "")
+        if stay is None or stay.acknowledged_at is not None:
+            return
+        stay.acknowledged_by_staff_id = e.staff_id
+        stay.acknowledged_at = as_utc(e.occurred_at)
+
+    def _requested(self, e: EventRecord) -> None:
+        self.pending_collections[e.uuid] = e
+
+    def _cancelled(self, e: EventRecord) -> None:
+        self.pending_collections.pop(e.ref or "", None)
+
+    def _refused(self, e: EventRecord) -> None:
+        if e.payload.get("reason") == Reason.WRONG_PASSWORD and e.child_id is not None:
+            self.password_failures.setdefault(e.child_id, []).append(as_utc(e.occurred_at))
+
+    def _collected(self, e: EventRecord) -> None:
+        assert e.child_id is not None
+        if e.ref:
+            self.pending_collections.pop(e.ref, None)
+        stay = self.on_site.pop(e.child_id, None)
+        if stay is None:
+            self.anomalies.append(f"{e.uuid}: child {e.child_id} collected while not on site")
+            return
+        stay.departed_at = max(as_utc(e.occurred_at), stay.arrived_at)
+        stay.collected_by_adult_id = e.adult_id
+        stay.collected_by_name = _text(e.payload, "collector_name")
+        stay.confirmed_by_staff_id = e.staff_id
+        stay.id_document = _text(e.payload, "id_document")
+        if stay.acknowledged_at is None:  # a handover by staff acknowledges the child's presence
+            stay.acknowledged_by_staff_id = e.staff_id
+            stay.acknowledged_at = stay.departed_at
+        # Pending requests for a child who has gone can no longer be confirmed.
+        for uuid, request in list(self.pending_collections.items()):
+            if request.child_id == e.child_id:
+                del self.pending_collections[uuid]
+
+    def _alert(self, e: EventRecord) -> None:
+        self.alerts[e.uuid] = Alert(
+            uuid=e.uuid,
+            reason=Reason(e.payload["reason"]),
+            severity=Severity(e.payload.get("severity", Severity.WARNING)),
+            raised_at=as_utc(e.occurred_at),
+            device=e.device,
+            child_id=e.child_id,
+            adult_id=e.adult_id,
+            ref=e.ref,
+            details=dict(e.payload),
+        )
+
+    def _alert_acknowledged(self, e: EventRecord) -> None:
+        alert = self.alerts.get(e.ref or "")
+        if alert is not None and alert.acknowledged_at is None:
+            alert.acknowledged_by_staff_id = e.staff_id
+            alert.acknowledged_at = as_utc(e.occurred_at)
+
+    def _alert_resolved(self, e: EventRecord) -> None:
+        alert = self.alerts.get(e.ref or "")
+        if alert is None or alert.resolved_at is not None:
+            return
+        if alert.acknowledged_at is None:
+            alert.acknowledged_by_staff_id = e.staff_id
+            alert.acknowledged_at = as_utc(e.occurred_at)
+        alert.resolved_by_staff_id = e.staff_id
+        alert.resolved_at = as_utc(e.occurred_at)
+        alert.resolution = _text(e.payload, "note")
+
+    def _lockout_cleared(self, e: EventRecord) -> None:
+        if e.child_id is not None:
+            self.password_failures.pop(e.child_id, None)
+
+    def _staff_in(self, e: EventRecord) -> None:
+        assert e.staff_id is not None
+        if e.staff_id in self.staff_on_site:  # moving rooms: close the old shift first
+            self.staff_on_site[e.staff_id].signed_out_at = as_utc(e.occurred_at)
+        shift = Shift(staff_id=e.staff_id, room_id=e.room_id, signed_in_at=as_utc(e.occurred_at))
+        self.staff_on_site[e.staff_id] = shift
+        self.shifts.append(shift)
+
+    def _staff_out(self, e: EventRecord) -> None:
+        shift = self.staff_on_site.pop(e.staff_id or -1, None)
+        if shift is not None:
+            shift.signed_out_at = as_utc(e.occurred_at)
+
+    def _visitor_in(self, e: EventRecord) -> None:
+        visit = Visit(
+            uuid=e.uuid,
+            name=_text(e.payload, "name") or "",
+            organisation=_text(e.payload, "organisation") or "",
+            visiting=_text(e.payload, "visiting") or "",
+            supervisor_staff_id=e.staff_id,
+            visitor_id=e.visitor_id,
+            signed_in_at=as_utc(e.occurred_at),
+        )
+        self.visitors_on_site[e.uuid] = visit
+        self.visits.append(visit)
+
+    def _visitor_out(self, e: EventRecord) -> None:
+        visit = self.visitors_on_site.pop(e.ref or "", None)
+        if visit is not None:
+            visit.signed_out_at = as_utc(e.occurred_at)
+
+
+_HANDLERS = {
+    EventType.CHILD_ARRIVED: Timeline._arrived,
+    EventType.ARRIVAL_ACKNOWLEDGED: Timeline._acknowledged,
+    EventType.COLLECTION_REQUESTED: Timeline._requested,
+    EventType.COLLECTION_CANCELLED: Timeline._cancelled,
+    EventType.COLLECTION_REFUSED: Timeline._refused,
+    EventType.CHILD_COLLECTED: Timeline._collected,
+    EventType.ALERT_RAISED: Timeline._alert,
+    EventType.ALERT_ACKNOWLEDGED: Timeline._alert_acknowledged,
+    EventType.ALERT_RESOLVED: Timeline._alert_resolved,
+    EventType.LOCKOUT_CLEARED: Timeline._lockout_cleared,
+    EventType.STAFF_SIGNED_IN: Timeline._staff_in,
+    EventType.STAFF_SIGNED_OUT: Timeline._staff_out,
+    EventType.VISITOR_SIGNED_IN: Timeline._visitor_in,
+    EventType.VISITOR_SIGNED_OUT: Timeline._visitor_out,
+}

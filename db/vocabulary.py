@@ -1,0 +1,118 @@
+"""The words Handover's records are written in. Pure Python: the door imports this."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    """What can happen at the door or in the office. Events are immutable once written."""
+
+    CHILD_ARRIVED = "child_arrived"
+    ARRIVAL_ACKNOWLEDGED = "arrival_acknowledged"
+    COLLECTION_REQUESTED = "collection_requested"
+    COLLECTION_CANCELLED = "collection_cancelled"
+    COLLECTION_REFUSED = "collection_refused"
+    CHILD_COLLECTED = "child_collected"
+    ALERT_RAISED = "alert_raised"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"
+    ALERT_RESOLVED = "alert_resolved"
+    LOCKOUT_CLEARED = "lockout_cleared"
+    STAFF_SIGNED_IN = "staff_signed_in"
+    STAFF_SIGNED_OUT = "staff_signed_out"
+    VISITOR_SIGNED_IN = "visitor_signed_in"
+    VISITOR_SIGNED_OUT = "visitor_signed_out"
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    STAFF = "staff"
+
+
+class PrivacyMode(StrEnum):
+    """What the self-registration board shows of each child (R12)."""
+
+    PHOTO_AND_FIRST_NAME = "photo_first_name"
+    FIRST_NAME_AND_INITIAL = "first_name_initial"
+    CARD_FIRST = "card_first"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    HIGH = "high"
+    CRITICAL = "critical"  # a person who must not collect: court orders
+
+
+class Reason(StrEnum):
+    """Why a collection was refused, or why an alert was raised."""
+
+    MALFORMED_CARD = "malformed_card"
+    UNKNOWN_CARD = "unknown_card"
+    REVOKED_CARD = "revoked_card"
+    STAFF_CARD = "staff_card"
+    NOT_AUTHORISED = "not_authorised"
+    RESTRICTED_PERSON = "restricted_person"
+    UNDER_AGE = "under_age"
+    PERMISSION_OUT_OF_DATES = "permission_out_of_dates"
+    WRONG_PASSWORD = "wrong_password"
+    NO_PASSWORD_AGREED = "no_password_agreed"
+    PASSWORD_TOO_LONG = "password_too_long"
+    LOCKED_OUT = "locked_out"
+    CHILD_NOT_ON_SITE = "child_not_on_site"
+    UNKNOWN_CHILD = "unknown_child"
+    ARRIVAL_NOT_ACKNOWLEDGED = "arrival_not_acknowledged"
+    LATE_COLLECTION = "late_collection"
+
+
+SEVERITY_OF: dict[Reason, Severity] = {
+    Reason.RESTRICTED_PERSON: Severity.CRITICAL,
+    Reason.UNKNOWN_CARD: Severity.HIGH,
+    Reason.REVOKED_CARD: Severity.HIGH,
+    Reason.NOT_AUTHORISED: Severity.HIGH,
+    Reason.UNDER_AGE: Severity.HIGH,
+    Reason.PERMISSION_OUT_OF_DATES: Severity.HIGH,
+    Reason.WRONG_PASSWORD: Severity.HIGH,
+    Reason.LOCKED_OUT: Severity.HIGH,
+    Reason.NO_PASSWORD_AGREED: Severity.HIGH,
+    Reason.MALFORMED_CARD: Severity.WARNING,
+    Reason.STAFF_CARD: Severity.WARNING,
+    Reason.PASSWORD_TOO_LONG: Severity.WARNING,
+    Reason.CHILD_NOT_ON_SITE: Severity.WARNING,
+    Reason.UNKNOWN_CHILD: Severity.WARNING,
+    Reason.ARRIVAL_NOT_ACKNOWLEDGED: Severity.WARNING,
+    Reason.LATE_COLLECTION: Severity.WARNING,
+}
+
+# What staff read on an alert; the adult at the door only ever sees "please wait".
+STAFF_TEXT: dict[Reason, str] = {
+    Reason.MALFORMED_CARD: "A card that is not a Handover card was shown",
+    Reason.UNKNOWN_CARD: "An unknown card was shown",
+    Reason.REVOKED_CARD: "A revoked card was shown",
+    Reason.STAFF_CARD: "A staff card was shown to collect a child",
+    Reason.NOT_AUTHORISED: "This adult is not authorised to collect this child",
+    Reason.RESTRICTED_PERSON: "A person who must not collect this child is at the door",
+    Reason.UNDER_AGE: "The collector is under the minimum age",
+    Reason.PERMISSION_OUT_OF_DATES: "The written permission is not valid today",
+    Reason.WRONG_PASSWORD: "A wrong agreed password was given",
+    Reason.NO_PASSWORD_AGREED: "No agreed password is set for this child",
+    Reason.PASSWORD_TOO_LONG: "An over-long password was typed",
+    Reason.LOCKED_OUT: "Password collection is locked for this child",
+    Reason.CHILD_NOT_ON_SITE: "Collection asked for a child who is not on site",
+    Reason.UNKNOWN_CHILD: "Collection asked for a child the kiosk does not know",
+    Reason.ARRIVAL_NOT_ACKNOWLEDGED: "An arrival has not been acknowledged by staff",
+    Reason.LATE_COLLECTION: "A child is still here after their session ended",
+}
+
+
+class CollectionMethod(StrEnum):
+    CARD = "card"
+    CHOSEN_ADULT = "chosen_adult"
+    PASSWORD = "password"
+
+
+class Check(StrEnum):
+    """What a member of staff must do before a handover completes (R5)."""
+
+    COMPARE_PHOTO = "compare_photo"
+    CHECK_ID_DOCUMENT = "check_id_document"
