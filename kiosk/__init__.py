@@ -1,0 +1,1 @@
+"""The door: a Kivy touchscreen in the hallway. ``kiosk.door`` holds its rules, in plain Python."""

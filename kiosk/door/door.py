@@ -1,0 +1,67 @@
+"""The door as one object: the rules bound to the day so far. The kiosk persists each
+decision's events, then calls :meth:`Door.record` so the next decision sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from db.timeline import EventRecord, Timeline
+from kiosk.door import arrival, collection, handover, presence, watch
+from kiosk.door.book import DoorPolicy, PeopleBook, StaffInfo
+from kiosk.door.collection import Collector
+from kiosk.door.context import DoorContext
+from kiosk.door.decisions import (
+    Arrived,
+    CardDecision,
+    CollectionDecision,
+    ConfirmDecision,
+)
+
+
+class Door(DoorContext):
+    def __init__(
+        self,
+        book: PeopleBook,
+        *,
+        policy: DoorPolicy | None = None,
+        events: Iterable[EventRecord] = (),
+        device: str = "kiosk",
+    ) -> None:
+        super().__init__(
+            book=book, policy=policy or DoorPolicy(), timeline=Timeline.of(events), device=device
+        )
+
+    def record(self, events: Iterable[EventRecord]) -> None:
+        for event in events:
+            self.timeline.apply(event)
+
+    def replace_book(self, book: PeopleBook) -> None:
+        """New people data from the hub; the day's events stay as they are."""
+        self.book = book
+
+    # The rules, bound to this door. Each returns a decision; none records anything.
+    def arrive(self, *, child_ids: Sequence[int], now: datetime, **who: object) -> Arrived:
+        return arrival.decide_arrival(self, child_ids=child_ids, now=now, **who)  # type: ignore[arg-type]
+
+    def read_card(self, raw: str, *, now: datetime, collecting: bool = False) -> CardDecision:
+        return collection.read_card(self, raw, now=now, collecting=collecting)
+
+    def collect(self, *, child_id: int, collector: Collector, now: datetime) -> CollectionDecision:
+        return collection.decide_collection(self, child_id=child_id, collector=collector, now=now)
+
+    def verify_staff_pin(self, *, staff_id: int, pin: str) -> StaffInfo | None:
+        return handover.verify_staff_pin(self, staff_id=staff_id, pin=pin)
+
+    def confirm(
+        self, *, request_uuid: str, staff: StaffInfo, now: datetime, id_document: str = ""
+    ) -> ConfirmDecision:
+        return handover.confirm_handover(
+            self, request_uuid=request_uuid, staff=staff, now=now, id_document=id_document
+        )
+
+    def due_alerts(self, *, now: datetime) -> tuple[EventRecord, ...]:
+        return watch.due_alerts(self, now=now)
+
+
+__all__ = ["Door", "arrival", "collection", "handover", "presence", "watch"]
