@@ -38,25 +38,35 @@ def day_timeline(session: Session, day: date, zone: ZoneInfo) -> Timeline:
 
 
 @dataclass(frozen=True)
-class Names:
-    """Display names for the ids in events; deleted people keep their names in old registers."""
+class ChildName:
+    first_name: str
+    last_name: str
+    key_person_id: int | None
+    room_id: int | None
 
-    children: dict[int, Child]
+
+@dataclass(frozen=True)
+class Names:
+    """Display names for the ids in events; deleted people keep their names in old registers.
+    Only name columns are read: no photos, and none of the sensitive fields."""
+
+    children: dict[int, ChildName]
     adults: dict[int, str]
     staff: dict[int, str]
     rooms: dict[int, str]
 
     @classmethod
     def load(cls, session: Session) -> Names:
+        children = session.execute(
+            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id)
+        ).all()
+        adults = session.execute(select(Adult.id, Adult.first_name, Adult.last_name)).all()
+        staff = session.execute(select(Staff.id, Staff.first_name, Staff.last_name)).all()
         return cls(
-            children={c.id: c for c in session.scalars(select(Child))},
-            adults={
-                a.id: full_name(a.first_name, a.last_name) for a in session.scalars(select(Adult))
-            },
-            staff={
-                s.id: full_name(s.first_name, s.last_name) for s in session.scalars(select(Staff))
-            },
-            rooms={r.id: r.name for r in session.scalars(select(Room))},
+            children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in children},
+            adults={r[0]: full_name(r[1], r[2]) for r in adults},
+            staff={r[0]: full_name(r[1], r[2]) for r in staff},
+            rooms={r[0]: r[1] for r in session.execute(select(Room.id, Room.name)).all()},
         )
 
     def child(self, child_id: int) -> str:
