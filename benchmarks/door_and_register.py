@@ -2,7 +2,7 @@
 and a year of events. Prints its figures; it is not a test.
 
     .venv/bin/python -m benchmarks.door_and_register                  # SQLite in a temp dir
-    .venv/bin/python -m benchmarks.door_and_register --db postgresql://postgres@127.0.0.1/test
+    .venv/bin/python -m benchmarks.door_and_register --postgres postgresql://postgres@127.0.0.1/postgres
 
 Targets (issue 2): card decision p95 < 5 ms excluding bcrypt; daily register < 50 ms (SQLite).
 """
@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from benchmarks.nursery_data import LONDON, build
+from benchmarks.scratch import scratch_database
 from db.clock import at_local
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
@@ -35,14 +34,14 @@ def _ms(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered):7.3f} ms   p95 {p95:7.3f} ms   (n={len(ordered)})"
 
 
-def run(url: str, *, decisions: int, register_days: int) -> None:
+def run(url: str, *, children: int, days: int, decisions: int, register_days: int) -> None:
     engine = make_engine(url)
     upgrade_to_head(engine)
     sessions = session_factory(engine)
     today = date.today()
     with sessions() as session:
         t0 = time.perf_counter()
-        nursery = build(session, today=today)
+        nursery = build(session, today=today, children=children, days=days)
         events = session.scalar(select(func.count()).select_from(Event))
         print(
             f"built {len(nursery.child_ids)} children, {len(nursery.cards_by_adult)} adults, "
@@ -73,15 +72,12 @@ def run(url: str, *, decisions: int, register_days: int) -> None:
         samples.append((time.perf_counter() - start) * 1000)
         assert isinstance(decision, ReleasePending)
     print(f"collection decision by card (read card + decide):  {_ms(samples)}")
-    days = [
-        today - timedelta(days=d)
-        for d in range(1, 200)
-        if (today - timedelta(days=d)).weekday() < 5
-    ]
+    past = [today - timedelta(days=d) for d in range(1, days)]
+    past = [d for d in past if d.weekday() < 5]
     register = []
     with sessions() as session:
-        daily_register(session, days[0], LONDON)  # warm the connection pool and statement cache
-        for day in rng.sample(days, register_days):
+        daily_register(session, past[0], LONDON)  # warm the connection pool and statement cache
+        for day in rng.sample(past, min(register_days, len(past))):
             start = time.perf_counter()
             rows = daily_register(session, day, LONDON)
             register.append((time.perf_counter() - start) * 1000)
@@ -93,13 +89,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--db", help="an EMPTY database URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="run on a scratch database made on this server"
+    )
+    parser.add_argument("--children", type=int, default=200)
+    parser.add_argument("--days", type=int, default=365, help="days of history")
     parser.add_argument("--decisions", type=int, default=5000)
     parser.add_argument("--register-days", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch_database(args.postgres) as url:
         run(
-            args.db or str(Path(tmp) / "bench.db"),
+            url,
+            children=args.children,
+            days=args.days,
             decisions=args.decisions,
             register_days=args.register_days,
         )

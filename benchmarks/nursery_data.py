@@ -98,7 +98,7 @@ def build(
         )
         for i in range(children * adults_per_child)
     ]
-    session.add_all(kids + grown)
+    session.add_all([*kids, *grown])
     session.flush()
     parents: dict[int, list[int]] = {}
     cards: dict[int, str] = {}

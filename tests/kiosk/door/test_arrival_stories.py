@@ -50,8 +50,9 @@ def test_mum_shows_her_card_and_brings_both_twins_in_together() -> None:
     holder = door.read_card(card, now=MORNING)
     assert isinstance(holder, CardHolder)
     assert set(holder.arriving_child_ids) == {ada.id, ayse.id} and not holder.on_site_child_ids
-    arrived = door.arrive(child_ids=list(holder.arriving_child_ids), brought_by_adult_id=mum.id,
-                          now=MORNING)
+    arrived = door.arrive(
+        child_ids=list(holder.arriving_child_ids), brought_by_adult_id=mum.id, now=MORNING
+    )
     door.record(arrived.events)
 
     assert set(door.timeline.on_site) == {ada.id, ayse.id}
@@ -64,8 +65,11 @@ def test_a_child_already_here_is_told_so_not_registered_twice() -> None:
     door = nursery.door()
     arrive(door, amara, mum)
 
-    again = door.arrive(child_ids=[amara.id, amara.id], brought_by_adult_id=mum.id,
-                        now=MORNING + timedelta(minutes=1))
+    again = door.arrive(
+        child_ids=[amara.id, amara.id],
+        brought_by_adult_id=mum.id,
+        now=MORNING + timedelta(minutes=1),
+    )
 
     assert again.events == () and again.already_in_child_ids == (amara.id,)
 
@@ -74,7 +78,9 @@ def test_someone_not_on_the_list_can_bring_a_child_by_giving_their_name() -> Non
     nursery = Nursery()
     amara = nursery.child()
     door = nursery.door()
-    arrived = door.arrive(child_ids=[amara.id], brought_by_name="  Jo   (childminder) ", now=MORNING)
+    arrived = door.arrive(
+        child_ids=[amara.id], brought_by_name="  Jo   (childminder) ", now=MORNING
+    )
     assert arrived.events[0].payload["brought_by_name"] == "Jo (childminder)"
     with pytest.raises(DoorInputError, match="who brought"):
         door.arrive(child_ids=[amara.id], brought_by_name="   ", now=MORNING)
@@ -85,7 +91,9 @@ def test_a_restricted_person_bringing_a_child_keeps_the_child_in_and_alerts_at_o
     amara = nursery.child()
     father = nursery.adult(first_name="Darren", last_name="Cole")
     nursery.restrict(amara, name="Darren Cole", adult=father)
-    arrived = nursery.door().arrive(child_ids=[amara.id], brought_by_adult_id=father.id, now=MORNING)
+    arrived = nursery.door().arrive(
+        child_ids=[amara.id], brought_by_adult_id=father.id, now=MORNING
+    )
     assert arrived.arrived_child_ids == (amara.id,)
     alerts = [e for e in arrived.events if e.type == EventType.ALERT_RAISED]
     assert [a.payload["severity"] for a in alerts] == [Severity.CRITICAL]
@@ -113,12 +121,17 @@ def test_an_acknowledged_arrival_raises_no_alert() -> None:
     door = nursery.door()
     arrival = arrive(door, amara, mum)
 
-    door.record(acknowledge_arrival(door, arrival_uuid=arrival.uuid, staff_id=saskia.id,
-                                    now=MORNING + timedelta(minutes=2)))
+    door.record(
+        acknowledge_arrival(
+            door, arrival_uuid=arrival.uuid, staff_id=saskia.id, now=MORNING + timedelta(minutes=2)
+        )
+    )
 
     assert door.timeline.on_site[amara.id].acknowledged_by_staff_id == saskia.id
     assert door.due_alerts(now=MORNING + timedelta(minutes=30)) == ()
-    assert acknowledge_arrival(door, arrival_uuid=arrival.uuid, staff_id=saskia.id, now=MORNING) == ()
+    assert (
+        acknowledge_arrival(door, arrival_uuid=arrival.uuid, staff_id=saskia.id, now=MORNING) == ()
+    )
 
 
 def test_a_child_still_here_after_the_morning_session_and_grace_raises_late_collection() -> None:
@@ -130,7 +143,9 @@ def test_a_child_still_here_after_the_morning_session_and_grace_raises_late_coll
     saskia = nursery.member_of_staff()
     door = nursery.door()
     arrival = arrive(door, amara, mum)
-    door.record(acknowledge_arrival(door, arrival_uuid=arrival.uuid, staff_id=saskia.id, now=MORNING))
+    door.record(
+        acknowledge_arrival(door, arrival_uuid=arrival.uuid, staff_id=saskia.id, now=MORNING)
+    )
 
     assert door.due_alerts(now=datetime(2026, 11, 23, 11, 39, tzinfo=UTC)) == ()
     (late,) = door.due_alerts(now=datetime(2026, 11, 23, 11, 41, tzinfo=UTC))
@@ -162,13 +177,22 @@ def test_staff_resolve_an_alert_with_a_note_of_what_was_done() -> None:
     (alert,) = door.due_alerts(now=MORNING + timedelta(minutes=11))
     door.record((alert,))
 
-    door.record(acknowledge_alert(door, alert_uuid=alert.uuid, staff_id=saskia.id,
-                                  now=MORNING + timedelta(minutes=12)))
+    door.record(
+        acknowledge_alert(
+            door, alert_uuid=alert.uuid, staff_id=saskia.id, now=MORNING + timedelta(minutes=12)
+        )
+    )
     with pytest.raises(DoorInputError, match="what was done"):
         resolve_alert(door, alert_uuid=alert.uuid, staff_id=saskia.id, note=" ", now=MORNING)
-    door.record(resolve_alert(door, alert_uuid=alert.uuid, staff_id=saskia.id,
-                              note="Amara was with Priya in the garden; acknowledged late.",
-                              now=MORNING + timedelta(minutes=14)))
+    door.record(
+        resolve_alert(
+            door,
+            alert_uuid=alert.uuid,
+            staff_id=saskia.id,
+            note="Amara was with Priya in the garden; acknowledged late.",
+            now=MORNING + timedelta(minutes=14),
+        )
+    )
 
     closed = door.timeline.alerts[alert.uuid]
     assert not closed.is_open
@@ -183,11 +207,24 @@ def test_a_visitor_signs_in_with_who_they_visit_and_who_supervises_them() -> Non
     priya = nursery.member_of_staff(first_name="Priya")
     door = nursery.door()
     with pytest.raises(DoorInputError, match="supervise"):
-        visitor_sign_in(door, name="Dr Hana Ito", visiting="Twos room", supervisor_staff_id=priya.id,
-                        now=MORNING)
+        visitor_sign_in(
+            door,
+            name="Dr Hana Ito",
+            visiting="Twos room",
+            supervisor_staff_id=priya.id,
+            now=MORNING,
+        )
     door.record(staff_sign_in(door, staff_id=priya.id, now=MORNING))
-    door.record(visitor_sign_in(door, name="Dr Hana Ito", organisation="NHS speech therapy",
-                                visiting="Twos room", supervisor_staff_id=priya.id, now=MORNING))
+    door.record(
+        visitor_sign_in(
+            door,
+            name="Dr Hana Ito",
+            organisation="NHS speech therapy",
+            visiting="Twos room",
+            supervisor_staff_id=priya.id,
+            now=MORNING,
+        )
+    )
     (visit,) = door.timeline.visitors_on_site.values()
     assert (visit.name, visit.supervisor_staff_id) == ("Dr Hana Ito", priya.id)
 
@@ -202,8 +239,9 @@ def test_a_visitors_name_of_ten_thousand_characters_gets_a_clear_message() -> No
     door = nursery.door()
     door.record(staff_sign_in(door, staff_id=priya.id, now=MORNING))
     with pytest.raises(DoorInputError, match="too long"):
-        visitor_sign_in(door, name="x" * 10_000, visiting="Babies", supervisor_staff_id=priya.id,
-                        now=MORNING)
+        visitor_sign_in(
+            door, name="x" * 10_000, visiting="Babies", supervisor_staff_id=priya.id, now=MORNING
+        )
 
 
 def test_staff_moving_rooms_are_counted_in_the_new_room_only() -> None:

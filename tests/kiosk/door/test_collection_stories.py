@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def nursery() -> Nursery:
     return Nursery()
 
 
-def _alerts(decision: object) -> list:
+def _alerts(decision: object) -> list[Any]:
     return [e for e in decision.events if e.type == EventType.ALERT_RAISED]  # type: ignore[attr-defined]
 
 
@@ -42,14 +43,18 @@ def test_dad_with_a_card_sees_his_child_and_waits_for_staff(nursery: Nursery) ->
     assert isinstance(holder, CardHolder)
     assert holder.on_site_child_ids == (amara.id,)
 
-    decision = door.collect(child_id=amara.id, collector=ByCard(holder.card_id, dad.id), now=AFTERNOON)
+    decision = door.collect(
+        child_id=amara.id, collector=ByCard(holder.card_id, dad.id), now=AFTERNOON
+    )
     assert isinstance(decision, ReleasePending)
     assert decision.checks == (Check.COMPARE_PHOTO,)
     door.record(decision.events)
     assert amara.id in door.timeline.on_site, "nobody leaves before staff confirm"
 
 
-def test_collection_ends_with_child_off_register_collector_and_staff_recorded(nursery: Nursery) -> None:
+def test_collection_ends_with_child_off_register_collector_and_staff_recorded(
+    nursery: Nursery,
+) -> None:
     amara = nursery.child()
     mum = nursery.adult(may_collect=(amara,))
     saskia = nursery.member_of_staff()
@@ -75,7 +80,9 @@ def test_a_wrong_staff_pin_confirms_nothing(nursery: Nursery) -> None:
     saskia = nursery.member_of_staff()
     door = nursery.door()
     assert door.verify_staff_pin(staff_id=saskia.id, pin="1111") is None
-    assert door.verify_staff_pin(staff_id=saskia.id, pin="not a pin at all, far too long" * 5) is None
+    assert (
+        door.verify_staff_pin(staff_id=saskia.id, pin="not a pin at all, far too long" * 5) is None
+    )
 
 
 def test_grandad_with_written_permission_for_friday_is_refused_on_monday(nursery: Nursery) -> None:
@@ -113,8 +120,12 @@ def test_grandad_on_his_permitted_day_must_show_id_before_the_handover(nursery: 
     assert "ID document" in without_id.message
     assert amara.id in door.timeline.on_site
 
-    with_id = door.confirm(request_uuid=pending.request.uuid, staff=saskia, now=AFTERNOON,
-                           id_document="Driving licence ending 4417")
+    with_id = door.confirm(
+        request_uuid=pending.request.uuid,
+        staff=saskia,
+        now=AFTERNOON,
+        id_document="Driving licence ending 4417",
+    )
     assert isinstance(with_id, HandedOver)
     assert with_id.event.payload["id_document"] == "Driving licence ending 4417"
 
@@ -135,8 +146,11 @@ def test_adult_never_authorised_is_refused_and_staff_alerted(nursery: Nursery) -
 
 def test_fifteen_year_old_brother_is_refused_as_under_age(nursery: Nursery) -> None:
     amara = nursery.child()
-    brother = nursery.adult(first_name="Tobi", date_of_birth=MONDAY.replace(year=2011) + timedelta(days=1),
-                            may_collect=(amara,))
+    brother = nursery.adult(
+        first_name="Tobi",
+        date_of_birth=MONDAY.replace(year=2011) + timedelta(days=1),
+        may_collect=(amara,),
+    )
     door = nursery.door()
     arrive(door, amara, brother)
 
@@ -146,7 +160,9 @@ def test_fifteen_year_old_brother_is_refused_as_under_age(nursery: Nursery) -> N
 
 def test_an_adult_turning_sixteen_today_may_collect(nursery: Nursery) -> None:
     amara = nursery.child()
-    sister = nursery.adult(first_name="Ada", date_of_birth=MONDAY.replace(year=2010), may_collect=(amara,))
+    sister = nursery.adult(
+        first_name="Ada", date_of_birth=MONDAY.replace(year=2010), may_collect=(amara,)
+    )
     door = nursery.door()
     arrive(door, amara, sister)
     decision = door.collect(child_id=amara.id, collector=ByChosenAdult(sister.id), now=AFTERNOON)
@@ -171,7 +187,9 @@ def test_an_adult_with_no_birth_date_must_have_been_confirmed_as_adult(nursery: 
     confirmed = nursery.adult(date_of_birth=None, confirmed_adult=True, may_collect=(amara,))
     door = nursery.door()
     arrive(door, amara, confirmed)
-    refused = door.collect(child_id=amara.id, collector=ByChosenAdult(unknown_age.id), now=AFTERNOON)
+    refused = door.collect(
+        child_id=amara.id, collector=ByChosenAdult(unknown_age.id), now=AFTERNOON
+    )
     allowed = door.collect(child_id=amara.id, collector=ByChosenAdult(confirmed.id), now=AFTERNOON)
     assert isinstance(refused, Refused) and refused.reason == Reason.UNDER_AGE
     assert isinstance(allowed, ReleasePending)
@@ -288,7 +306,9 @@ def test_a_child_already_collected_at_the_other_door_cannot_be_handed_over_again
 def test_asking_for_a_child_who_is_not_here_is_refused_with_an_alert(nursery: Nursery) -> None:
     amara = nursery.child()
     mum = nursery.adult(may_collect=(amara,))
-    decision = nursery.door().collect(child_id=amara.id, collector=ByChosenAdult(mum.id), now=AFTERNOON)
+    decision = nursery.door().collect(
+        child_id=amara.id, collector=ByChosenAdult(mum.id), now=AFTERNOON
+    )
     assert isinstance(decision, Refused) and decision.reason == Reason.CHILD_NOT_ON_SITE
     assert _alerts(decision)
 
@@ -297,4 +317,6 @@ def test_a_staff_card_opens_staff_mode_not_a_collection(nursery: Nursery) -> Non
     saskia = nursery.member_of_staff()
     card = nursery.card_for(staff=saskia)
     holder = nursery.door().read_card(card, now=MORNING)
-    assert isinstance(holder, CardHolder) and holder.staff_id == saskia.id and holder.adult_id is None
+    assert (
+        isinstance(holder, CardHolder) and holder.staff_id == saskia.id and holder.adult_id is None
+    )

@@ -8,8 +8,18 @@ from pathlib import Path
 
 import kiosk.door
 
-FORBIDDEN = ["kivy", "sqlalchemy", "httpx", "requests", "urllib3", "fastapi", "starlette", "cv2",
-             "aiohttp", "http"]
+FORBIDDEN = [
+    "kivy",
+    "sqlalchemy",
+    "httpx",
+    "requests",
+    "urllib3",
+    "fastapi",
+    "starlette",
+    "cv2",
+    "aiohttp",
+    "http",
+]
 
 BLOCKER = f"""
 import importlib.abc, sys
@@ -26,8 +36,13 @@ print("imported", len(list(pkgutil.walk_packages(kiosk.door.__path__))), "module
 
 
 def test_every_door_module_imports_with_frameworks_blocked() -> None:
-    result = subprocess.run([sys.executable, "-c", BLOCKER], capture_output=True, text=True,
-                            cwd=Path(__file__).parents[3], check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCKER],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[3],
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "imported" in result.stdout
 
@@ -35,9 +50,16 @@ def test_every_door_module_imports_with_frameworks_blocked() -> None:
 def test_the_blocker_would_notice_a_framework_import(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text("import sqlalchemy\n")
-    probe = BLOCKER.replace("import pkgutil", f"sys.path.insert(0, {str(tmp_path)!r}); import sneaky\nimport pkgutil")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            cwd=Path(__file__).parents[3], check=False)
+    probe = BLOCKER.replace(
+        "import pkgutil", f"sys.path.insert(0, {str(tmp_path)!r}); import sneaky\nimport pkgutil"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[3],
+        check=False,
+    )
     assert result.returncode != 0 and "must not import sqlalchemy" in result.stderr
 
 

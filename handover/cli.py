@@ -1,0 +1,154 @@
+"""``handover``: one command with a subcommand per job. Bad arguments get one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.engine import DatabaseUrlError, make_engine, normalise_url, session_factory
+from db.migrate import upgrade_to_head
+
+DEMO_DIR = Path("demo-data")
+CREDENTIALS_FILE = "demo-credentials.txt"
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class CommandError(Exception):
+    """A failure the person at the terminal can act on; printed as one line."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _db_url(raw: str) -> str:
+    try:
+        return normalise_url(raw)
+    except DatabaseUrlError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {raw!r}") from exc
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    engine = make_engine(args.db)
+    revision = upgrade_to_head(engine)
+    print(f"{_shown(args.db)} is at schema revision {revision}.")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from db.seed import SeedError, format_credentials, seed_demo
+
+    engine = make_engine(args.db)
+    upgrade_to_head(engine)
+    with session_factory(engine)() as session:
+        try:
+            credentials = seed_demo(session, today=args.today or date.today())
+        except SeedError as exc:
+            raise CommandError(str(exc)) from exc
+        session.commit()
+    text = format_credentials(credentials)
+    print(text)
+    if args.credentials_file:
+        Path(args.credentials_file).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    data_dir: Path = args.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = data_dir / "handover.db"
+    credentials = data_dir / CREDENTIALS_FILE
+    url = normalise_url(str(database))
+    if not credentials.exists():
+        print(f"Creating the demo nursery in {database} ...")
+        database.unlink(missing_ok=True)
+        seed = argparse.Namespace(db=url, today=None, credentials_file=str(credentials))
+        cmd_seed_demo(seed)
+    else:
+        upgrade_to_head(make_engine(url))
+        print(credentials.read_text(encoding="utf-8"))
+    print(f"Demo database: {database}  (delete {data_dir}/ to start again)")
+    print(
+        "The records, the door's rules and the demo nursery are ready. The office (hub) and the\n"
+        "hallway kiosk are not part of this version yet: `handover demo` will start them here\n"
+        "once they exist."
+    )
+    return 0
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="handover", description="Sign-in and collection for nurseries.")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=Parser
+    )
+
+    def add(name: str, help_: str, func: Callable[[argparse.Namespace], int]) -> Parser:
+        sub: Parser = commands.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(func=func)
+        return sub
+
+    migrate = add("migrate", "Create or upgrade a database to the newest schema.", cmd_migrate)
+    migrate.add_argument(
+        "--db", required=True, type=_db_url, help="a file path (SQLite) or an SQLAlchemy URL"
+    )
+    seed = add(
+        "seed-demo",
+        "Fill an empty database with a demo nursery and print its logins, PINs and card payloads.",
+        cmd_seed_demo,
+    )
+    seed.add_argument(
+        "--db", required=True, type=_db_url, help="a file path (SQLite) or an SQLAlchemy URL"
+    )
+    seed.add_argument("--today", type=_day, help="the demo's today (default: today)")
+    seed.add_argument("--credentials-file", help="also write the printed logins to this file")
+    demo = add(
+        "demo",
+        "Create the demo nursery if there is none and run what exists of Handover with it.",
+        cmd_demo,
+    )
+    demo.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEMO_DIR,
+        help=f"where the demo keeps its database (default: {DEMO_DIR}/)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except CommandError as exc:
+        print(f"handover {args.command}: {exc}", file=sys.stderr)
+        return exc.status
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
+        print(f"handover {args.command}: the database could not be used: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return status

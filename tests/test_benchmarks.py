@@ -1,0 +1,35 @@
+"""The benchmarks keep working (their figures are read by people, not asserted here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_door_and_register_benchmark_runs_and_prints_its_figures() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.door_and_register",
+            "--children",
+            "6",
+            "--days",
+            "8",
+            "--decisions",
+            "20",
+            "--register-days",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for figure in ("collection decision by card", "daily register for one day", "p95"):
+        assert figure in result.stdout
