@@ -49,8 +49,12 @@ def staff_pin_hash() -> str:
 
 def make_child(**overrides: Any) -> ChildInfo:
     values: dict[str, Any] = {
-        "id": next(_ids), "first_name": "Amara", "last_name": "Okafor",
-        "date_of_birth": date(2023, 3, 14), "room_id": 3, "key_person_id": 1,
+        "id": next(_ids),
+        "first_name": "Amara",
+        "last_name": "Okafor",
+        "date_of_birth": date(2023, 3, 14),
+        "room_id": 3,
+        "key_person_id": 1,
         "has_photo": True,
     }
     return ChildInfo(**(values | overrides))
@@ -58,16 +62,22 @@ def make_child(**overrides: Any) -> ChildInfo:
 
 def make_adult(**overrides: Any) -> AdultInfo:
     values: dict[str, Any] = {
-        "id": next(_ids), "first_name": "Ngozi", "last_name": "Okafor",
-        "date_of_birth": date(1990, 6, 2), "has_photo": True,
+        "id": next(_ids),
+        "first_name": "Ngozi",
+        "last_name": "Okafor",
+        "date_of_birth": date(1990, 6, 2),
+        "has_photo": True,
     }
     return AdultInfo(**(values | overrides))
 
 
 def make_staff(**overrides: Any) -> StaffInfo:
     values: dict[str, Any] = {
-        "id": next(_ids), "first_name": "Saskia", "last_name": "Brown",
-        "pin_hash": staff_pin_hash(), "room_id": 3,
+        "id": next(_ids),
+        "first_name": "Saskia",
+        "last_name": "Brown",
+        "pin_hash": staff_pin_hash(),
+        "room_id": 3,
     }
     return StaffInfo(**(values | overrides))
 
@@ -104,20 +114,36 @@ class Nursery:
         self.staff.append(staff)
         return staff
 
-    def card_for(self, *, adult: AdultInfo | None = None, staff: StaffInfo | None = None,
-                 revoked: bool = False) -> str:
+    def card_for(
+        self,
+        *,
+        adult: AdultInfo | None = None,
+        staff: StaffInfo | None = None,
+        revoked: bool = False,
+    ) -> str:
         card = new_card()
         self.cards.append(
-            CardInfo(card.card_id, hash_secret(card.secret), adult.id if adult else None,
-                     staff.id if staff else None, revoked)
+            CardInfo(
+                card.card_id,
+                hash_secret(card.secret),
+                adult.id if adult else None,
+                staff.id if staff else None,
+                revoked,
+            )
         )
         return card.text()
 
-    def permission(self, child: ChildInfo, adult: AdultInfo, valid_from: date,
-                   valid_to: date | None = None) -> PermissionInfo:
+    def permission(
+        self, child: ChildInfo, adult: AdultInfo, valid_from: date, valid_to: date | None = None
+    ) -> PermissionInfo:
         permission = PermissionInfo(
-            next(_ids), child.id, adult.id, valid_from, valid_to or valid_from,
-            taken_by_staff_id=1, taken_at=MORNING - timedelta(days=3),
+            next(_ids),
+            child.id,
+            adult.id,
+            valid_from,
+            valid_to or valid_from,
+            taken_by_staff_id=1,
+            taken_at=MORNING - timedelta(days=3),
         )
         self.permissions.append(permission)
         return permission
@@ -142,9 +168,14 @@ class Nursery:
 
     def book(self) -> PeopleBook:
         return PeopleBook(
-            children=self.children, adults=self.adults, staff=self.staff, cards=self.cards,
-            authorisations=self.authorisations, permissions=self.permissions,
-            restrictions=self.restrictions, password_hashes=self.password_hashes,
+            children=self.children,
+            adults=self.adults,
+            staff=self.staff,
+            cards=self.cards,
+            authorisations=self.authorisations,
+            permissions=self.permissions,
+            restrictions=self.restrictions,
+            password_hashes=self.password_hashes,
             sessions=self.sessions,
         )
 

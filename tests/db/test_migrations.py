@@ -10,7 +10,9 @@ from db.migrate import current_revision, head_revision, upgrade_to_head
 from db.models import Base
 
 
-def test_an_empty_database_upgrades_to_head_with_no_difference_from_the_models(engine: Engine) -> None:
+def test_an_empty_database_upgrades_to_head_with_no_difference_from_the_models(
+    engine: Engine,
+) -> None:
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

@@ -20,9 +20,14 @@ def days(draw: st.DrawFn, *, ties: bool = False) -> list[EventRecord]:
     """A day of arrivals and collections; with ``ties`` several share the same instant."""
     steps = draw(st.lists(st.tuples(PRESENCE, CHILDREN, st.integers(0, 600)), max_size=40))
     return [
-        EventRecord(uuid=f"e{i:03}", type=kind,
-                    occurred_at=START + timedelta(minutes=minute, microseconds=0 if ties else i),
-                    device="door", child_id=child, staff_id=1)
+        EventRecord(
+            uuid=f"e{i:03}",
+            type=kind,
+            occurred_at=START + timedelta(minutes=minute, microseconds=0 if ties else i),
+            device="door",
+            child_id=child,
+            staff_id=1,
+        )
         for i, (kind, child, minute) in enumerate(steps)
     ]
 
@@ -68,4 +73,6 @@ def test_events_arriving_late_from_another_door_give_the_same_day(events, random
     in_order = Timeline.of(events)
     late = Timeline.of(shuffled)
     assert set(in_order.on_site) == set(late.on_site)
-    assert {c: len(s) for c, s in in_order.stays.items()} == {c: len(s) for c, s in late.stays.items()}
+    assert {c: len(s) for c, s in in_order.stays.items()} == {
+        c: len(s) for c, s in late.stays.items()
+    }

@@ -15,7 +15,9 @@ from db.models import Adult, AuditEntry, Card, Child
 
 def _child(**overrides: object) -> Child:
     values: dict[str, object] = {
-        "first_name": "Zoë", "last_name": "Nguyễn", "date_of_birth": date(2023, 2, 1),
+        "first_name": "Zoë",
+        "last_name": "Nguyễn",
+        "date_of_birth": date(2023, 2, 1),
         "particular_needs": "Severe nut allergy: EpiPen in the office",
     }
     return Child(**(values | overrides))
@@ -83,8 +85,14 @@ def test_card_secrets_never_reach_the_audit_log(session: Session) -> None:
     session.add(adult)
     session.flush()
     digest = hash_secret("SECRETSECRETSECRETSECRETSECRET23")
-    session.add(Card(id="ABCDEFGHJK", holder_adult_id=adult.id, secret_hash=digest,
-                     issued_at=datetime(2026, 11, 23, tzinfo=UTC)))
+    session.add(
+        Card(
+            id="ABCDEFGHJK",
+            holder_adult_id=adult.id,
+            secret_hash=digest,
+            issued_at=datetime(2026, 11, 23, tzinfo=UTC),
+        )
+    )
     session.commit()
     entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "cards")).one()
     assert entry.changes["secret_hash"] == "(set)"
@@ -100,7 +108,9 @@ def test_a_view_of_sensitive_fields_is_recorded(session: Session) -> None:
     session.commit()
     view = session.scalars(select(AuditEntry).where(AuditEntry.action == "view")).one()
     assert (view.actor, view.entity_id, view.changes) == (
-        "staff:2", str(zoe.id), {"fields": ["particular_needs"]},
+        "staff:2",
+        str(zoe.id),
+        {"fields": ["particular_needs"]},
     )
 
 
