@@ -37,6 +37,7 @@ class AgreedPassword(Versioned, Base):
     __tablename__ = "agreed_passwords"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(100), default="")  # "the Nowak family"
     password_hash: Mapped[str] = mapped_column(String(100), info=SECRET)
     set_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     set_at: Mapped[datetime]
@@ -135,6 +136,8 @@ class Restriction(Versioned, Base):
     adult_id: Mapped[int | None] = mapped_column(ForeignKey("adults.id"))
     person_name: Mapped[str] = mapped_column(String(2 * NAME + 1))
     reason: Mapped[str] = mapped_column(String(1000), info=SENSITIVE)
+    recorded_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorded_at: Mapped[datetime | None]
 
 
 class Card(Versioned, Base):
@@ -155,6 +158,7 @@ class Card(Versioned, Base):
     issued_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     revoked_at: Mapped[datetime | None]
     revoked_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    revoked_reason: Mapped[str] = mapped_column(String(200), default="")  # "lost", "reissued"
 
 
 class Visitor(Versioned, Base):

@@ -50,6 +50,9 @@ class Room(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     colour: Mapped[str] = mapped_column(String(7), default="#5b8c85")
+    # The age band the room is for, so the panel can say when a child has outgrown it.
+    min_age_months: Mapped[int | None]
+    max_age_months: Mapped[int | None]
 
 
 class RatioRule(Versioned, Base):

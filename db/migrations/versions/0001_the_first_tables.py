@@ -136,6 +136,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("colour", sa.String(length=7), nullable=False),
+        sa.Column("min_age_months", sa.Integer(), nullable=True),
+        sa.Column("max_age_months", sa.Integer(), nullable=True),
         sa.Column("version", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("deleted_at", db.models.base.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rooms")),
@@ -210,6 +212,7 @@ def upgrade() -> None:
     op.create_table(
         "agreed_passwords",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(length=100), nullable=False),
         sa.Column("password_hash", sa.String(length=100), nullable=False),
         sa.Column("set_by_staff_id", sa.Integer(), nullable=True),
         sa.Column("set_at", db.models.base.UTCDateTime(), nullable=False),
@@ -235,6 +238,7 @@ def upgrade() -> None:
         sa.Column("issued_by_staff_id", sa.Integer(), nullable=True),
         sa.Column("revoked_at", db.models.base.UTCDateTime(), nullable=True),
         sa.Column("revoked_by_staff_id", sa.Integer(), nullable=True),
+        sa.Column("revoked_reason", sa.String(length=200), nullable=False),
         sa.Column("version", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("deleted_at", db.models.base.UTCDateTime(), nullable=True),
         sa.CheckConstraint(
@@ -392,6 +396,8 @@ def upgrade() -> None:
         sa.Column("adult_id", sa.Integer(), nullable=True),
         sa.Column("person_name", sa.String(length=201), nullable=False),
         sa.Column("reason", sa.String(length=1000), nullable=False),
+        sa.Column("recorded_by_staff_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(), nullable=True),
         sa.Column("version", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("deleted_at", db.models.base.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -399,6 +405,11 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["child_id"], ["children.id"], name=op.f("fk_restrictions_child_id_children")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_staff_id"],
+            ["staff.id"],
+            name=op.f("fk_restrictions_recorded_by_staff_id_staff"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_restrictions")),
     )
