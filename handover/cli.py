@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import DatabaseUrlError, make_engine, normalise_url, session_factory
 from db.migrate import upgrade_to_head
+from handover.kiosk_command import add_kiosk_command
 
 DEMO_DIR = Path("demo-data")
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -134,6 +135,7 @@ def build_parser() -> Parser:
         default=DEMO_DIR,
         help=f"where the demo keeps its database (default: {DEMO_DIR}/)",
     )
+    add_kiosk_command(commands)
     return parser
 
 

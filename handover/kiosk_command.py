@@ -1,0 +1,115 @@
+"""``handover kiosk``: the hallway app, and how ``handover demo`` starts it beside the hub."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+NO_SCREEN = """\
+There is no screen here (no DISPLAY), so the kiosk is not shown. To see it:
+  - on a machine with a screen:  .venv/bin/handover kiosk --db {db}
+  - or in a virtual screen, with a screenshot to look at:
+      xvfb-run -a -s "-screen 0 800x480x24" \\
+        .venv/bin/handover kiosk --db {db} --screenshot-after 5 kiosk.png"""
+
+
+def has_screen() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def add_kiosk_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    kiosk = commands.add_parser(
+        "kiosk",
+        help="Open the hallway kiosk.",
+        description="Open the hallway kiosk on this machine's screen (full screen on a Pi).",
+    )
+    kiosk.set_defaults(func=cmd_kiosk)
+    kiosk.add_argument(
+        "--db", default="kiosk.db", help="the kiosk's database file (default: %(default)s)"
+    )
+    kiosk.add_argument("--device", default="front-door", help="this door's name in the records")
+    kiosk.add_argument(
+        "--camera",
+        default="v4l2:0",
+        help="v4l2:N (USB webcam), picamera (Pi camera), fake:PATH, or none",
+    )
+    kiosk.add_argument(
+        "--decoder",
+        choices=("zxing", "pyzbar"),
+        default="zxing",
+        help="QR decoder (default: %(default)s, the faster and more accurate)",
+    )
+    kiosk.add_argument(
+        "--size",
+        default="800x480",
+        type=_size,
+        help="window size WIDTHxHEIGHT (default: %(default)s)",
+    )
+    kiosk.add_argument("--fullscreen", action="store_true", help="fill the screen (a Pi)")
+    kiosk.add_argument(
+        "--screenshot-after",
+        nargs=2,
+        metavar=("SECONDS", "PNG"),
+        help="save a screenshot after SECONDS and exit (for checks without a screen)",
+    )
+
+
+def _size(raw: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in raw.lower().split("x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a size like 800x480: {raw!r}") from exc
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"not a screen size: {raw!r}")
+    return width, height
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from kiosk.bootstrap import build_app, prepare_kivy
+
+    # Said before Kivy loads: once loaded, Kivy takes stderr into its own log.
+    if not has_screen() and args.screenshot_after is None and not os.environ.get("SDL_VIDEODRIVER"):
+        print(NO_SCREEN.format(db=args.db), file=sys.stderr)
+        return 1
+    width, height = args.size
+    prepare_kivy(
+        width=width,
+        height=height,
+        fullscreen=args.fullscreen,
+        headless=not has_screen() and args.screenshot_after is not None,
+    )
+    app = build_app(
+        db=str(Path(args.db)), device=args.device, camera=args.camera, decoder=args.decoder
+    )
+    if args.screenshot_after:
+        _schedule_screenshot(float(args.screenshot_after[0]), args.screenshot_after[1])
+    app.run()
+    return 0
+
+
+def _schedule_screenshot(seconds: float, target: str) -> None:
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    def shoot(_dt: float) -> None:
+        made = Window.screenshot(name=target)
+        if made and made != target:
+            os.replace(made, target)
+        print(f"kiosk screenshot: {target}")
+        App.get_running_app().stop()
+
+    Clock.schedule_once(shoot, seconds)
+
+
+def start_beside_hub(db: str) -> subprocess.Popen[bytes] | None:
+    """For ``handover demo``: the kiosk in its own process (Kivy wants the main thread)."""
+    if not has_screen():
+        print(NO_SCREEN.format(db=db))
+        return None
+    command = [sys.executable, "-m", "handover", "kiosk", "--db", db, "--camera", "v4l2:0"]
+    print("The kiosk is opening in its own window.")
+    return subprocess.Popen(command)  # noqa: S603 - our own interpreter and module

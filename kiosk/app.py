@@ -1,0 +1,198 @@
+"""The kiosk app: wires the service, the screens and the devices; holds no rules of its own.
+
+Everything the door decides runs on the service's door thread; results come back here with
+``mainthread`` and screens are redrawn from them. The UI thread never waits on bcrypt or
+the database.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock, mainthread
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from db.clock import local_day
+from db.vocabulary import Reason
+from kiosk.devices.keyboard_scanner import KeyboardScanner
+from kiosk.devices.scanning import CameraScanner
+from kiosk.devices.sound import Chime, SilentChime
+from kiosk.door import StaffInfo
+from kiosk.i18n import Translator
+from kiosk.service import ALERT, CHANGED, KioskService
+from kiosk.ui import flows
+from kiosk.ui.arrival import ArrivalBoardScreen, ArrivalConfirmScreen, ChooseAdultScreen
+from kiosk.ui.banner import AlertBanner
+from kiosk.ui.collection import CollectionBoardScreen
+from kiosk.ui.entry import EntryScreen
+from kiosk.ui.handover import HandoverScreen
+from kiosk.ui.home import HomeScreen
+from kiosk.ui.message import DoneScreen, WaitScreen
+from kiosk.ui.staff import StaffModeScreen
+from kiosk.ui.staff_pin import StaffPinScreen
+
+SCREENS = {
+    "home": HomeScreen,
+    "arrival": ArrivalBoardScreen,
+    "arrival_confirm": ArrivalConfirmScreen,
+    "choose_adult": ChooseAdultScreen,
+    "collection": CollectionBoardScreen,
+    "entry": EntryScreen,
+    "wait": WaitScreen,
+    "done": DoneScreen,
+    "staff_pin": StaffPinScreen,
+    "handover": HandoverScreen,
+    "staff": StaffModeScreen,
+}
+
+
+class KioskApp(flows.Flows, App):
+    title = "Handover"
+
+    def __init__(
+        self,
+        service: KioskService,
+        translator: Translator,
+        *,
+        camera: CameraScanner | None = None,
+        chime: Chime | None = None,
+        keyboard: KeyboardScanner | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.service = service
+        self.translator = translator
+        self.camera = camera
+        self.camera_ready = camera is not None
+        self.chime = chime or SilentChime()
+        self.keyboard = keyboard or KeyboardScanner()
+        self.last_touch = time.monotonic()
+        self.notice = ""
+
+    def build(self) -> Any:
+        Window.clearcolor = (0.97, 0.96, 0.93, 1)
+        Window.set_title("Handover")  # what window managers, xdotool and people see
+        # The banner sits above the screens, never over them: it must not hide a button.
+        root = BoxLayout(orientation="vertical")
+        self.banner = AlertBanner(self)
+        root.add_widget(self.banner)
+        self.screens = ScreenManager(transition=NoTransition())
+        for name, screen in SCREENS.items():
+            self.screens.add_widget(screen(self, name=name))
+        root.add_widget(self.screens)
+        self.service.subscribe(CHANGED, self._changed)
+        self.service.subscribe(ALERT, self._alerted)
+        self.translator.on_change(self._language_changed)
+        Window.bind(on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key)
+        Clock.schedule_interval(lambda _dt: self._idle_check(), 1)
+        Clock.schedule_interval(lambda _dt: self.service.run(self.service.tick), 5)
+        if self.camera is not None:
+            self.camera.start()
+        self.go("home")
+        return root
+
+    def on_stop(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+        self.service.shutdown()
+
+    # --- navigation and plumbing ------------------------------------------------------------
+
+    def go(self, name: str, **context: Any) -> None:
+        screen = self.screens.get_screen(name)
+        self.screens.current = name
+        screen.show(**context)
+
+    def home(self) -> None:
+        self.go("home")
+
+    def call(
+        self,
+        work: Callable[[], Any],
+        then: Callable[[Any], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run on the door thread; ``then``/``failed`` come back on the UI thread."""
+        self.service.run(
+            work,
+            mainthread(then) if then else None,
+            mainthread(failed) if failed else mainthread(self._failed),
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self.go("wait")
+
+    def photo(self, key: tuple[str, int] | None) -> bytes | None:
+        return self.service.photos.get(key) if key else None
+
+    def local_time(self) -> str:
+        return self.service.clock().astimezone(self.service.setting.zone).strftime("%H:%M")
+
+    def today(self) -> date:
+        return local_day(self.service.clock(), self.service.setting.zone)
+
+    def preview_frame(self) -> Any:
+        return self.camera.latest_frame() if self.camera is not None else None
+
+    def choose_language(self, code: str) -> None:
+        self.translator.choose(code)
+
+    # --- what happens around the screens ----------------------------------------------------
+
+    @mainthread
+    def _changed(self) -> None:
+        self.banner.refresh()
+        current = self.screens.current_screen
+        if isinstance(current, StaffModeScreen):
+            current.refresh()
+
+    @mainthread
+    def _alerted(self) -> None:
+        critical = any(
+            a.reason == Reason.RESTRICTED_PERSON for a in self.door.timeline.open_alerts()
+        )
+        self.chime.play("critical" if critical else "alert")
+
+    def _language_changed(self) -> None:
+        self.go(self.screens.current, **self.screens.current_screen.context)
+
+    def _touched(self, *_: Any) -> None:
+        self.last_touch = time.monotonic()
+
+    def _idle_check(self) -> None:
+        screen = self.screens.current_screen
+        idle = time.monotonic() - self.last_touch
+        if screen.name != "home" and screen.idle_home and idle > self.service.setting.idle_seconds:
+            self.home()
+
+    def _typed(self, _window: Any, text: str) -> None:
+        payload = self.keyboard.feed_text(text)
+        if payload:
+            self.scanned(payload)
+
+    def _key(self, _window: Any, key: int, *_: Any) -> bool:
+        if key in (13, 271):  # Enter, keypad Enter: the end of a USB scanner's burst
+            payload = self.keyboard.feed_enter()
+            if payload:
+                self.scanned(payload)
+                return True
+        return False
+
+    @mainthread
+    def camera_unavailable(self) -> None:
+        self.camera_ready = False
+        if self.screens.current == "home":
+            self.home()
+
+    @mainthread
+    def camera_payload(self, payload: str) -> None:
+        self.scanned(payload)
+
+
+__all__ = ["KioskApp", "StaffInfo"]

@@ -1,0 +1,79 @@
+"""Frame in, QR texts out.
+
+zxing-cpp is the default: on these machines it read more of the blurred, tilted, noisy and small
+codes than pyzbar and about ten times faster (PLATFORM.md, ``benchmarks/decode.py``). pyzbar
+stays selectable because the project brief names it. Both are told to look for QR codes only:
+the cards are QR, and every other symbology is time spent and a chance of a false read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import cv2
+import numpy as np
+
+from kiosk.devices.camera import Frame
+
+Decoder = Callable[[Frame], list[str]]
+
+DECODERS = ("zxing", "pyzbar")
+PYZBAR_MISSING = "pyzbar needs the zbar library: apt-get install libzbar0"
+
+
+def to_grey(frame: Frame) -> Frame:
+    """One conversion per frame, here, so neither library converts (or guesses) on its own."""
+    if frame.ndim == 2:
+        return frame
+    if frame.ndim == 3 and frame.shape[2] == 3:
+        return np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), np.uint8)
+    if frame.ndim == 3 and frame.shape[2] == 4:
+        return np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY), np.uint8)
+    if frame.ndim == 3 and frame.shape[2] == 1:
+        return frame[:, :, 0]
+    raise ValueError(f"A frame is grey or BGR, not an array of shape {frame.shape}.")
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(texts))  # the same code seen twice in a frame is one card
+
+
+def zxing_decoder() -> Decoder:
+    import zxingcpp
+
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+
+    def decode(frame: Frame) -> list[str]:
+        found = zxingcpp.read_barcodes(to_grey(frame), formats=qr_only)
+        return _unique(barcode.text for barcode in found)
+
+    return decode
+
+
+def pyzbar_decoder() -> Decoder:
+    try:
+        # pyzbar loads libzbar when imported; without it the error says only "Unable to find
+        # zbar shared library", which does not tell a person setting up a kiosk what to do.
+        from pyzbar import pyzbar
+    except ImportError as exc:
+        raise RuntimeError(PYZBAR_MISSING) from exc
+
+    qr_only = [pyzbar.ZBarSymbol.QRCODE]
+
+    def decode(frame: Frame) -> list[str]:
+        found: list[Any] = pyzbar.decode(to_grey(frame), symbols=qr_only)
+        # A cereal box's QR code may hold any bytes; it must not crash the camera thread.
+        return _unique(bytes(symbol.data).decode("utf-8", errors="replace") for symbol in found)
+
+    return decode
+
+
+def make_decoder(name: str) -> Decoder:
+    """The decoder a kiosk's ``decoder`` setting names: ``zxing`` or ``pyzbar``."""
+    key = name.strip().lower()
+    if key == "zxing":
+        return zxing_decoder()
+    if key == "pyzbar":
+        return pyzbar_decoder()
+    raise ValueError(f"Unknown QR decoder '{name}': use one of {', '.join(DECODERS)}.")

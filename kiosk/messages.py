@@ -1,0 +1,70 @@
+"""Every message the kiosk shows, found in its source: the list translators work from.
+
+Run ``python -m kiosk.messages`` to print a .pot template; a test checks that each catalog in
+``assets/locale`` translates every message.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+KIOSK = Path(__file__).parent
+# Messages passed around as data before translation (tab names, ID documents, entry labels).
+DATA_MESSAGES = (
+    "On site",
+    "Alerts",
+    "Pick-ups",
+    "Roll call",
+    "Staff",
+    "Visitors",
+    "Passport",
+    "Driving licence",
+    "Other photo ID",
+    "Your name",
+    "The agreed password",
+    "Staff will ask to see your ID.",
+    "What was done?",
+    "Visitor's name",
+    "Organisation",
+    "Who or which room are they visiting?",
+    "Acknowledge",
+    "Resolve",
+    "Unlock",
+    "Confirm",
+    "Here",
+    "Undo",
+    "Sign out",
+    "Sign in",
+    "Sign in a visitor",
+)
+
+
+def kiosk_messages() -> list[str]:
+    found: dict[str, None] = dict.fromkeys(DATA_MESSAGES)
+    for source in sorted((KIOSK / "ui").glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and (
+                    (isinstance(node.func, ast.Attribute) and node.func.attr in ("_", "gettext"))
+                    or (isinstance(node.func, ast.Name) and node.func.id == "_")
+                )
+            ):
+                found[node.args[0].value] = None
+    return list(found)
+
+
+def pot() -> str:
+    lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
+    for message in kiosk_messages():
+        lines += [f"msgid {message!r}".replace("'", '"'), 'msgstr ""', ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(pot())

@@ -1,0 +1,204 @@
+"""The kiosk's service layer: the door, bound to the local store, on one thread.
+
+Every decision and every write runs on the single door thread, in order, so SQLite has one
+writer and the door's day is never read half-updated. Events are stored *before* the door
+records them: what the screen confirms is on disk. bcrypt checks run there too, never on the
+UI thread. Screens hear about changes through named events and hop threads themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from db.clock import local_day, utc_now
+from db.timeline import EventRecord, Timeline
+from db.vocabulary import EventType
+from kiosk.door import CardHolder, Door, StaffInfo
+from kiosk.door.collection import Collector
+from kiosk.door.decisions import Arrived, CardDecision, CollectionDecision, ConfirmDecision
+from kiosk.door.door import arrival, collection, handover, presence, watch
+from kiosk.store.local import KioskStore
+
+log = logging.getLogger("handover.kiosk")
+T = TypeVar("T")
+BOOK_REFRESH = timedelta(seconds=30)
+
+# Named events a screen may subscribe to.
+CHANGED = "changed"  # anything on the register, alerts or people changed
+ALERT = "alert"  # a new alert was raised: sound, banner
+
+
+class KioskService:
+    def __init__(
+        self, store: KioskStore, *, device: str, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.device = device
+        self.setting = store.setting()
+        self.rooms = store.rooms()
+        self.photos = store.photos()
+        now = clock()
+        self.door = Door(
+            store.book(),
+            policy=store.policy(),
+            events=store.today(now=now, zone=self.setting.zone),
+            device=device,
+        )
+        self._day = local_day(now, self.setting.zone)
+        self._book_loaded = now
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="door")
+        self._listeners: dict[str, list[Callable[[], None]]] = {}
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def subscribe(self, name: str, handler: Callable[[], None]) -> None:
+        self._listeners.setdefault(name, []).append(handler)
+
+    def _emit(self, name: str) -> None:
+        for handler in self._listeners.get(name, ()):
+            handler()
+
+    def run(
+        self,
+        work: Callable[[], T],
+        then: Callable[[T], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> Future[T]:
+        """Run ``work`` on the door thread; ``then`` or ``failed`` are called there too."""
+
+        def job() -> T:
+            try:
+                result = work()
+            except Exception as exc:
+                if failed is None:
+                    log.exception("door operation failed")
+                    raise
+                failed(exc)
+                raise
+            if then is not None:
+                then(result)
+            return result
+
+        return self._thread.submit(job)
+
+    def shutdown(self) -> None:
+        self._thread.shutdown(wait=True)
+        self.store.close()
+
+    def _commit(self, events: Iterable[EventRecord]) -> None:
+        batch = list(events)
+        if not batch:
+            return
+        self.store.append(batch)
+        self.door.record(batch)
+        if any(e.type == EventType.ALERT_RAISED for e in batch):
+            self._emit(ALERT)
+        self._emit(CHANGED)
+
+    def _now(self) -> datetime:
+        """The time, after starting a new day's register at local midnight."""
+        now = self.clock()
+        if local_day(now, self.setting.zone) != self._day:
+            self._day = local_day(now, self.setting.zone)
+            self.door.timeline = Timeline.of(self.store.today(now=now, zone=self.setting.zone))
+        return now
+
+    # --- operations: call through run() -----------------------------------------------------
+
+    def scan(self, payload: str, *, collecting: bool = False) -> CardDecision:
+        decision = collection.read_card(self.door, payload, now=self._now(), collecting=collecting)
+        self._commit(decision.events)
+        return decision
+
+    def arrive(self, child_ids: Sequence[int], **who: Any) -> Arrived:
+        decision = arrival.decide_arrival(self.door, child_ids=child_ids, now=self._now(), **who)
+        self._commit(decision.events)
+        return decision
+
+    def collect(self, child_id: int, collector: Collector) -> CollectionDecision:
+        decision = collection.decide_collection(
+            self.door, child_id=child_id, collector=collector, now=self._now()
+        )
+        self._commit(decision.events)
+        return decision
+
+    def verify_pin(self, staff_id: int, pin: str) -> StaffInfo | None:
+        return handover.verify_staff_pin(self.door, staff_id=staff_id, pin=pin)
+
+    def staff_by_card(self, payload: str) -> StaffInfo | None:
+        decision = collection.read_card(self.door, payload, now=self._now())
+        self._commit(decision.events)
+        if isinstance(decision, CardHolder):
+            return handover.staff_from_card(self.door, decision)
+        return None
+
+    def confirm(
+        self, request_uuid: str, staff: StaffInfo, id_document: str = ""
+    ) -> ConfirmDecision:
+        decision = handover.confirm_handover(
+            self.door,
+            request_uuid=request_uuid,
+            staff=staff,
+            now=self._now(),
+            id_document=id_document,
+        )
+        self._commit(decision.events)
+        return decision
+
+    def cancel(self, request_uuid: str) -> None:
+        self._commit(
+            handover.cancel_collection(self.door, request_uuid=request_uuid, now=self._now())
+        )
+
+    def acknowledge_arrival(self, arrival_uuid: str, staff_id: int) -> None:
+        self._commit(
+            arrival.acknowledge_arrival(
+                self.door, arrival_uuid=arrival_uuid, staff_id=staff_id, now=self._now()
+            )
+        )
+
+    def acknowledge_alert(self, alert_uuid: str, staff_id: int) -> None:
+        self._commit(
+            watch.acknowledge_alert(
+                self.door, alert_uuid=alert_uuid, staff_id=staff_id, now=self._now()
+            )
+        )
+
+    def resolve_alert(self, alert_uuid: str, staff_id: int, note: str) -> None:
+        self._commit(
+            watch.resolve_alert(
+                self.door, alert_uuid=alert_uuid, staff_id=staff_id, note=note, now=self._now()
+            )
+        )
+
+    def clear_lockout(self, child_id: int, staff_id: int) -> None:
+        self._commit(
+            watch.clear_lockout(self.door, child_id=child_id, staff_id=staff_id, now=self._now())
+        )
+
+    def staff_sign_in(self, staff_id: int, room_id: int | None = None) -> None:
+        self._commit(
+            presence.staff_sign_in(self.door, staff_id=staff_id, room_id=room_id, now=self._now())
+        )
+
+    def staff_sign_out(self, staff_id: int) -> None:
+        self._commit(presence.staff_sign_out(self.door, staff_id=staff_id, now=self._now()))
+
+    def visitor_sign_in(self, **visit: Any) -> None:
+        self._commit(presence.visitor_sign_in(self.door, now=self._now(), **visit))
+
+    def visitor_sign_out(self, visit_uuid: str) -> None:
+        self._commit(presence.visitor_sign_out(self.door, visit_uuid=visit_uuid, now=self._now()))
+
+    def tick(self) -> None:
+        """Every few seconds: alerts that time made due, and people data from the office."""
+        now = self._now()
+        if now - self._book_loaded >= BOOK_REFRESH:
+            self.door.replace_book(self.store.book())
+            self._book_loaded = now
+        self._commit(watch.due_alerts(self.door, now=now))

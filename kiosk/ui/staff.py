@@ -1,0 +1,261 @@
+"""Staff mode: on site by room, alerts, waiting handovers, fire roll call, staff and visitors."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+
+from kiosk import views
+from kiosk.ui import theme
+from kiosk.ui.base import KioskScreen
+from kiosk.ui.theme import u
+from kiosk.ui.widgets import BigButton, Card, Text
+
+TABS = {
+    "On site": "_on_site",
+    "Alerts": "_alerts",
+    "Pick-ups": "_handovers",
+    "Roll call": "_roll_call",
+    "Staff": "_staff",
+    "Visitors": "_visitors",
+}
+
+
+class StaffModeScreen(KioskScreen):
+    def build(self) -> Any:
+        self.staff = self.context["staff"]
+        tab = self.context.setdefault("tab", "On site")
+        column = BoxLayout(orientation="vertical", padding=u(8), spacing=u(8))
+        bar = BoxLayout(size_hint_y=None, height=theme.touch(), spacing=u(6))
+        for name in TABS:
+            label = self._(name)
+            if name == "Alerts":
+                label += f" ({len(self.app.door.timeline.open_alerts())})"
+            bar.add_widget(
+                BigButton(
+                    label,
+                    partial(self.switch, name),
+                    size=16,
+                    colour=theme.SELECTED if name == tab else theme.SURFACE,
+                )
+            )
+        bar.add_widget(
+            BigButton(self._("Exit"), self.app.home, colour=theme.STAFF, size=20, size_hint_x=0.7)
+        )
+        column.add_widget(bar)
+        rows = GridLayout(cols=1, spacing=u(6), size_hint_y=None)
+        rows.bind(minimum_height=rows.setter("height"))
+        getattr(self, TABS[tab])(rows)
+        scroll = ScrollView(do_scroll_x=False)
+        scroll.add_widget(rows)
+        column.add_widget(scroll)
+        return column
+
+    def switch(self, tab: str) -> None:
+        self.show(**dict(self.context, tab=tab))
+
+    def refresh(self) -> None:
+        if self.manager is not None and self.manager.current == self.name and self.context:
+            self.show(**self.context)
+
+    def _row(
+        self,
+        text: str,
+        *buttons: tuple[str, Any, tuple[float, ...]],
+        colour: tuple[float, ...] = theme.SURFACE,
+    ) -> Card:
+        row = Card(size_hint_y=None, height=theme.touch() * 1.1, padding=u(8), spacing=u(8))
+        row.background = list(colour)
+        row.add_widget(Text(text, size=20, halign="left"))
+        for label, action, button_colour in buttons:
+            row.add_widget(
+                BigButton(self._(label), action, colour=button_colour, size=18, size_hint_x=0.45)
+            )
+        return row
+
+    # --- tabs -------------------------------------------------------------------------------
+
+    def _on_site(self, rows: GridLayout) -> None:
+        app = self.app
+        groups = views.on_site_by_room(
+            app.door.book, app.door.timeline, app.service.rooms, app.service.setting.zone
+        )
+        if not groups:
+            rows.add_widget(
+                Text(
+                    self._("Nobody is signed in yet."),
+                    size=24,
+                    size_hint_y=None,
+                    height=theme.touch(),
+                )
+            )
+        for group in groups:
+            heading = f"{group['room']}: {len(group['children'])} / {len(group['staff'])}"
+            rows.add_widget(Text(heading, size=24, bold=True, size_hint_y=None, height=u(44)))
+            for child in group["children"]:
+                buttons: list[tuple[str, Any, tuple[float, ...]]] = []
+                if not child["acknowledged"]:
+                    uuid = child["arrival_uuid"]
+                    buttons.append(
+                        (
+                            "Acknowledge",
+                            partial(app.acknowledge_arrival, uuid, self.staff),
+                            theme.ARRIVE,
+                        )
+                    )
+                rows.add_widget(
+                    self._row(
+                        f"{child['name']} · {child['since']}",
+                        *buttons,
+                        colour=theme.SURFACE if child["acknowledged"] else theme.SELECTED,
+                    )
+                )
+            for person in group["staff"]:
+                rows.add_widget(self._row(f"{person['name']} · {person['since']}"))
+
+    def _alerts(self, rows: GridLayout) -> None:
+        app = self.app
+        alerts = views.alert_rows(app.door.book, app.door.timeline, app.service.setting.zone)
+        if not alerts:
+            rows.add_widget(
+                Text(self._("No open alerts."), size=24, size_hint_y=None, height=theme.touch())
+            )
+        for alert in alerts:
+            colour = theme.CRITICAL if alert["severity"] == "critical" else theme.WARNING
+            text = f"{alert['time']}  {self._(alert['text'])}\n{alert['child']}  {alert['who']}"
+            buttons: list[tuple[str, Any, tuple[float, ...]]] = []
+            if not alert["acknowledged"]:
+                buttons.append(
+                    (
+                        "Acknowledge",
+                        partial(app.acknowledge_alert, alert["uuid"], self.staff),
+                        theme.SURFACE,
+                    )
+                )
+            buttons.append(
+                ("Resolve", partial(app.resolve_alert, alert["uuid"], self.staff), theme.ARRIVE)
+            )
+            if alert["locked_child_id"] is not None:
+                child = alert["locked_child_id"]
+                buttons.append(
+                    ("Unlock", partial(app.clear_lockout, child, self.staff), theme.SURFACE)
+                )
+            row = self._row(text, *buttons, colour=colour)
+            row.children[-1].color = (1, 1, 1, 1)
+            rows.add_widget(row)
+
+    def _handovers(self, rows: GridLayout) -> None:
+        app = self.app
+        pending = list(app.door.timeline.pending_collections.values())
+        if not pending:
+            rows.add_widget(
+                Text(
+                    self._("No handovers waiting."), size=24, size_hint_y=None, height=theme.touch()
+                )
+            )
+        for request in pending:
+            child = app.door.book.children.get(request.child_id or -1)
+            name = child.full_name if child else ""
+            text = f"{name} ← {request.payload.get('collector_name', '')}"
+            rows.add_widget(
+                self._row(
+                    text,
+                    (
+                        "Confirm",
+                        partial(app.open_handover, request.uuid, staff=self.staff),
+                        theme.ARRIVE,
+                    ),
+                )
+            )
+
+    def _roll_call(self, rows: GridLayout) -> None:
+        """Tick each person off at the assembly point; whoever is not ticked stays highlighted."""
+        app = self.app
+        ticked: set[str] = self.context.setdefault("ticked", set())
+        groups = views.on_site_by_room(
+            app.door.book, app.door.timeline, app.service.rooms, app.service.setting.zone
+        )
+        people = [p for g in groups for p in g["children"] + g["staff"]]
+        missing = [p for p in people if f"{p['kind']}:{p['id']}" not in ticked]
+        summary = self._("Unaccounted for: {n} of {total}").format(
+            n=len(missing), total=len(people)
+        )
+        rows.add_widget(
+            Text(
+                summary,
+                size=28,
+                bold=True,
+                size_hint_y=None,
+                height=u(50),
+                color=theme.CRITICAL if missing else theme.ARRIVE,
+            )
+        )
+        for person in people:
+            key = f"{person['kind']}:{person['id']}"
+            here = key in ticked
+            rows.add_widget(
+                self._row(
+                    person["name"],
+                    (
+                        "Here" if not here else "Undo",
+                        partial(self._tick, key),
+                        theme.ARRIVE if not here else theme.SURFACE,
+                    ),
+                    colour=theme.SURFACE if here else theme.SELECTED,
+                )
+            )
+
+    def _tick(self, key: str) -> None:
+        ticked: set[str] = self.context["ticked"]
+        ticked.symmetric_difference_update({key})
+        self.show(**self.context)
+
+    def _staff(self, rows: GridLayout) -> None:
+        app = self.app
+        for tile in views.staff_tiles(app.door.book, app.door.timeline):
+            staff_id = tile["id"]
+            button: tuple[str, Any, tuple[float, ...]]
+            if tile["on_site"]:
+                button = (
+                    "Sign out",
+                    partial(app.staff_sign, staff_id, False, self.staff),
+                    theme.SURFACE,
+                )
+            else:
+                button = (
+                    "Sign in",
+                    partial(app.staff_sign, staff_id, True, self.staff),
+                    theme.ARRIVE,
+                )
+            rows.add_widget(
+                self._row(
+                    f"{tile['label']} {tile['detail']}",
+                    button,
+                    colour=theme.SURFACE if tile["on_site"] else theme.BACKGROUND,
+                )
+            )
+
+    def _visitors(self, rows: GridLayout) -> None:
+        app = self.app
+        rows.add_widget(
+            self._row(
+                self._("Visitors sign in with a member of staff supervising."),
+                ("Sign in a visitor", lambda: app.visitor_sign_in(self.staff), theme.ARRIVE),
+            )
+        )
+        for visit in app.door.timeline.visitors_on_site.values():
+            text = f"{visit.name} · {visit.organisation} · {visit.visiting}"
+            rows.add_widget(
+                self._row(
+                    text,
+                    (
+                        "Sign out",
+                        partial(app.visitor_sign_out, visit.uuid, self.staff),
+                        theme.SURFACE,
+                    ),
+                )
+            )

@@ -1,0 +1,212 @@
+"""The few widgets every screen is built from: big buttons, photo tiles, a PIN pad and an
+on-screen keyboard. All text goes through :func:`kiosk.ui.text.markup`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from io import BytesIO
+from typing import Any
+
+from kivy.core.image import Image as CoreImage
+from kivy.graphics import Color, RoundedRectangle
+from kivy.properties import BooleanProperty, ListProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+
+from kiosk.ui import theme
+from kiosk.ui.text import markup
+from kiosk.ui.theme import u
+
+_textures: dict[int, Any] = {}
+
+
+def photo_texture(data: bytes | None) -> Any:
+    """A Kivy texture for a JPEG, made once per photo."""
+    if not data:
+        return None
+    key = hash(data)
+    if key not in _textures:
+        _textures[key] = CoreImage(BytesIO(data), ext="jpg").texture
+    return _textures[key]
+
+
+class Text(Label):
+    """A label that wraps inside its width and speaks any script."""
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        size: float = 24,
+        bold: bool = False,
+        color: tuple[float, ...] = theme.INK,
+        rtl: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        halign = kwargs.pop("halign", "center")
+        if rtl and halign != "center":  # right-to-left reading starts at the right
+            halign = "right" if halign == "left" else "left"
+        super().__init__(
+            markup=True,
+            font_name=theme.FONT_BOLD if bold else theme.FONT,
+            font_size=u(size),
+            color=color,
+            halign=halign,
+            valign="middle",
+            **kwargs,
+        )
+        self.rtl = rtl
+        self.set(text)
+        self.bind(size=lambda *_: setattr(self, "text_size", (self.width, None)))
+
+    def set(self, text: str) -> None:
+        self.plain = text
+        self.text = markup(text, self.rtl)
+
+
+class Card(ButtonBehavior, BoxLayout):
+    """A rounded, tappable surface: the base of big buttons and tiles."""
+
+    background = ListProperty(list(theme.SURFACE))
+    selected = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with self.canvas.before:
+            self._colour = Color(*self.background)
+            self._shape = RoundedRectangle(radius=[u(14)])
+        self.bind(
+            pos=self._redraw, size=self._redraw, background=self._redraw, selected=self._redraw
+        )
+
+    def _redraw(self, *_: Any) -> None:
+        self._colour.rgba = theme.SELECTED if self.selected else self.background
+        self._shape.pos = self.pos
+        self._shape.size = self.size
+
+
+class BigButton(Card):
+    def __init__(
+        self,
+        text: str,
+        on_tap: Callable[[], None],
+        *,
+        colour: tuple[float, ...] = theme.COLLECT,
+        size: float = 34,
+        rtl: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("size_hint_min_y", theme.touch())
+        super().__init__(padding=u(10), **kwargs)
+        self.background = list(colour)
+        light = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] > 0.6
+        self.label = Text(
+            text, size=size, bold=True, rtl=rtl, color=theme.INK if light else (1, 1, 1, 1)
+        )
+        self.add_widget(self.label)
+        self.bind(on_release=lambda *_: on_tap())
+
+
+class Tile(Card):
+    """A person's photo (where the setting shows photos) and name: the board's building block."""
+
+    def __init__(
+        self,
+        label: str,
+        photo: bytes | None,
+        on_tap: Callable[[], None],
+        *,
+        detail: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(orientation="vertical", padding=u(6), spacing=u(4), **kwargs)
+        self.size_hint_min_y = theme.touch() * 1.6
+        texture = photo_texture(photo)
+        if texture is not None:
+            self.add_widget(Image(texture=texture, fit_mode="contain"))
+        self.add_widget(
+            Text(
+                label,
+                size=22 if texture is not None else 28,
+                bold=True,
+                size_hint_y=0.32 if texture is not None else 1,
+            )
+        )
+        if detail:
+            self.add_widget(Text(detail, size=15, color=theme.MUTED, size_hint_y=0.2))
+        self.person_label = label
+        self.bind(on_release=lambda *_: on_tap())
+
+
+class PinPad(GridLayout):
+    """Digits for a staff PIN; shows dots, never the digits."""
+
+    def __init__(self, on_done: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(cols=3, spacing=u(8), **kwargs)
+        self.pin = ""
+        self.on_done = on_done
+        self.display = Text("", size=40, bold=True)
+        for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]:
+            colour = theme.ARRIVE if key == "OK" else theme.SURFACE
+            self.add_widget(BigButton(key, partial(self.press, key), colour=colour, size=34))
+
+    def press(self, key: str) -> None:
+        if key == "⌫":
+            self.pin = self.pin[:-1]
+        elif key == "OK":
+            pin, self.pin = self.pin, ""
+            self.on_done(pin)
+        elif len(self.pin) < 8:
+            self.pin += key
+        self.display.set("●" * len(self.pin))
+
+
+KEYBOARD_ROWS = {
+    "en": ["QWERTYUIOP", "ASDFGHJKL'", "ZXCVBNM-"],
+    "pl": ["QWERTYUIOP", "ASDFGHJKLŁ", "ZXCVBNMĄĘ", "ĆŃÓŚŹŻ-"],
+    "ur": ["ابپتٹثجچحخ", "دڈذرڑزژسشص", "ضطظعغفقکگل", "منوہھءیےں"],
+}
+
+
+class Keyboard(BoxLayout):
+    """A large on-screen keyboard: nobody has a physical one in a nursery hallway. Where the
+    language has its own script, a key switches between it and Latin letters."""
+
+    def __init__(self, on_key: Callable[[str], None], *, layout: str = "en", **kwargs: Any) -> None:
+        super().__init__(orientation="vertical", spacing=u(5), **kwargs)
+        self.on_key = on_key
+        self.layouts = [layout, "en"] if layout in KEYBOARD_ROWS and layout != "en" else ["en"]
+        self.show(self.layouts[0])
+
+    def show(self, layout: str) -> None:
+        self.layout = layout
+        self.clear_widgets()
+        for row in KEYBOARD_ROWS[layout]:
+            line = BoxLayout(spacing=u(5))
+            for char in row:
+                line.add_widget(
+                    BigButton(
+                        char,
+                        partial(self.on_key, char),
+                        colour=theme.SURFACE,
+                        size=26,
+                        size_hint_min_y=u(42),
+                    )
+                )
+            self.add_widget(line)
+        bottom = BoxLayout(spacing=u(5))
+        if len(self.layouts) > 1:
+            other = self.layouts[1 - self.layouts.index(layout)]
+            label = "ABC" if other == "en" else KEYBOARD_ROWS[other][0][:3]
+            bottom.add_widget(
+                BigButton(label, lambda: self.show(other), colour=theme.SURFACE, size=22)
+            )
+        bottom.add_widget(BigButton("⌫", lambda: self.on_key("\b"), colour=theme.SURFACE, size=26))
+        bottom.add_widget(
+            BigButton("␣", lambda: self.on_key(" "), colour=theme.SURFACE, size=26, size_hint_x=3)
+        )
+        self.add_widget(bottom)

@@ -1,0 +1,231 @@
+"""What each screen shows, as plain dicts: turned from the door's records without Kivy, and
+unit-tested on their own. A screen only lays these out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from db.names import sort_key
+from db.timeline import Alert, Timeline
+from db.vocabulary import Reason, Severity
+from kiosk.door.book import PeopleBook
+from kiosk.door.decisions import ReleasePending
+
+Tile = dict[str, Any]
+
+
+def tile_label(first_name: str, last_name: str, privacy_mode: str) -> str:
+    """What the public board says of a child (R12): first name, or first name and initial."""
+    if privacy_mode == "first_name_initial":
+        return f"{first_name} {last_name[:1]}." if last_name else first_name
+    return first_name
+
+
+def child_tiles(
+    book: PeopleBook, timeline: Timeline, *, privacy_mode: str, on_site: bool
+) -> list[Tile]:
+    """The self-registration board: children not yet in (arrival) or on site (collection).
+    In card-first mode the board shows no child at all: a card starts everything."""
+    if privacy_mode == "card_first":
+        return []
+    tiles: list[Tile] = []
+    for child in book.children.values():
+        if (child.id in timeline.on_site) != on_site:
+            continue
+        tiles.append(
+            {
+                "id": child.id,
+                "label": tile_label(child.first_name, child.last_name, privacy_mode),
+                "photo": ("child", child.id)
+                if child.has_photo and privacy_mode != "first_name_initial"
+                else None,
+                "order": sort_key(child.first_name, child.last_name),
+            }
+        )
+    tiles.sort(key=lambda t: t["order"])
+    return tiles
+
+
+def adults_for_child(book: PeopleBook, child_id: int, today: date) -> list[Tile]:
+    """Who can be chosen as the collector (or who brought the child): standing authorised
+    adults, then adults with a written permission that has not long expired; choosing one
+    outside their dates is refused by the door, with an alert."""
+    chosen: dict[int, str] = {
+        adult_id: auth.relationship for adult_id, auth in book.authorised.get(child_id, {}).items()
+    }
+    for permission in book.permissions.get(child_id, ()):
+        if permission.adult_id not in chosen and (today - permission.valid_to).days <= 7:
+            chosen[permission.adult_id] = "Written permission"
+    tiles: list[Tile] = []
+    for adult_id, relationship in chosen.items():
+        adult = book.adults.get(adult_id)
+        if adult is None:
+            continue
+        tiles.append(
+            {
+                "id": adult.id,
+                "label": adult.first_name,
+                "detail": relationship,
+                "photo": ("adult", adult.id) if adult.has_photo else None,
+                "order": sort_key(adult.first_name, adult.last_name),
+            }
+        )
+    tiles.sort(key=lambda t: t["order"])
+    return tiles
+
+
+def siblings_to_bring(
+    book: PeopleBook, timeline: Timeline, adult_id: int, already: int
+) -> list[Tile]:
+    """The carer's other children not yet in: offered so siblings arrive together."""
+    others = [c for c in book.children_of_adult.get(adult_id, ()) if c != already]
+    tiles: list[Tile] = []
+    for child_id in others:
+        child = book.children.get(child_id)
+        if child is None or child_id in timeline.on_site:
+            continue
+        tiles.append(
+            {
+                "id": child.id,
+                "label": child.first_name,
+                "photo": ("child", child.id) if child.has_photo else None,
+                "order": sort_key(child.first_name, child.last_name),
+            }
+        )
+    tiles.sort(key=lambda t: t["order"])
+    return tiles
+
+
+def key_person_name(book: PeopleBook, child_id: int) -> str:
+    child = book.children.get(child_id)
+    staff = book.staff.get(child.key_person_id) if child and child.key_person_id else None
+    return staff.first_name if staff else ""
+
+
+def handover_card(book: PeopleBook, pending: ReleasePending) -> dict[str, Any]:
+    """What the member of staff sees before confirming: who, for whom, what to check (R5)."""
+    child = book.children[pending.child_id]
+    return {
+        "child": f"{child.first_name} {child.last_name}",
+        "child_photo": ("child", child.id) if child.has_photo else None,
+        "collector": pending.collector_name,
+        "collector_photo": ("adult", pending.adult_id)
+        if pending.adult_id is not None
+        and book.adults.get(pending.adult_id, None) is not None
+        and book.adults[pending.adult_id].has_photo
+        else None,
+        "method": pending.method.value,
+        "checks": [c.value for c in pending.checks],
+        "needs_id": "check_id_document" in [c.value for c in pending.checks],
+    }
+
+
+def staff_tiles(book: PeopleBook, timeline: Timeline | None = None) -> list[Tile]:
+    on_site = timeline.staff_on_site if timeline else {}
+    tiles: list[Tile] = [
+        {
+            "id": s.id,
+            "label": s.first_name,
+            "detail": s.last_name,
+            "photo": ("staff", s.id),
+            "on_site": s.id in on_site,
+            "order": sort_key(s.first_name, s.last_name),
+        }
+        for s in book.staff.values()
+        if s.active
+    ]
+    tiles.sort(key=lambda t: t["order"])
+    return tiles
+
+
+def _clock(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def alert_rows(book: PeopleBook, timeline: Timeline, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Open alerts for staff mode, most serious and oldest first."""
+    rank = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.WARNING: 2, Severity.INFO: 3}
+    rows = []
+    for alert in sorted(timeline.open_alerts(), key=lambda a: (rank[a.severity], a.raised_at)):
+        rows.append(_alert_row(book, alert, zone))
+    return rows
+
+
+def _alert_row(book: PeopleBook, alert: Alert, zone: ZoneInfo) -> dict[str, Any]:
+    child = book.children.get(alert.child_id or -1)
+    adult = book.adults.get(alert.adult_id or -1)
+    presented = alert.details.get("presented") or {}
+    who = adult.full_name if adult else str(presented.get("name") or presented.get("card_id") or "")
+    return {
+        "uuid": alert.uuid,
+        "severity": alert.severity.value,
+        "reason": alert.reason.value,
+        "text": str(alert.details.get("text", "")),
+        "time": _clock(alert.raised_at, zone),
+        "child": child.full_name if child else "",
+        "who": who,
+        "acknowledged": alert.acknowledged_at is not None,
+        "locked_child_id": alert.child_id if alert.reason == Reason.LOCKED_OUT else None,
+    }
+
+
+def public_alert_banner(timeline: Timeline) -> dict[str, Any] | None:
+    """What everyone in the hallway may see: that staff are needed, never who or why."""
+    open_alerts = [a for a in timeline.open_alerts() if a.acknowledged_at is None]
+    if not open_alerts:
+        return None
+    critical = any(a.severity == Severity.CRITICAL for a in open_alerts)
+    return {"count": len(open_alerts), "critical": critical}
+
+
+def on_site_by_room(
+    book: PeopleBook, timeline: Timeline, rooms: dict[int, str], zone: ZoneInfo
+) -> list[dict[str, Any]]:
+    """The on-site list for staff mode and the fire roll call: children, staff, visitors."""
+    groups: dict[int | None, dict[str, Any]] = {}
+
+    def group(room_id: int | None) -> dict[str, Any]:
+        name = rooms.get(room_id or -1, "Other")
+        return groups.setdefault(room_id, {"room": name, "children": [], "staff": []})
+
+    for stay in timeline.on_site.values():
+        child = book.children.get(stay.child_id)
+        group(stay.room_id)["children"].append(
+            {
+                "id": stay.child_id,
+                "kind": "child",
+                "name": child.full_name if child else f"#{stay.child_id}",
+                "since": _clock(stay.arrived_at, zone),
+                "arrival_uuid": stay.arrival_uuid,
+                "acknowledged": stay.acknowledged_at is not None,
+            }
+        )
+    for shift in timeline.staff_on_site.values():
+        staff = book.staff.get(shift.staff_id)
+        group(shift.room_id)["staff"].append(
+            {
+                "id": shift.staff_id,
+                "kind": "staff",
+                "name": staff.full_name if staff else f"#{shift.staff_id}",
+                "since": _clock(shift.signed_in_at, zone),
+            }
+        )
+    result = sorted(groups.values(), key=lambda g: sort_key(g["room"]))
+    for g in result:
+        g["children"].sort(key=lambda c: sort_key(c["name"]))
+        g["staff"].sort(key=lambda s: sort_key(s["name"]))
+    visitors = [
+        {
+            "id": v.uuid,
+            "kind": "visitor",
+            "name": v.name,
+            "since": _clock(v.signed_in_at, zone),
+            "detail": f"{v.organisation} · {v.visiting}".strip(" ·"),
+        }
+        for v in sorted(timeline.visitors_on_site.values(), key=lambda v: v.signed_in_at)
+    ]
+    if visitors:
+        result.append({"room": "Visitors", "children": [], "staff": visitors})
+    return result

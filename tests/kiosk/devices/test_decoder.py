@@ -1,0 +1,80 @@
+"""Both QR decoders read real Handover cards exactly, and see nothing in an empty hallway."""
+
+from __future__ import annotations
+
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.devices.decoder import PYZBAR_MISSING, Decoder, make_decoder, pyzbar_decoder
+from tests.factories import Nursery
+from tests.kiosk.devices.frames import blank_frame, card_frame, paste, qr_image
+
+
+def _decoder(name: str) -> Decoder:
+    try:
+        return make_decoder(name)
+    except RuntimeError as exc:  # pyzbar without libzbar0 on this machine
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(params=["zxing", "pyzbar"])
+def decoder(request: pytest.FixtureRequest) -> Decoder:
+    return _decoder(request.param)
+
+
+@pytest.fixture
+def payload() -> str:
+    nursery = Nursery()
+    return nursery.card_for(adult=nursery.adult())
+
+
+def test_a_parents_card_held_to_the_camera_reads_as_its_exact_payload(
+    decoder: Decoder, payload: str
+) -> None:
+    assert payload.startswith("HOV1.")
+    assert decoder(card_frame(payload)) == [payload]  # BGR, as a webcam gives it
+
+
+def test_a_grey_frame_from_the_pi_camera_reads_the_same(decoder: Decoder, payload: str) -> None:
+    assert decoder(card_frame(payload, at=(20, 260), bgr=False)) == [payload]
+
+
+def test_an_empty_hallway_shows_no_card(decoder: Decoder) -> None:
+    rng = np.random.default_rng(7)
+    noisy = rng.integers(0, 256, size=(480, 640), dtype=np.uint8)
+    assert decoder(blank_frame()) == []
+    assert decoder(noisy) == []
+    assert decoder(np.asarray(cv2.cvtColor(blank_frame(), cv2.COLOR_GRAY2BGR), np.uint8)) == []
+
+
+def test_two_parents_holding_up_cards_together_are_both_read(decoder: Decoder) -> None:
+    nursery = Nursery()
+    first = nursery.card_for(adult=nursery.adult())
+    second = nursery.card_for(adult=nursery.adult(first_name="Tomasz"))
+    frame = paste(blank_frame(), qr_image(first, module_px=4), (20, 40))
+    frame = paste(frame, qr_image(second, module_px=4), (360, 200))
+    assert sorted(decoder(frame)) == sorted([first, second])
+
+
+def test_a_kiosk_set_to_an_unknown_decoder_is_told_the_choices() -> None:
+    with pytest.raises(ValueError, match="zxing, pyzbar"):
+        make_decoder("opencv")
+
+
+def test_the_decoder_setting_forgives_case_and_spaces(payload: str) -> None:
+    assert make_decoder(" ZXing ")(card_frame(payload)) == [payload]
+
+
+def test_a_kiosk_without_libzbar_says_which_package_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A None entry in sys.modules makes the import fail, as a missing libzbar0 does.
+    monkeypatch.setitem(sys.modules, "pyzbar.pyzbar", None)
+    monkeypatch.delattr("pyzbar.pyzbar", raising=False)
+    with pytest.raises(RuntimeError) as caught:
+        pyzbar_decoder()
+    assert str(caught.value) == PYZBAR_MISSING
+    assert "apt-get install libzbar0" in str(caught.value)

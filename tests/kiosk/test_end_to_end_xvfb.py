@@ -1,0 +1,151 @@
+"""One whole handover in a real window under Xvfb: a USB scanner types a card and Enter,
+clicks go through to the staff PIN, and the screen and the records both show the child gone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from db.clock import utc_now
+from db.engine import make_engine, session_factory
+from db.migrate import upgrade_to_head
+from db.models import Adult, Child, Event, Staff
+from db.seed import seed_demo
+from db.vocabulary import EventType
+
+HANDOVER = str(Path(sys.executable).with_name("handover"))
+# Where the buttons are on the 800x480 kiosk (measured from the rendered layout).
+STAFF_CONFIRM = (400, 411)
+CONFIRM_WITH_PIN = (515, 392)
+SASKIA = (242, 297)
+PIN_KEYS = {"6": (721, 228), "2": (580, 130), "3": (721, 130), "4": (438, 228), "OK": (721, 423)}
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("Xvfb") and shutil.which("xdotool") and shutil.which("import")),
+    reason="needs Xvfb, xdotool and ImageMagick (scripts/bootstrap.sh installs them)",
+)
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "800x480x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    number = os.read(read, 16).decode().strip()
+    os.close(read)
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait(
+    check: Callable[[], bool], what: str, process: subprocess.Popen[bytes], timeout: float = 30
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"{what} did not happen (kiosk exit status {process.poll()})")
+        time.sleep(0.2)
+
+
+def test_a_usb_scanner_and_clicks_complete_a_handover_in_a_real_window(
+    tmp_path: Path, display: str
+) -> None:
+    database = str(tmp_path / "kiosk.db")
+    engine = make_engine(database)
+    upgrade_to_head(engine)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        credentials = seed_demo(session, today=date.today(), now=utc_now() - timedelta(hours=2))
+        session.commit()
+        mia = session.scalars(select(Child).where(Child.first_name == "Mia")).one().id
+        kirsty = session.scalars(select(Adult).where(Adult.first_name == "Kirsty")).one().id
+        saskia = session.scalars(select(Staff).where(Staff.username == "saskia")).one().id
+    card = next(
+        c.payload for c in credentials.cards if c.holder == "Kirsty Walsh" and not c.revoked
+    )
+    _arrive_this_morning(database, mia, kirsty)
+
+    def events(kind: EventType) -> list[Event]:
+        with sessions() as session:
+            return list(session.scalars(select(Event).where(Event.type == kind.value)))
+
+    env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"} | {"DISPLAY": display}
+    log = (tmp_path / "kiosk.log").open("wb")  # a file, not a pipe nobody drains
+    kiosk = subprocess.Popen(
+        [HANDOVER, "kiosk", "--db", database, "--camera", "none"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def xdotool(*args: str) -> str:
+        done = subprocess.run(
+            ["xdotool", *args], env=env, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    def click(at: tuple[int, int]) -> None:
+        xdotool("mousemove", str(at[0]), str(at[1]), "click", "1")
+        time.sleep(0.6)
+
+    try:
+        _wait(
+            lambda: bool(xdotool("search", "--pid", str(kiosk.pid))),
+            "the kiosk window",
+            kiosk,
+            timeout=90,
+        )
+        window = xdotool("search", "--pid", str(kiosk.pid)).split()[0]
+        xdotool("windowfocus", "--sync", window)
+        time.sleep(1.0)
+        xdotool("type", "--delay", "8", card)  # a USB 2D scanner is a keyboard
+        xdotool("key", "Return")
+        _wait(lambda: bool(events(EventType.COLLECTION_REQUESTED)), "the collection request", kiosk)
+        time.sleep(0.5)
+        click(STAFF_CONFIRM)
+        click(CONFIRM_WITH_PIN)
+        click(SASKIA)
+        for key in ("6", "2", "3", "4", "OK"):
+            click(PIN_KEYS[key])
+        _wait(lambda: bool(events(EventType.CHILD_COLLECTED)), "the handover", kiosk, timeout=20)
+        time.sleep(1.0)
+        shot = tmp_path / "done.png"
+        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True)
+    finally:
+        kiosk.terminate()
+        kiosk.wait(timeout=20)
+        log.close()
+    output = (tmp_path / "kiosk.log").read_text(errors="replace")[-2000:]
+    (collected,) = events(EventType.CHILD_COLLECTED)
+    assert (collected.child_id, collected.adult_id, collected.staff_id) == (mia, kirsty, saskia)
+    pixel = Image.open(shot).convert("RGB").getpixel((400, 412))
+    assert isinstance(pixel, tuple)
+    red, green, blue = pixel[:3]
+    assert green > red + 40 and green > blue + 20, f"the green OK of the done screen: {output}"
+
+
+def _arrive_this_morning(database: str, child: int, adult: int) -> None:
+    from kiosk.service import KioskService
+    from kiosk.store.local import KioskStore
+
+    service = KioskService(KioskStore(database, device="front-door"), device="front-door")
+    service.run(lambda: service.arrive([child], brought_by_adult_id=adult)).result(timeout=10)
+    service.shutdown()
