@@ -126,6 +126,9 @@ class Timeline:
     visits: list[Visit] = field(default_factory=list)
     arrivals_by_uuid: dict[str, Stay] = field(default_factory=dict)
     anomalies: list[str] = field(default_factory=list)
+    # Answers that came before what they answer: a kiosk's clock ahead of the office's, or an
+    # event synced late. Kept here and applied the moment the answered event arrives.
+    early: dict[str, list[EventRecord]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, events: Iterable[EventRecord]) -> Timeline:
@@ -138,6 +141,11 @@ class Timeline:
         handler = _HANDLERS.get(event.type)
         if handler is not None:
             handler(self, event)
+        for answer in self.early.pop(event.uuid, ()):
+            self.apply(answer)
+
+    def _wait_for(self, e: EventRecord) -> None:
+        self.early.setdefault(e.ref or "", []).append(e)
 
     def open_alerts(self) -> list[Alert]:
         return [a for a in self.alerts.values() if a.is_open]
@@ -170,7 +178,10 @@ class Timeline:
 
     def _acknowledged(self, e: EventRecord) -> None:
         stay = self.arrivals_by_uuid.get(e.ref or "")
-        if stay is None or stay.acknowledged_at is not None:
+        if stay is None:
+            self._wait_for(e)
+            return
+        if stay.acknowledged_at is not None:
             return
         stay.acknowledged_by_staff_id = e.staff_id
         stay.acknowledged_at = as_utc(e.occurred_at)
@@ -179,7 +190,8 @@ class Timeline:
         self.pending_collections[e.uuid] = e
 
     def _cancelled(self, e: EventRecord) -> None:
-        self.pending_collections.pop(e.ref or "", None)
+        if self.pending_collections.pop(e.ref or "", None) is None:
+            self._wait_for(e)
 
     def _refused(self, e: EventRecord) -> None:
         if e.payload.get("reason") == Reason.WRONG_PASSWORD and e.child_id is not None:
@@ -221,19 +233,24 @@ class Timeline:
 
     def _alert_acknowledged(self, e: EventRecord) -> None:
         alert = self.alerts.get(e.ref or "")
-        if alert is not None and alert.acknowledged_at is None:
+        if alert is None:
+            self._wait_for(e)
+        elif alert.acknowledged_at is None:
             alert.acknowledged_by_staff_id = e.staff_id
-            alert.acknowledged_at = as_utc(e.occurred_at)
+            alert.acknowledged_at = max(as_utc(e.occurred_at), alert.raised_at)
 
     def _alert_resolved(self, e: EventRecord) -> None:
         alert = self.alerts.get(e.ref or "")
-        if alert is None or alert.resolved_at is not None:
+        if alert is None:
+            self._wait_for(e)
+            return
+        if alert.resolved_at is not None:
             return
         if alert.acknowledged_at is None:
             alert.acknowledged_by_staff_id = e.staff_id
             alert.acknowledged_at = as_utc(e.occurred_at)
         alert.resolved_by_staff_id = e.staff_id
-        alert.resolved_at = as_utc(e.occurred_at)
+        alert.resolved_at = max(as_utc(e.occurred_at), alert.raised_at)
         alert.resolution = _text(e.payload, "note")
 
     def _lockout_cleared(self, e: EventRecord) -> None:
@@ -268,8 +285,10 @@ class Timeline:
 
     def _visitor_out(self, e: EventRecord) -> None:
         visit = self.visitors_on_site.pop(e.ref or "", None)
-        if visit is not None:
-            visit.signed_out_at = as_utc(e.occurred_at)
+        if visit is None:
+            self._wait_for(e)
+            return
+        visit.signed_out_at = max(as_utc(e.occurred_at), visit.signed_in_at)
 
 
 _HANDLERS = {

@@ -76,3 +76,47 @@ def test_events_arriving_late_from_another_door_give_the_same_day(events, random
     assert {c: len(s) for c, s in in_order.stays.items()} == {
         c: len(s) for c, s in late.stays.items()
     }
+
+
+def _alert_day(offset_seconds: int) -> list[EventRecord]:
+    """An alert at a kiosk, acknowledged and resolved at the office whose clock differs."""
+    raised = EventRecord(
+        "alert",
+        EventType.ALERT_RAISED,
+        START,
+        "door",
+        child_id=1,
+        payload={"reason": "unknown_card", "severity": "high"},
+    )
+    office = START + timedelta(seconds=offset_seconds)
+    acknowledged = EventRecord(
+        "ack", EventType.ALERT_ACKNOWLEDGED, office, "office", staff_id=2, ref="alert"
+    )
+    resolved = EventRecord(
+        "res",
+        EventType.ALERT_RESOLVED,
+        office,
+        "office",
+        staff_id=2,
+        ref="alert",
+        payload={"note": "Checked with Mum"},
+    )
+    return [raised, acknowledged, resolved]
+
+
+@given(st.integers(-900, 900), st.randoms())
+@settings(max_examples=200, deadline=None)
+def test_an_answer_stamped_before_its_alert_still_closes_it(offset: int, random) -> None:
+    events = _alert_day(offset)
+    random.shuffle(events)
+    alert = Timeline.of(events).alerts["alert"]
+    assert not alert.is_open and alert.resolution == "Checked with Mum"
+    assert alert.resolved_at is not None and alert.resolved_at >= alert.raised_at
+
+
+def test_an_answer_applied_one_by_one_before_its_alert_waits_for_it() -> None:
+    raised, acknowledged, resolved = _alert_day(-600)  # the office clock ten minutes behind
+    timeline = Timeline()
+    for event in (resolved, acknowledged, raised):  # the order a late sync might bring them
+        timeline.apply(event)
+    assert timeline.open_alerts() == [] and timeline.early == {}
