@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -14,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import DatabaseUrlError, make_engine, normalise_url, session_factory
 from db.migrate import upgrade_to_head
-from handover.kiosk_command import add_kiosk_command
+from handover.kiosk_command import add_kiosk_command, start_beside_hub
 
 DEMO_DIR = Path("demo-data")
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -91,12 +92,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
         upgrade_to_head(make_engine(url))
         print(credentials.read_text(encoding="utf-8"))
     print(f"Demo database: {database}  (delete {data_dir}/ to start again)")
-    print(
-        "The records, the door's rules and the demo nursery are ready. The office (hub) and the\n"
-        "hallway kiosk are not part of this version yet: `handover demo` will start them here\n"
-        "once they exist."
+    if args.no_hub:
+        return 0
+    # Until kiosks sync with the hub, the demo's kiosk and hub share the demo database
+    # (SQLite in WAL mode lets both use it at once).
+    kiosk = start_beside_hub(str(database))
+    try:
+        return cmd_hub(argparse.Namespace(db=url, host=args.host, port=args.port))
+    finally:
+        if kiosk is not None:
+            kiosk.terminate()
+
+
+# --- the office (hub) ---------------------------------------------------------------------
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    """Serve the office panel with uvicorn in this process until Ctrl+C."""
+    import uvicorn
+
+    from admin.app import create_app
+    from admin.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(args.db)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from exc
+    app = create_app(settings)
+    mode = "demo mode" if settings.demo else _shown(args.db)
+    print(f"The office is open at http://{args.host}:{args.port}/  ({mode}; Ctrl+C stops it)")
+    sys.stdout.flush()
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
     )
     return 0
+
+
+def _add_hub_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
 
 
 def build_parser() -> Parser:
@@ -135,6 +171,23 @@ def build_parser() -> Parser:
         default=DEMO_DIR,
         help=f"where the demo keeps its database (default: {DEMO_DIR}/)",
     )
+    demo.add_argument(
+        "--no-hub", action="store_true", help="prepare the demo and print its logins, then stop"
+    )
+    _add_hub_options(demo)
+    hub = add(
+        "hub",
+        "Serve the office panel (upgrades the database first). A database that is not a demo "
+        "needs HANDOVER_SECRET_KEY or HANDOVER_SECRET_KEY_FILE.",
+        cmd_hub,
+    )
+    hub.add_argument(
+        "--db",
+        type=_db_url,
+        default=os.environ.get("HANDOVER_DB", "handover.db"),
+        help="a file path (SQLite) or an SQLAlchemy URL (default: $HANDOVER_DB, else handover.db)",
+    )
+    _add_hub_options(hub)
     add_kiosk_command(commands)
     return parser
 

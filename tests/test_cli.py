@@ -17,7 +17,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     )
 
 
-@pytest.mark.parametrize("command", [[], ["migrate"], ["seed-demo"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["migrate"], ["seed-demo"], ["demo"], ["hub"]])
 def test_every_subcommand_explains_itself(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0
@@ -68,10 +68,10 @@ def test_seed_demo_prints_logins_pins_and_cards_and_never_seeds_twice(tmp_path: 
 
 
 def test_demo_creates_the_nursery_once_and_shows_the_logins_every_time(tmp_path: Path) -> None:
-    first = run("demo", "--data-dir", "nursery", cwd=tmp_path)
+    first = run("demo", "--data-dir", "nursery", "--no-hub", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "Creating the demo nursery" in first.stdout and "HOV1." in first.stdout
-    second = run("demo", "--data-dir", "nursery", cwd=tmp_path)
+    second = run("demo", "--data-dir", "nursery", "--no-hub", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "Creating" not in second.stdout
     assert first.stdout.split("HOV1.", 1)[1][:40] == second.stdout.split("HOV1.", 1)[1][:40]

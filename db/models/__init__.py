@@ -1,6 +1,7 @@
 """Every table, on one ``MetaData``. Import models from here."""
 
 from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, VersionCounter, Versioned
+from db.models.office import LoginAttempt, WebSession
 from db.models.people import (
     Adult,
     AgreedPassword,
@@ -30,6 +31,7 @@ __all__ = [
     "ChildBooking",
     "Event",
     "Kiosk",
+    "LoginAttempt",
     "NurserySession",
     "OneOffPermission",
     "RatioRule",
@@ -40,4 +42,5 @@ __all__ = [
     "VersionCounter",
     "Versioned",
     "Visitor",
+    "WebSession",
 ]

@@ -1,0 +1,105 @@
+"""One settings object for the hub process, read once at start.
+
+The secret key signs CSRF tokens. It comes from ``HANDOVER_SECRET_KEY`` or from the file named
+by ``HANDOVER_SECRET_KEY_FILE``. A demo database (made by ``handover seed-demo``) may run with a
+key generated at start; any other database refuses to start with a missing, short or
+well-known key, because the panel guards children's records.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.engine import make_engine, session_factory
+from db.migrate import upgrade_to_head
+from db.models import Setting
+
+MIN_SECRET_CHARS = 32
+WELL_KNOWN_SECRETS = frozenset(
+    {"changeme", "change-me", "secret", "secret-key", "changethis", "default", "password"}
+)
+
+
+class ConfigError(RuntimeError):
+    """The hub cannot start; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    database_url: str
+    secret_key: str
+    demo: bool
+    session_idle_minutes: int = 30
+    login_failures_allowed: int = 5
+    login_window_minutes: int = 15
+    secure_cookies: bool = True
+    live_poll_seconds: float = 1.0
+
+
+def _read_secret(env: Mapping[str, str]) -> str | None:
+    if env.get("HANDOVER_SECRET_KEY"):
+        return env["HANDOVER_SECRET_KEY"].strip()
+    path = env.get("HANDOVER_SECRET_KEY_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read HANDOVER_SECRET_KEY_FILE {path}: {exc.strerror}"
+            ) from exc
+    return None
+
+
+def check_secret(secret: str | None, *, demo: bool) -> str:
+    """The key to use, or a ConfigError saying how to make a good one."""
+    if secret is None or secret == "":
+        if demo:
+            return secrets.token_urlsafe(32)
+        raise ConfigError(
+            "no secret key: set HANDOVER_SECRET_KEY or HANDOVER_SECRET_KEY_FILE "
+            '(make one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))")'
+        )
+    if secret.lower() in WELL_KNOWN_SECRETS or len(secret) < MIN_SECRET_CHARS:
+        raise ConfigError(
+            f"the secret key is a default or too short (at least {MIN_SECRET_CHARS} characters); "
+            'make one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+    return secret
+
+
+def is_demo_database(database_url: str) -> bool:
+    """Upgrades the database to the newest schema first: the hub does that at every start."""
+    engine = make_engine(database_url)
+    try:
+        upgrade_to_head(engine)
+        with session_factory(engine)() as session:
+            setting = session.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
+            return bool(setting is not None and (setting.extra or {}).get("demo") is True)
+    finally:
+        engine.dispose()
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    return default if value is None else value.strip().lower() not in ("0", "no", "false", "")
+
+
+def load_settings(database_url: str, env: Mapping[str, str] | None = None) -> HubSettings:
+    env = os.environ if env is None else env
+    demo = is_demo_database(database_url)
+    idle = env.get("HANDOVER_SESSION_IDLE_MINUTES", "30")
+    if not idle.isdigit() or int(idle) < 1:
+        raise ConfigError("HANDOVER_SESSION_IDLE_MINUTES must be a whole number of minutes")
+    return HubSettings(
+        database_url=database_url,
+        secret_key=check_secret(_read_secret(env), demo=demo),
+        demo=demo,
+        session_idle_minutes=int(idle),
+        secure_cookies=_flag(env, "HANDOVER_SECURE_COOKIES", True),
+    )

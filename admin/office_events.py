@@ -1,0 +1,42 @@
+"""Events the office itself writes (acknowledgements, resolutions), as the kiosk would: a UUID
+made here, the device "office", the member of staff who acted, and the time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy.orm import Session
+
+from db.events import append_events
+from db.timeline import EventRecord
+from db.vocabulary import EventType
+
+DEVICE = "office"
+
+
+def record_office_event(
+    db: Session,
+    type_: EventType,
+    *,
+    now: datetime,
+    staff_id: int,
+    ref: str | None = None,
+    child_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> EventRecord:
+    """Appends and commits one event."""
+    record = EventRecord(
+        uuid=str(uuid4()),
+        type=type_,
+        occurred_at=now,
+        device=DEVICE,
+        child_id=child_id,
+        staff_id=staff_id,
+        ref=ref,
+        payload=payload or {},
+    )
+    append_events(db, [record])
+    db.commit()
+    return record

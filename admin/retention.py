@@ -1,0 +1,118 @@
+"""Retention (GDPR): events and people older than the setting's retention period are removed.
+
+Events are deleted outright (the register for those days goes with them). People are erased in
+place: names blanked, photos and sensitive fields emptied, and the row tombstoned, so the kiosks
+hear of it through sync and old ids in the audit log stay meaningful. Always a dry run first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.clock import local_day_bounds
+from db.models import (
+    Adult,
+    AuditEntry,
+    Authorisation,
+    Card,
+    Child,
+    ChildBooking,
+    Event,
+    OneOffPermission,
+    Restriction,
+    Versioned,
+)
+from db.register import setting_zone
+
+ERASED = "(erased)"
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    cutoff: date
+    events: int
+    child_ids: list[int]
+    adult_ids: list[int]
+
+
+def cutoff_for(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def plan_purge(db: Session, *, today: date, years: int) -> PurgePlan:
+    cutoff = cutoff_for(today, years)
+    start, _ = local_day_bounds(cutoff, setting_zone(db))
+    events = int(
+        db.scalar(select(func.count()).select_from(Event).where(Event.occurred_at < start)) or 0
+    )
+    children = list(
+        db.scalars(
+            select(Child.id)
+            .where(
+                Child.first_name != ERASED, or_(Child.left_on < cutoff, Child.deleted_at < start)
+            )
+            .order_by(Child.id)
+        )
+    )
+    kept = select(Authorisation.adult_id).where(
+        Authorisation.child_id.not_in(children), Authorisation.deleted_at.is_(None)
+    )
+    linked = select(Authorisation.adult_id).where(Authorisation.child_id.in_(children))
+    adults = list(
+        db.scalars(
+            select(Adult.id)
+            .where(Adult.id.in_(linked), Adult.id.not_in(kept), Adult.first_name != ERASED)
+            .order_by(Adult.id)
+        )
+    )
+    return PurgePlan(cutoff, events, children, adults)
+
+
+def carry_out(db: Session, plan: PurgePlan, *, now: datetime) -> None:
+    """Does what the dry run showed; the caller commits."""
+    start, _ = local_day_bounds(plan.cutoff, setting_zone(db))
+    db.execute(delete(Event).where(Event.occurred_at < start))
+    for child in db.scalars(select(Child).where(Child.id.in_(plan.child_ids))):
+        child.first_name, child.last_name, child.photo = ERASED, "", None
+        child.date_of_birth = date(1900, 1, 1)
+        child.legal_guardians, child.particular_needs, child.consents = [], "", {}
+        child.emergency_contacts, child.home_address = [], ""
+        child.deleted_at = child.deleted_at or now
+    ids = plan.child_ids
+    stale: list[Versioned] = [
+        *db.scalars(select(Authorisation).where(Authorisation.child_id.in_(ids))),
+        *db.scalars(select(OneOffPermission).where(OneOffPermission.child_id.in_(ids))),
+        *db.scalars(select(Restriction).where(Restriction.child_id.in_(ids))),
+        *db.scalars(select(ChildBooking).where(ChildBooking.child_id.in_(ids))),
+    ]
+    for row in stale:
+        row.deleted_at = row.deleted_at or now
+    for adult in db.scalars(select(Adult).where(Adult.id.in_(plan.adult_ids))):
+        adult.first_name, adult.last_name, adult.photo = ERASED, "", None
+        adult.date_of_birth, adult.phone, adult.email = None, None, None
+        adult.deleted_at = adult.deleted_at or now
+    for card in db.scalars(
+        select(Card).where(Card.holder_adult_id.in_(plan.adult_ids), Card.revoked_at.is_(None))
+    ):
+        card.revoked_at, card.revoked_reason = now, "erased"
+    db.add(
+        AuditEntry(
+            at=now,
+            actor=str(db.info.get("actor", "system")),
+            action="purge",
+            entity="retention",
+            entity_id=plan.cutoff.isoformat(),
+            changes={
+                "events": plan.events,
+                "children": len(plan.child_ids),
+                "adults": len(plan.adult_ids),
+            },
+        )
+    )

@@ -1,0 +1,73 @@
+"""Jinja2 templates (autoescaped) and what every page needs: who is signed in, the CSRF token,
+demo mode, the setting's name, and times shown in the setting's zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from admin.errors import HubError
+from admin.security import csrf_token
+from db.clock import as_utc
+from db.names import full_name
+from db.vocabulary import STAFF_TEXT, Reason
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.autoescape = True
+
+
+def _zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(request.app.state.setting_info().time_zone)
+
+
+def _clock(value: datetime | None, zone: ZoneInfo) -> str:
+    return "" if value is None else as_utc(value).astimezone(zone).strftime("%H:%M")
+
+
+def _when(value: datetime | None, zone: ZoneInfo) -> str:
+    return "" if value is None else as_utc(value).astimezone(zone).strftime("%a %d %b %Y %H:%M")
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else value.strftime("%a %d %b %Y")
+
+
+def _reason(value: str) -> str:
+    try:
+        return STAFF_TEXT[Reason(value)]
+    except ValueError:
+        return value
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    from admin.deps import csrf_seed
+
+    zone = _zone(request)
+    info = request.app.state.setting_info()
+    base: dict[str, Any] = {
+        "request": request,
+        "me": getattr(request.state, "staff", None),
+        "csrf": csrf_token(request.app.state.settings.secret_key, csrf_seed(request)),
+        "demo": request.app.state.settings.demo,
+        "setting_name": info.name,
+        "clock": lambda v: _clock(v, zone),
+        "when": lambda v: _when(v, zone),
+        "day": _day,
+        "full_name": full_name,
+        "reason_text": _reason,
+    }
+    response = TEMPLATES.TemplateResponse(request, name, base | (context or {}), status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_error(request: Request, error: HubError) -> HTMLResponse:
+    return render(request, "error.html", {"error": error}, status=error.status)

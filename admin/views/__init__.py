@@ -1,0 +1,1 @@
+"""One module per page family of the office panel."""

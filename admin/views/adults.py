@@ -1,0 +1,170 @@
+"""Adults: parents, carers and others who bring or collect; who each may collect. Manager only.
+
+Adding an adult from a child's page authorises them in the same step, and the age check (R7)
+runs before anything is written, so a refused authorisation leaves no stray adult behind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
+from admin.errors import not_found
+from admin.forms import Checked
+from admin.people import collector_age_problem, read_adult
+from admin.templating import render
+from admin.views.collection import grant
+from db.clock import local_day
+from db.models import Adult, Authorisation, Card, Child, Setting
+from db.names import full_name, sort_key
+from db.register import setting_zone
+
+router = APIRouter()
+
+
+def get_adult(db: Session, adult_id: int) -> Adult:
+    adult = db.get(Adult, adult_id)
+    if adult is None or adult.deleted_at is not None:
+        raise not_found("That adult")
+    return adult
+
+
+def _child_or_none(db: Session, raw: str | int | None) -> Child | None:
+    if raw in (None, ""):
+        return None
+    child = db.get(Child, int(raw)) if str(raw).isdigit() else None
+    return child if child is not None and child.deleted_at is None else None
+
+
+@router.get("/adults")
+def adults_list(request: Request, staff: ManagerOnly, db: SessionDep, q: str = "") -> Response:
+    rows = db.scalars(select(Adult).where(Adult.deleted_at.is_(None))).all()
+    needle = q.strip().casefold()
+    shown = sorted(
+        (a for a in rows if needle in full_name(a.first_name, a.last_name).casefold()),
+        key=lambda a: sort_key(a.last_name, a.first_name),
+    )
+    return render(request, "adults.html", {"adults": shown, "q": q})
+
+
+def _form(
+    request: Request,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    adult: Adult | None,
+    child: Child | None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "adult_form.html",
+        {"values": values, "errors": errors, "adult": adult, "child": child},
+        status=status,
+    )
+
+
+@router.get("/adults/new")
+def new_adult_page(
+    request: Request, staff: ManagerOnly, db: SessionDep, child: str = ""
+) -> Response:
+    return _form(request, {}, {}, None, _child_or_none(db, child))
+
+
+def _minimum_age(db: Session) -> int:
+    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
+    return setting.minimum_collector_age if setting else 16
+
+
+def _save(request: Request, form: Any, db: Session, now: datetime, adult: Adult | None) -> Response:
+    checked = Checked(form)
+    values = read_adult(checked)
+    child = _child_or_none(db, checked.raw("child_id")) if adult is None else None
+    relationship = ""
+    if child is not None:
+        relationship = checked.text("relationship", "how they are related to the child", max_len=60)
+        if values["first_name"] and not checked.errors.get("date_of_birth"):
+            problem = collector_age_problem(
+                date_of_birth=values["date_of_birth"],
+                confirmed_adult=values["confirmed_adult"],
+                minimum_age=_minimum_age(db),
+                today=local_day(now, setting_zone(db)),
+                name=values["first_name"],
+            )
+            if problem:
+                checked.errors["date_of_birth"] = problem
+    photo = checked.photo()
+    if not checked.ok:
+        shown = {k: checked.raw(k) for k in form if isinstance(form.get(k), str)}
+        shown["confirmed_adult"] = values["confirmed_adult"]
+        return _form(request, shown, checked.errors, adult, child, status=400)
+    if adult is None:
+        adult = Adult(**values)
+        db.add(adult)
+    else:
+        for key, value in values.items():
+            setattr(adult, key, value)
+    if photo is not None:
+        adult.photo = photo
+    db.flush()
+    if child is not None:
+        grant(
+            db,
+            child=child,
+            adult=adult,
+            relationship=relationship,
+            parental_responsibility=checked.flag("parental_responsibility"),
+        )
+        db.commit()
+        return RedirectResponse(f"/children/{child.id}?saved=1#authorised", status_code=303)
+    db.commit()
+    return RedirectResponse(f"/adults/{adult.id}?saved=1", status_code=303)
+
+
+@router.post("/adults/new")
+def create_adult(
+    request: Request, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    return _save(request, form, db, now, None)
+
+
+@router.get("/adults/{adult_id}/edit")
+def edit_adult_page(
+    request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep
+) -> Response:
+    adult = get_adult(db, adult_id)
+    values: dict[str, Any] = {
+        k: getattr(adult, k) or ""
+        for k in ("first_name", "last_name", "phone", "email", "confirmed_adult")
+    }
+    values["date_of_birth"] = adult.date_of_birth.isoformat() if adult.date_of_birth else ""
+    return _form(request, values, {}, adult, None)
+
+
+@router.post("/adults/{adult_id}/edit")
+def update_adult(
+    request: Request, adult_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    return _save(request, form, db, now, get_adult(db, adult_id))
+
+
+@router.get("/adults/{adult_id}")
+def adult_page(
+    request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep, saved: int = 0
+) -> Response:
+    adult = get_adult(db, adult_id)
+    links = db.execute(
+        select(Authorisation, Child)
+        .join(Child, Child.id == Authorisation.child_id)
+        .where(Authorisation.adult_id == adult.id, Authorisation.deleted_at.is_(None))
+    ).all()
+    cards = db.scalars(
+        select(Card).where(Card.holder_adult_id == adult.id).order_by(Card.issued_at.desc())
+    ).all()
+    return render(
+        request, "adult.html", {"adult": adult, "links": links, "cards": cards, "saved": saved}
+    )

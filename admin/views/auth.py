@@ -1,0 +1,140 @@
+"""Signing in and out, and the first run, which asks for the manager account."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from admin.deps import FormDep, NowDep, SessionDep, setup_done
+from admin.forms import Checked, strength_hint
+from admin.security import SESSION_COOKIE, attempt_login, end_session, start_session
+from admin.templating import render
+from db.audit import set_actor
+from db.credentials import hash_password
+from db.models import Setting, Staff
+from db.vocabulary import Role
+
+router = APIRouter()
+STAFF_PASSWORD_MIN = 10
+
+
+def _safe_next(target: str) -> str:
+    # Only a path on this site: never an open redirect to somewhere else.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/today"
+
+
+@router.get("/login")
+def login_page(
+    request: Request, db: SessionDep, next: str = "/today", expired: int = 0
+) -> Response:
+    if not setup_done(request, db):
+        return RedirectResponse("/setup", status_code=303)
+    notice = "You were signed out after a while without activity." if expired else ""
+    return render(request, "login.html", {"next": _safe_next(next), "notice": notice})
+
+
+@router.post("/login")
+def login(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Response:
+    checked = Checked(form)
+    settings = request.app.state.settings
+    result = attempt_login(
+        db,
+        username=checked.raw("username"),
+        password=str(form.get("password") or ""),
+        client=request.client.host if request.client else "",
+        now=now,
+        allowed=settings.login_failures_allowed,
+        window=timedelta(minutes=settings.login_window_minutes),
+    )
+    if result.staff is None:
+        context = {
+            "next": _safe_next(checked.raw("next")),
+            "error": result.message,
+            "username": checked.raw("username"),
+        }
+        return render(request, "login.html", context, status=429 if result.locked else 400)
+    token = start_session(db, result.staff, now=now)
+    response = RedirectResponse(_safe_next(checked.raw("next")), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="strict", secure=settings.secure_cookies
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, form: FormDep, db: SessionDep) -> Response:
+    end_session(db, request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/setup")
+def setup_page(request: Request, db: SessionDep) -> Response:
+    if setup_done(request, db):
+        return RedirectResponse("/login", status_code=303)
+    has_setting = db.scalar(select(Setting.id).limit(1)) is not None
+    return render(
+        request,
+        "setup.html",
+        {
+            "has_setting": has_setting,
+            "values": {},
+            "errors": {},
+            "hint": strength_hint(STAFF_PASSWORD_MIN),
+        },
+    )
+
+
+@router.post("/setup")
+def setup(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Response:
+    if setup_done(request, db):
+        return RedirectResponse("/login", status_code=303)
+    checked = Checked(form)
+    has_setting = db.scalar(select(Setting.id).limit(1)) is not None
+    name = "" if has_setting else checked.text("setting_name", "the nursery's name", max_len=200)
+    first = checked.text("first_name", "your first name")
+    last = checked.text("last_name", "your last name")
+    username = checked.text("username", "a username", max_len=64).lower()
+    if username and not username.replace(".", "").replace("-", "").isalnum():
+        checked.errors["username"] = "A username is letters and digits (dots and dashes allowed)."
+    password = checked.new_password("password", min_len=STAFF_PASSWORD_MIN)
+    taken = db.scalar(select(Staff.id).where(Staff.username == username))
+    if username and taken is not None:
+        checked.errors["username"] = "That username is already taken."
+    if not checked.ok:
+        values = {
+            k: checked.raw(k) for k in ("setting_name", "first_name", "last_name", "username")
+        }
+        return render(
+            request,
+            "setup.html",
+            {
+                "has_setting": has_setting,
+                "values": values,
+                "errors": checked.errors,
+                "hint": strength_hint(STAFF_PASSWORD_MIN),
+            },
+            400,
+        )
+    set_actor(db, "first-run")
+    if not has_setting:
+        db.add(Setting(name=name))
+    db.add(
+        Staff(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=Role.MANAGER.value,
+            password_hash=hash_password(password),
+        )
+    )
+    db.commit()
+    request.app.state.setting_info.forget()
+    request.app.state.setup_done = True
+    return RedirectResponse("/login", status_code=303)

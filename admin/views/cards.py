@@ -1,0 +1,138 @@
+"""QR cards: issue to an adult or a member of staff, print (card-sized, several per A4 sheet),
+revoke. Reissuing revokes the old card. The payload exists only in the printed page: the hub
+keeps the SHA-256 of its secret. Manager only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
+from admin.errors import HubError, not_found
+from admin.templating import render
+from db.credentials import hash_secret, new_card
+from db.models import Adult, Card, Staff
+from db.names import full_name, sort_key
+
+router = APIRouter()
+MAX_PER_SHEET = 40
+
+
+@dataclass(frozen=True)
+class PrintedCard:
+    holder: str
+    kind: str  # "adult" or "staff"
+    holder_id: int
+    has_photo: bool
+    card_id: str
+    qr_svg: Markup
+
+
+def _holder(db: Session, ref: str) -> Adult | Staff:
+    kind, _, raw = ref.partition(":")
+    row: Adult | Staff | None = None
+    if raw.isdigit() and kind == "adult":
+        row = db.get(Adult, int(raw))
+    elif raw.isdigit() and kind == "staff":
+        row = db.get(Staff, int(raw))
+    if row is None or row.deleted_at is not None:
+        raise not_found("That card holder")
+    return row
+
+
+def qr_svg(payload: str) -> Markup:
+    # Our own payload, drawn by segno: upper-case base32 and dots, nothing to escape.
+    svg = segno.make(payload, error="m", micro=False).svg_inline(scale=4, border=2, omitsize=True)
+    return Markup(svg)  # noqa: S704
+
+
+def issue_card(db: Session, holder: Adult | Staff, *, by: Staff, now: datetime) -> PrintedCard:
+    """A new card for the holder; any card they hold already stops working."""
+    is_staff = isinstance(holder, Staff)
+    column = Card.holder_staff_id if is_staff else Card.holder_adult_id
+    for old in db.scalars(select(Card).where(column == holder.id, Card.revoked_at.is_(None))):
+        old.revoked_at, old.revoked_by_staff_id, old.revoked_reason = now, by.id, "reissued"
+    payload = new_card()
+    db.add(
+        Card(
+            id=payload.card_id,
+            holder_adult_id=None if is_staff else holder.id,
+            holder_staff_id=holder.id if is_staff else None,
+            secret_hash=hash_secret(payload.secret),
+            issued_at=now,
+            issued_by_staff_id=by.id,
+        )
+    )
+    return PrintedCard(
+        full_name(holder.first_name, holder.last_name),
+        "staff" if is_staff else "adult",
+        holder.id,
+        holder.photo is not None,
+        payload.card_id,
+        qr_svg(payload.text()),
+    )
+
+
+def _holders(db: Session) -> list[tuple[str, str]]:
+    adults = db.execute(
+        select(Adult.id, Adult.first_name, Adult.last_name).where(Adult.deleted_at.is_(None))
+    ).all()
+    staff = db.execute(
+        select(Staff.id, Staff.first_name, Staff.last_name).where(Staff.deleted_at.is_(None))
+    ).all()
+    options = [(f"adult:{i}", full_name(f, last)) for i, f, last in adults]
+    options += [(f"staff:{i}", f"{full_name(f, last)} (staff)") for i, f, last in staff]
+    return sorted(options, key=lambda o: sort_key(o[1]))
+
+
+@router.get("/cards")
+def cards_page(request: Request, me: ManagerOnly, db: SessionDep, holder: str = "") -> Response:
+    query = select(Card).order_by(Card.issued_at.desc())
+    if holder:
+        held = _holder(db, holder)
+        column = Card.holder_staff_id if isinstance(held, Staff) else Card.holder_adult_id
+        query = query.where(column == held.id)
+    cards = db.scalars(query.limit(500)).all()
+    names = dict(_holders(db))
+    rows = [
+        {
+            "card": c,
+            "holder": names.get(f"adult:{c.holder_adult_id}")
+            or names.get(f"staff:{c.holder_staff_id}", ""),
+        }
+        for c in cards
+    ]
+    return render(request, "cards.html", {"rows": rows, "holders": _holders(db), "holder": holder})
+
+
+@router.post("/cards/issue")
+def issue(
+    request: Request, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    refs = [str(v) for v in form.getlist("holder") if isinstance(v, str) and v]
+    if not refs:
+        raise HubError(400, "no_holder", "Please choose at least one person to issue a card to.")
+    if len(refs) > MAX_PER_SHEET:
+        raise HubError(400, "too_many", f"At most {MAX_PER_SHEET} cards at once, please.")
+    printed = [issue_card(db, _holder(db, ref), by=me, now=now) for ref in refs]
+    db.commit()
+    return render(request, "cards_print.html", {"printed": printed})
+
+
+@router.post("/cards/{card_id}/revoke")
+def revoke(card_id: str, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
+    card = db.get(Card, card_id)
+    if card is None:
+        raise not_found("That card")
+    if card.revoked_at is None:
+        reason = " ".join(str(form.get("reason") or "lost").split())[:200] or "lost"
+        card.revoked_at, card.revoked_by_staff_id, card.revoked_reason = now, me.id, reason
+        db.commit()
+    return RedirectResponse("/cards", status_code=303)

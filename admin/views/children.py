@@ -1,0 +1,223 @@
+"""Children: the list, the record (sensitive fields viewed are audited), adding and editing.
+
+Manager only: staff work from Today and the register."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
+from admin.errors import not_found
+from admin.forms import Checked
+from admin.people import (
+    CONSENTS,
+    WEEKDAYS,
+    Choices,
+    contacts_text,
+    guardians_text,
+    read_bookings,
+    read_child,
+)
+from admin.templating import render
+from admin.views.collection import collection_context
+from db.audit import record_view
+from db.clock import age_in_months, local_day
+from db.models import Child, ChildBooking
+from db.names import full_name, sort_key
+from db.register import Names, setting_zone
+
+router = APIRouter()
+SENSITIVE_FIELDS = [
+    "legal_guardians",
+    "particular_needs",
+    "consents",
+    "emergency_contacts",
+    "home_address",
+]
+
+
+def get_child(db: Session, child_id: int) -> Child:
+    child = db.get(Child, child_id)
+    if child is None or child.deleted_at is not None:
+        raise not_found("That child")
+    return child
+
+
+def _today(db: Session, now: datetime) -> date:
+    return local_day(now, setting_zone(db))
+
+
+@router.get("/children")
+def children_list(
+    request: Request, staff: ManagerOnly, db: SessionDep, now: NowDep, q: str = ""
+) -> Response:
+    names = Names.load(db)
+    rows = db.scalars(select(Child).where(Child.deleted_at.is_(None))).all()
+    needle = q.strip().casefold()
+    shown = [c for c in rows if needle in full_name(c.first_name, c.last_name).casefold()]
+    shown.sort(key=lambda c: sort_key(c.last_name, c.first_name))
+    today = _today(db, now)
+    children = [
+        {
+            "child": c,
+            "room": names.rooms.get(c.room_id or -1, ""),
+            "key_person": names.staff.get(c.key_person_id or -1, ""),
+            "age": age_in_months(c.date_of_birth, today),
+        }
+        for c in shown
+    ]
+    return render(request, "children.html", {"children": children, "q": q})
+
+
+def _form_context(
+    db: Session,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    bookings: set[tuple[int, int]],
+    child: Child | None,
+) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "choices": Choices.load(db),
+        "child": child,
+        "consents": CONSENTS,
+        "weekdays": WEEKDAYS,
+        "bookings": bookings,
+    }
+
+
+@router.get("/children/new")
+def new_child_page(request: Request, staff: ManagerOnly, db: SessionDep) -> Response:
+    values = {f"consent_{k}": False for k in CONSENTS}
+    return render(request, "child_form.html", _form_context(db, values, {}, set(), None))
+
+
+def _values_from(child: Child) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        k: getattr(child, k) or ""
+        for k in (
+            "first_name",
+            "last_name",
+            "room_id",
+            "key_person_id",
+            "particular_needs",
+            "home_address",
+        )
+    }
+    values["date_of_birth"] = child.date_of_birth.isoformat()
+    values["started_on"] = child.started_on.isoformat() if child.started_on else ""
+    values["left_on"] = child.left_on.isoformat() if child.left_on else ""
+    values["legal_guardians"] = guardians_text(child.legal_guardians or [])
+    values["emergency_contacts"] = contacts_text(child.emergency_contacts or [])
+    for key in CONSENTS:
+        values[f"consent_{key}"] = bool((child.consents or {}).get(key))
+    return values
+
+
+def _bookings_of(db: Session, child_id: int) -> set[tuple[int, int]]:
+    rows = db.execute(
+        select(ChildBooking.weekday, ChildBooking.session_id).where(
+            ChildBooking.child_id == child_id, ChildBooking.deleted_at.is_(None)
+        )
+    ).all()
+    return set(rows)
+
+
+@router.get("/children/{child_id}/edit")
+def edit_child_page(
+    request: Request, child_id: int, staff: ManagerOnly, db: SessionDep
+) -> Response:
+    child = get_child(db, child_id)
+    record_view(db, entity="children", entity_id=child.id, fields=SENSITIVE_FIELDS)
+    db.commit()
+    context = _form_context(db, _values_from(child), {}, _bookings_of(db, child.id), child)
+    return render(request, "child_form.html", context)
+
+
+def _save_bookings(db: Session, child: Child, wanted: set[tuple[int, int]], now: datetime) -> None:
+    existing = {
+        (b.weekday, b.session_id): b
+        for b in db.scalars(select(ChildBooking).where(ChildBooking.child_id == child.id))
+    }
+    for key, booking in existing.items():
+        if key in wanted and booking.deleted_at is not None:
+            booking.deleted_at = None
+        elif key not in wanted and booking.deleted_at is None:
+            booking.deleted_at = now
+    for day, session_id in wanted - existing.keys():
+        db.add(ChildBooking(child_id=child.id, weekday=day, session_id=session_id))
+
+
+def _save(request: Request, form: Any, db: Session, now: datetime, child: Child | None) -> Response:
+    checked = Checked(form)
+    choices = Choices.load(db)
+    values = read_child(checked, choices, _today(db, now))
+    bookings = read_bookings(checked, choices)
+    photo = checked.photo()
+    if not checked.ok:
+        shown = {k: checked.raw(k) for k in form if isinstance(form.get(k), str)}
+        shown |= {f"consent_{k}": values["consents"][k] for k in CONSENTS}
+        return render(
+            request,
+            "child_form.html",
+            _form_context(db, shown, checked.errors, bookings, child),
+            status=400,
+        )
+    if child is None:
+        child = Child(**values)
+        db.add(child)
+    else:
+        for key, value in values.items():
+            setattr(child, key, value)
+    if photo is not None:
+        child.photo = photo
+    db.flush()
+    _save_bookings(db, child, bookings, now)
+    db.commit()
+    return RedirectResponse(f"/children/{child.id}?saved=1", status_code=303)
+
+
+@router.post("/children/new")
+def create_child(
+    request: Request, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    return _save(request, form, db, now, None)
+
+
+@router.post("/children/{child_id}/edit")
+def update_child(
+    request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    return _save(request, form, db, now, get_child(db, child_id))
+
+
+def child_context(db: Session, child: Child, now: datetime) -> dict[str, Any]:
+    """Everything the child's page shows; viewing it is recorded in the audit log."""
+    record_view(db, entity="children", entity_id=child.id, fields=SENSITIVE_FIELDS)
+    db.commit()
+    names = Names.load(db)
+    sessions = dict(Choices.load(db).sessions)
+    booked = sorted(_bookings_of(db, child.id))
+    return {
+        "child": child,
+        "consents": CONSENTS,
+        "room": names.rooms.get(child.room_id or -1, ""),
+        "key_person": names.staff.get(child.key_person_id or -1, ""),
+        "age_months": age_in_months(child.date_of_birth, _today(db, now)),
+        "booked": [(WEEKDAYS[d], sessions.get(s, "")) for d, s in booked if d < len(WEEKDAYS)],
+    } | collection_context(db, child, now)
+
+
+@router.get("/children/{child_id}")
+def child_page(
+    request: Request, child_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep, saved: int = 0
+) -> Response:
+    context = child_context(db, get_child(db, child_id), now) | {"saved": saved}
+    return render(request, "child.html", context)

@@ -1,0 +1,283 @@
+"""Who may collect a child (R4-R8): standing authorisations (adults of the minimum age only),
+one-off written permissions for given dates, people who must not collect, and the agreed
+password (typed twice, stored as bcrypt, never shown again). Manager only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
+from admin.errors import not_found
+from admin.forms import Checked
+from admin.people import collector_age_problem
+from admin.templating import render
+from db.clock import local_day
+from db.models import (
+    Adult,
+    AgreedPassword,
+    Authorisation,
+    Child,
+    OneOffPermission,
+    Restriction,
+    Setting,
+)
+from db.names import full_name, sort_key
+from db.register import Names, setting_zone
+
+router = APIRouter()
+
+
+def _adults(db: Session) -> list[tuple[int, str]]:
+    rows = db.execute(
+        select(Adult.id, Adult.first_name, Adult.last_name).where(Adult.deleted_at.is_(None))
+    ).all()
+    return sorted(((i, full_name(f, last)) for i, f, last in rows), key=lambda a: sort_key(a[1]))
+
+
+def collection_context(db: Session, child: Child, now: datetime) -> dict[str, Any]:
+    names = Names.load(db)
+    live = (Authorisation.child_id == child.id, Authorisation.deleted_at.is_(None))
+    authorised = [
+        {"auth": a, "adult": db.get(Adult, a.adult_id)}
+        for a in db.scalars(select(Authorisation).where(*live))
+    ]
+    permissions = db.scalars(
+        select(OneOffPermission)
+        .where(OneOffPermission.child_id == child.id, OneOffPermission.deleted_at.is_(None))
+        .order_by(OneOffPermission.valid_from.desc())
+    ).all()
+    restrictions = db.scalars(
+        select(Restriction).where(
+            Restriction.child_id == child.id, Restriction.deleted_at.is_(None)
+        )
+    ).all()
+    password = db.get(AgreedPassword, child.agreed_password_id or -1)
+    return {
+        "authorised": authorised,
+        "permissions": permissions,
+        "restrictions": restrictions,
+        "password": password if password and password.deleted_at is None else None,
+        "adult_choices": _adults(db),
+        "names": names,
+        "today": local_day(now, setting_zone(db)),
+        "errors": {},
+        "values": {},
+    }
+
+
+def child_or_404(db: Session, child_id: int) -> Child:
+    child = db.get(Child, child_id)
+    if child is None or child.deleted_at is not None:
+        raise not_found("That child")
+    return child
+
+
+def _again(
+    request: Request, db: Session, child: Child, now: datetime, checked: Checked, anchor: str
+) -> Response:
+    from admin.views.children import child_context
+
+    values = {k: checked.raw(k) for k in checked.form if isinstance(checked.form.get(k), str)}
+    context = child_context(db, child, now) | {
+        "errors": checked.errors,
+        "values": values,
+        "anchor": anchor,
+    }
+    return render(request, "child.html", context, status=400)
+
+
+def _done(child: Child, anchor: str) -> Response:
+    return RedirectResponse(f"/children/{child.id}?saved=1#{anchor}", status_code=303)
+
+
+def _age_check(db: Session, checked: Checked, adult: Adult | None, now: datetime) -> None:
+    if adult is None:
+        return
+    problem = collector_age_problem(
+        date_of_birth=adult.date_of_birth,
+        confirmed_adult=adult.confirmed_adult,
+        minimum_age=_minimum_age(db),
+        today=local_day(now, setting_zone(db)),
+        name=full_name(adult.first_name, adult.last_name),
+    )
+    if problem:
+        checked.errors["adult_id"] = problem
+
+
+def _minimum_age(db: Session) -> int:
+    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
+    return setting.minimum_collector_age if setting else 16
+
+
+def _chosen_adult(db: Session, checked: Checked) -> Adult | None:
+    adult_id = checked.choice("adult_id", "an adult", {a for a, _ in _adults(db)}, required=True)
+    return db.get(Adult, adult_id) if adult_id is not None else None
+
+
+@router.post("/children/{child_id}/authorise")
+def authorise(
+    request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    child = child_or_404(db, child_id)
+    checked = Checked(form)
+    adult = _chosen_adult(db, checked)
+    relationship = checked.text(
+        "relationship", "how they are related (e.g. Mother, Grandad)", max_len=60
+    )
+    _age_check(db, checked, adult, now)
+    if not checked.ok or adult is None:
+        return _again(request, db, child, now, checked, "authorised")
+    grant(
+        db,
+        child=child,
+        adult=adult,
+        relationship=relationship,
+        parental_responsibility=checked.flag("parental_responsibility"),
+    )
+    db.commit()
+    return _done(child, "authorised")
+
+
+def grant(
+    db: Session, *, child: Child, adult: Adult, relationship: str, parental_responsibility: bool
+) -> Authorisation:
+    """A standing authorisation; one removed earlier is brought back rather than duplicated."""
+    existing = db.scalar(
+        select(Authorisation).where(
+            Authorisation.child_id == child.id, Authorisation.adult_id == adult.id
+        )
+    )
+    if existing is None:
+        existing = Authorisation(child_id=child.id, adult_id=adult.id)
+        db.add(existing)
+    existing.relationship = relationship
+    existing.parental_responsibility = parental_responsibility
+    existing.deleted_at = None
+    return existing
+
+
+@router.post("/children/{child_id}/authorisations/{auth_id}/remove")
+def remove_authorisation(
+    child_id: int, auth_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    child = child_or_404(db, child_id)
+    auth = db.get(Authorisation, auth_id)
+    if auth is None or auth.child_id != child.id:
+        raise not_found("That authorisation")
+    auth.deleted_at = auth.deleted_at or now
+    db.commit()
+    return _done(child, "authorised")
+
+
+@router.post("/children/{child_id}/permissions")
+def add_permission(
+    request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    child = child_or_404(db, child_id)
+    checked = Checked(form)
+    adult = _chosen_adult(db, checked)
+    first = checked.day("valid_from", "the first day")
+    last = checked.day("valid_to", "the last day")
+    note = checked.text("note", "a note", required=False, max_len=1000)
+    today = local_day(now, setting_zone(db))
+    if first and last and last < first:
+        checked.errors["valid_to"] = "The last day is before the first day."
+    elif last and last < today:
+        checked.errors["valid_to"] = "That permission would already be over."
+    _age_check(db, checked, adult, now)
+    if not checked.ok or adult is None or first is None or last is None:
+        return _again(request, db, child, now, checked, "permissions")
+    db.add(
+        OneOffPermission(
+            child_id=child.id,
+            adult_id=adult.id,
+            valid_from=first,
+            valid_to=last,
+            taken_by_staff_id=staff.id,
+            taken_at=now,
+            note=note,
+        )
+    )
+    db.commit()
+    return _done(child, "permissions")
+
+
+@router.post("/children/{child_id}/permissions/{permission_id}/withdraw")
+def withdraw_permission(
+    child_id: int,
+    permission_id: int,
+    form: FormDep,
+    staff: ManagerOnly,
+    db: SessionDep,
+    now: NowDep,
+) -> Response:
+    child = child_or_404(db, child_id)
+    permission = db.get(OneOffPermission, permission_id)
+    if permission is None or permission.child_id != child.id:
+        raise not_found("That permission")
+    permission.deleted_at = permission.deleted_at or now
+    db.commit()
+    return _done(child, "permissions")
+
+
+@router.post("/children/{child_id}/restrictions")
+def add_restriction(
+    request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    child = child_or_404(db, child_id)
+    checked = Checked(form)
+    adult_id = checked.choice(
+        "restricted_adult_id", "an adult", {a for a, _ in _adults(db)}, required=False
+    )
+    name = checked.text("person_name", "the person's name", required=adult_id is None, max_len=201)
+    reason = checked.text("reason", "the reason (e.g. court order, with its date)", max_len=1000)
+    if not checked.ok:
+        return _again(request, db, child, now, checked, "restrictions")
+    adult = db.get(Adult, adult_id) if adult_id else None
+    if adult is not None and not name:
+        name = full_name(adult.first_name, adult.last_name)
+    db.add(
+        Restriction(
+            child_id=child.id,
+            adult_id=adult_id,
+            person_name=name,
+            reason=reason,
+            recorded_by_staff_id=staff.id,
+            recorded_at=now,
+        )
+    )
+    if adult is not None:  # a restricted person is never also authorised
+        for auth in db.scalars(
+            select(Authorisation).where(
+                Authorisation.child_id == child.id,
+                Authorisation.adult_id == adult.id,
+                Authorisation.deleted_at.is_(None),
+            )
+        ):
+            auth.deleted_at = now
+    db.commit()
+    return _done(child, "restrictions")
+
+
+@router.post("/children/{child_id}/restrictions/{restriction_id}/remove")
+def remove_restriction(
+    child_id: int,
+    restriction_id: int,
+    form: FormDep,
+    staff: ManagerOnly,
+    db: SessionDep,
+    now: NowDep,
+) -> Response:
+    child = child_or_404(db, child_id)
+    restriction = db.get(Restriction, restriction_id)
+    if restriction is None or restriction.child_id != child.id:
+        raise not_found("That restriction")
+    restriction.deleted_at = restriction.deleted_at or now
+    db.commit()
+    return _done(child, "restrictions")

@@ -1,0 +1,106 @@
+"""Kiosks: register a door and get a one-time pairing code (shown once, kept as a hash, valid
+for a day); revoke a kiosk, which ends its device token. Manager only."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
+from admin.errors import not_found
+from admin.forms import Checked
+from admin.templating import render
+from db.credentials import hash_secret
+from db.models import Kiosk
+
+router = APIRouter()
+PAIRING_VALID = timedelta(hours=24)
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed
+
+
+def new_pairing_code() -> str:
+    """Twelve characters in three groups (about 59 bits): typed once at the kiosk."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def pairing_code_hash(code: str) -> str:
+    """What the kiosk's code is compared by: upper case, without dashes or spaces."""
+    return hash_secret("".join(ch for ch in code.upper() if ch.isalnum()))
+
+
+def _kiosks(db: SessionDep) -> list[Kiosk]:
+    return list(db.scalars(select(Kiosk).where(Kiosk.deleted_at.is_(None)).order_by(Kiosk.id)))
+
+
+@router.get("/kiosks")
+def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep) -> Response:
+    return render(request, "kiosks.html", {"kiosks": _kiosks(db), "errors": {}, "values": {}})
+
+
+@router.post("/kiosks")
+def register_kiosk(
+    request: Request, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    checked = Checked(form)
+    name = checked.text("name", "a name for the kiosk (e.g. Front door)")
+    if not checked.ok:
+        return render(
+            request,
+            "kiosks.html",
+            {
+                "kiosks": _kiosks(db),
+                "errors": checked.errors,
+                "values": {"name": checked.raw("name")},
+            },
+            400,
+        )
+    code = new_pairing_code()
+    kiosk = Kiosk(
+        name=name, pairing_code_hash=pairing_code_hash(code), pairing_expires_at=now + PAIRING_VALID
+    )
+    db.add(kiosk)
+    db.commit()
+    return render(
+        request,
+        "kiosks.html",
+        {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
+    )
+
+
+@router.post("/kiosks/{kiosk_id}/pairing")
+def new_code(
+    request: Request, kiosk_id: int, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    kiosk = db.get(Kiosk, kiosk_id)
+    if kiosk is None or kiosk.deleted_at is not None:
+        raise not_found("That kiosk")
+    code = new_pairing_code()
+    kiosk.pairing_code_hash = pairing_code_hash(code)
+    kiosk.pairing_expires_at = now + PAIRING_VALID
+    kiosk.token_hash, kiosk.paired_at, kiosk.revoked_at = None, None, None
+    db.commit()
+    return render(
+        request,
+        "kiosks.html",
+        {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
+    )
+
+
+@router.post("/kiosks/{kiosk_id}/revoke")
+def revoke_kiosk(
+    kiosk_id: int, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    kiosk = db.get(Kiosk, kiosk_id)
+    if kiosk is None or kiosk.deleted_at is not None:
+        raise not_found("That kiosk")
+    kiosk.revoked_at = now
+    kiosk.token_hash = None
+    kiosk.pairing_code_hash = None
+    kiosk.pairing_expires_at = None
+    db.commit()
+    return RedirectResponse("/kiosks", status_code=303)

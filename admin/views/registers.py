@@ -1,0 +1,153 @@
+"""The daily register (R17) for any date, on screen, printed and as CSV; hours per child over
+a date range as CSV for funding returns. Staff and manager."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from admin.deps import CurrentStaff, NowDep, SessionDep
+from admin.errors import HubError
+from admin.templating import render
+from db.clock import as_utc, local_day
+from db.models import Child
+from db.names import sort_key
+from db.register import RegisterRow, daily_register, hours_attended, setting_zone
+
+router = APIRouter()
+MAX_RANGE_DAYS = 400
+REGISTER_COLUMNS = (
+    "Child",
+    "Room",
+    "Key person",
+    "Arrived",
+    "Left",
+    "Brought by",
+    "Collected by",
+    "Confirmed by",
+    "Arrival seen by",
+    "ID checked",
+)
+
+
+def _day(raw: str | None, default: date, label: str) -> date:
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
+
+
+def _clock(value: datetime | None, zone: ZoneInfo) -> str:
+    return "" if value is None else as_utc(value).astimezone(zone).strftime("%H:%M")
+
+
+def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
+    return [
+        row.child_name,
+        row.room,
+        row.key_person,
+        _clock(row.arrived_at, zone),
+        _clock(row.departed_at, zone),
+        row.brought_by,
+        row.collected_by,
+        row.confirmed_by,
+        row.acknowledged_by,
+        row.id_document,
+    ]
+
+
+def _csv(header: tuple[str, ...], rows: list[list[str]], filename: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
+    writer.writerows([[f"'{c}" if c[:1] in ("=", "+", "-", "@") else c for c in r] for r in rows])
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/register")
+def register_page(
+    request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
+) -> Response:
+    zone = setting_zone(db)
+    today = local_day(now, zone)
+    chosen = _day(day, today, "date")
+    rows = daily_register(db, chosen, zone)
+    context = {
+        "rows": [register_cells(r, zone) for r in rows],
+        "columns": REGISTER_COLUMNS,
+        "chosen": chosen,
+        "children": len({r.child_id for r in rows}),
+        "previous": chosen - timedelta(days=1),
+        "next": chosen + timedelta(days=1),
+        "month_start": chosen.replace(day=1),
+        "today": today,
+    }
+    return render(request, "register.html", context)
+
+
+@router.get("/register.csv")
+def register_csv(
+    staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
+) -> Response:
+    zone = setting_zone(db)
+    chosen = _day(day, local_day(now, zone), "date")
+    rows = [register_cells(r, zone) for r in daily_register(db, chosen, zone)]
+    return _csv(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
+
+
+@router.get("/register/hours.csv")
+def hours_csv(
+    staff: CurrentStaff,
+    db: SessionDep,
+    now: NowDep,
+    start: str | None = None,
+    end: str | None = None,
+) -> Response:
+    zone = setting_zone(db)
+    today = local_day(now, zone)
+    first = _day(start, today.replace(day=1), "first day")
+    last = _day(end, today, "last day")
+    if last < first:
+        raise HubError(400, "bad_range", "The last day is before the first day.")
+    if (last - first).days > MAX_RANGE_DAYS:
+        raise HubError(400, "bad_range", f"Please choose at most {MAX_RANGE_DAYS} days.")
+    totals = hours_attended(db, first, last, now=now, zone=zone)
+    children = {c.id: c for c in db.query(Child).filter(Child.id.in_(list(totals))).all()}
+    ordered = sorted(
+        totals,
+        key=lambda i: (
+            sort_key(children[i].last_name, children[i].first_name) if i in children else ("",)
+        ),
+    )
+    rows = []
+    for child_id in ordered:
+        child = children.get(child_id)
+        hours = totals[child_id].total_seconds() / 3600
+        rows.append(
+            [
+                child.first_name if child else "",
+                child.last_name if child else "",
+                child.date_of_birth.isoformat() if child else "",
+                f"{hours:.2f}",
+            ]
+        )
+    return _csv(
+        ("First name", "Last name", "Date of birth", "Hours"),
+        rows,
+        f"hours-{first.isoformat()}-to-{last.isoformat()}.csv",
+    )

@@ -1,0 +1,64 @@
+"""The nursery's settings: name, the minimum age of a collector (R7), how long an arrival may
+wait for staff (R2), late-collection grace (R9) and the retention period (GDPR). Manager only."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from admin.deps import FormDep, ManagerOnly, SessionDep
+from admin.errors import HubError
+from admin.forms import Checked
+from admin.templating import render
+from db.models import Setting
+
+router = APIRouter()
+NUMBERS = {
+    "minimum_collector_age": ("the minimum age of a collector", 16, 21),
+    "arrival_acknowledgement_minutes": ("the minutes an arrival may wait for staff", 1, 120),
+    "late_collection_grace_minutes": ("the late-collection grace in minutes", 0, 120),
+    "retention_years": ("the retention period in years", 1, 25),
+}
+
+
+def _setting(db: SessionDep) -> Setting:
+    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
+    if setting is None:
+        raise HubError(409, "no_setting", "The nursery's settings are missing.")
+    return setting
+
+
+@router.get("/settings")
+def settings_page(request: Request, me: ManagerOnly, db: SessionDep, saved: int = 0) -> Response:
+    setting = _setting(db)
+    values = {k: getattr(setting, k) for k in ("name", *NUMBERS)}
+    return render(
+        request,
+        "settings.html",
+        {"values": values, "errors": {}, "saved": saved, "numbers": NUMBERS},
+    )
+
+
+@router.post("/settings")
+def save_settings(request: Request, form: FormDep, me: ManagerOnly, db: SessionDep) -> Response:
+    setting = _setting(db)
+    checked = Checked(form)
+    name = checked.text("name", "the nursery's name", max_len=200)
+    numbers = {
+        k: checked.number(k, label, low=low, high=high) for k, (label, low, high) in NUMBERS.items()
+    }
+    if not checked.ok:
+        values = {k: checked.raw(k) for k in ("name", *NUMBERS)}
+        return render(
+            request,
+            "settings.html",
+            {"values": values, "errors": checked.errors, "saved": 0, "numbers": NUMBERS},
+            status=400,
+        )
+    setting.name = name
+    for key, value in numbers.items():
+        setattr(setting, key, value)
+    db.commit()
+    request.app.state.setting_info.forget()
+    return RedirectResponse("/settings?saved=1", status_code=303)

@@ -1,0 +1,113 @@
+"""The office's two busiest pages, Today and the daily register, on a nursery of 200 children
+and a year of events, served in-process through the whole web stack (routing, session check,
+queries, templates). Prints p50/p95 per page; it is not a test.
+
+    .venv/bin/python -m benchmarks.admin_pages                  # SQLite in a temp dir
+    .venv/bin/python -m benchmarks.admin_pages --postgres postgresql://postgres@127.0.0.1/postgres
+
+Target (issue 4): p95 < 100 ms for each page on both backends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from datetime import datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from admin.app import create_app
+from admin.config import HubSettings
+from admin.security import SESSION_COOKIE, start_session
+from benchmarks.nursery_data import LONDON, build
+from benchmarks.scratch import scratch_database
+from db.clock import at_local
+from db.credentials import hash_password
+from db.engine import make_engine, session_factory
+from db.migrate import upgrade_to_head
+from db.models import Event, Staff
+from db.vocabulary import Role
+
+SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+
+
+def _ms(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return f"p50 {statistics.median(ordered):6.1f} ms   p95 {p95:6.1f} ms   (n={len(ordered)})"
+
+
+def _prepare(url: str, children: int, days: int) -> tuple[datetime, str, list[str]]:
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    with session_factory(engine)() as db:
+        started = time.perf_counter()
+        nursery = build(db, children=children, days=days)
+        events = db.scalar(select(func.count()).select_from(Event))
+        print(
+            f"built {len(nursery.child_ids)} children and {events} events in "
+            f"{time.perf_counter() - started:.1f} s on {engine.dialect.name}"
+        )
+        manager = Staff(
+            username="bench-manager",
+            first_name="Bench",
+            last_name="Manager",
+            role=Role.MANAGER.value,
+            password_hash=hash_password("not-used-here"),
+        )
+        db.add(manager)
+        db.commit()
+        now = at_local(nursery.today, datetime.strptime("11:00", "%H:%M").time(), LONDON)
+        token = start_session(db, manager, now=now)
+        past = [nursery.today - timedelta(days=d) for d in range(1, days)]
+    engine.dispose()
+    return now, token, [d.isoformat() for d in past if d.weekday() < 5]
+
+
+def run(url: str, *, children: int, days: int, requests: int) -> None:
+    now, token, past_days = _prepare(url, children, days)
+    settings = HubSettings(database_url=url, secret_key=SECRET, demo=False)
+    # The clock moves on a little with every request, as it does in an office.
+    app = create_app(settings, clock=lambda: now + timedelta(seconds=time.perf_counter() % 60))
+    rng = random.Random(3)
+    with TestClient(app, base_url="https://office") as client:
+        client.cookies.set(SESSION_COOKIE, token)
+        pages = {
+            "today": lambda: "/today",
+            "daily register (a past day)": lambda: f"/register?day={rng.choice(past_days)}",
+            "daily register as CSV": lambda: f"/register.csv?day={rng.choice(past_days)}",
+        }
+        for name, url_of in pages.items():
+            for _ in range(5):  # warm the connection pool, templates and statement cache
+                assert client.get(url_of()).status_code == 200
+            samples = []
+            for _ in range(requests):
+                target = url_of()
+                started = time.perf_counter()
+                response = client.get(target)
+                samples.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text[:200]
+            print(f"{name:30s} {_ms(samples)}")
+    app.state.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="run on a scratch database made on this server"
+    )
+    parser.add_argument("--children", type=int, default=200)
+    parser.add_argument("--days", type=int, default=365, help="days of history")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    args = parser.parse_args()
+    with scratch_database(args.postgres) as url:
+        run(url, children=args.children, days=args.days, requests=args.requests)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The daily register for any date, printable and as CSV; hours for funding returns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Child
+from tests.admin.conftest import NOW
+from tests.admin.nursery_day import morning
+from tests.admin.test_people import db_of
+
+
+def first_arrival(db: Session) -> str:
+    """The morning's first arrival (09:00) is the child first on the roll."""
+    child = db.scalars(select(Child).order_by(Child.id)).first()
+    assert child is not None
+    return f"{child.first_name} {child.last_name}"
+
+
+def test_the_register_lists_each_child_with_times_key_person_and_who_brought_them(
+    staff_client: TestClient, database: str
+) -> None:
+    with db_of(database) as db:
+        morning(db, start=NOW - timedelta(hours=1))
+        first = first_arrival(db)
+    page = staff_client.get("/register?day=2026-11-23").text
+    assert "Daily register · Mon 23 Nov 2026" in page
+    assert "14 children." in page and "data-print" in page
+    row = next(line for line in page.split("<tr>") if first in line)
+    assert "<td>09:00</td>" in row and "Saskia Brown" in row
+
+
+def test_the_register_downloads_as_csv_that_a_spreadsheet_opens_safely(
+    staff_client: TestClient, database: str
+) -> None:
+    with db_of(database) as db:
+        morning(db, start=NOW - timedelta(hours=1))
+    response = staff_client.get("/register.csv?day=2026-11-23")
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["Child", "Room", "Key person", "Arrived"]
+    assert len(rows) == 15 and any(r[0] == "ياسمين Haddad" for r in rows)
+
+
+def test_a_day_with_no_children_says_so(staff_client: TestClient) -> None:
+    assert "No children attended on this day." in staff_client.get("/register?day=2026-11-22").text
+
+
+def test_a_nonsense_date_gets_a_clear_message(staff_client: TestClient) -> None:
+    response = staff_client.get("/register?day=someday")
+    assert response.status_code == 400 and "not a date" in response.text
+
+
+def test_hours_per_child_over_a_range_come_as_csv(staff_client: TestClient, database: str) -> None:
+    with db_of(database) as db:
+        morning(db, start=NOW - timedelta(hours=1))
+        first = first_arrival(db)
+    response = staff_client.get("/register/hours.csv?start=2026-11-01&end=2026-11-23")
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert rows[0] == ["First name", "Last name", "Date of birth", "Hours"]
+    row = next(r for r in rows if f"{r[0]} {r[1]}" == first)
+    assert row[3] == "1.00"  # arrived 09:00, still here at the office's 10:00
+    backwards = staff_client.get("/register/hours.csv?start=2026-11-23&end=2026-11-01")
+    assert backwards.status_code == 400
