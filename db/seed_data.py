@@ -4,7 +4,6 @@ written so the roster reads like a nursery's own list.
 The demo's passwords are meant to be known: they are printed for whoever runs the demo.
 """
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass

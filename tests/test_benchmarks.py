@@ -33,3 +33,16 @@ def test_the_door_and_register_benchmark_runs_and_prints_its_figures() -> None:
     assert result.returncode == 0, result.stderr
     for figure in ("collection decision by card", "daily register for one day", "p95"):
         assert figure in result.stdout
+
+
+def test_the_kiosk_app_benchmark_runs_and_prints_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.kiosk_app", "--starts", "1", "--rounds", "10"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "cold start to the home screen" in result.stdout and "RSS after warm-up" in result.stdout

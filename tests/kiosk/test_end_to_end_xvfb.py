@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -38,6 +39,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def display() -> Iterator[str]:
+    """A private X server on a display number it chooses itself (a fixed :99 races)."""
     read, write = os.pipe()
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", "800x480x24", "-nolisten", "tcp"],
@@ -54,15 +56,50 @@ def display() -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def _wait(
-    check: Callable[[], bool], what: str, process: subprocess.Popen[bytes], timeout: float = 30
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(f"{what} did not happen (kiosk exit status {process.poll()})")
-        time.sleep(0.2)
+class RunningKiosk:
+    def __init__(self, database: str, display: str, log: Path) -> None:
+        self.env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
+        self.env |= {"DISPLAY": display, "PYTHONFAULTHANDLER": "1"}
+        self.log = log
+        self._log_file = log.open("wb")  # a file, not a pipe that nobody drains
+        self.process = subprocess.Popen(
+            [HANDOVER, "kiosk", "--db", database, "--camera", "none"],
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+    def xdotool(self, *args: str) -> str:
+        done = subprocess.run(
+            ["xdotool", *args], env=self.env, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    def window(self) -> str:
+        # On this private X server the kiosk is the only client with a window class.
+        found = self.xdotool("search", "--pid", str(self.process.pid))
+        return found or self.xdotool("search", "--class", ".")
+
+    def click(self, at: tuple[int, int]) -> None:
+        self.xdotool("mousemove", str(at[0]), str(at[1]), "click", "1")
+        time.sleep(0.6)
+
+    def wait(self, check: Callable[[], bool], what: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not check():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.send_signal(signal.SIGABRT)  # faulthandler says where it was
+                time.sleep(1)
+                self.stop()
+                said = self.log.read_text(errors="replace")[-4000:]
+                raise AssertionError(f"{what} did not happen; the kiosk said:\n{said}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self._log_file.close()
 
 
 def test_a_usb_scanner_and_clicks_complete_a_handover_in_a_real_window(
@@ -87,59 +124,35 @@ def test_a_usb_scanner_and_clicks_complete_a_handover_in_a_real_window(
         with sessions() as session:
             return list(session.scalars(select(Event).where(Event.type == kind.value)))
 
-    env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"} | {"DISPLAY": display}
-    log = (tmp_path / "kiosk.log").open("wb")  # a file, not a pipe nobody drains
-    kiosk = subprocess.Popen(
-        [HANDOVER, "kiosk", "--db", database, "--camera", "none"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-    def xdotool(*args: str) -> str:
-        done = subprocess.run(
-            ["xdotool", *args], env=env, capture_output=True, text=True, check=False
-        )
-        return done.stdout.strip()
-
-    def click(at: tuple[int, int]) -> None:
-        xdotool("mousemove", str(at[0]), str(at[1]), "click", "1")
-        time.sleep(0.6)
-
+    kiosk = RunningKiosk(database, display, tmp_path / "kiosk.log")
+    shot = tmp_path / "done.png"
     try:
-        _wait(
-            lambda: bool(xdotool("search", "--pid", str(kiosk.pid))),
-            "the kiosk window",
-            kiosk,
-            timeout=90,
-        )
-        window = xdotool("search", "--pid", str(kiosk.pid)).split()[0]
-        xdotool("windowfocus", "--sync", window)
+        kiosk.wait(lambda: bool(kiosk.window()), "the kiosk window", timeout=90)
+        kiosk.xdotool("windowfocus", "--sync", kiosk.window().split()[0])
         time.sleep(1.0)
-        xdotool("type", "--delay", "8", card)  # a USB 2D scanner is a keyboard
-        xdotool("key", "Return")
-        _wait(lambda: bool(events(EventType.COLLECTION_REQUESTED)), "the collection request", kiosk)
+        kiosk.xdotool("type", "--delay", "8", card)  # a USB 2D scanner is a keyboard
+        kiosk.xdotool("key", "Return")
+        kiosk.wait(lambda: bool(events(EventType.COLLECTION_REQUESTED)), "the collection request")
         time.sleep(0.5)
-        click(STAFF_CONFIRM)
-        click(CONFIRM_WITH_PIN)
-        click(SASKIA)
-        for key in ("6", "2", "3", "4", "OK"):
-            click(PIN_KEYS[key])
-        _wait(lambda: bool(events(EventType.CHILD_COLLECTED)), "the handover", kiosk, timeout=20)
+        for spot in (
+            STAFF_CONFIRM,
+            CONFIRM_WITH_PIN,
+            SASKIA,
+            *(PIN_KEYS[k] for k in "6234"),
+            PIN_KEYS["OK"],
+        ):
+            kiosk.click(spot)
+        kiosk.wait(lambda: bool(events(EventType.CHILD_COLLECTED)), "the handover", timeout=20)
         time.sleep(1.0)
-        shot = tmp_path / "done.png"
-        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True)
+        subprocess.run(["import", "-window", "root", str(shot)], env=kiosk.env, check=True)
     finally:
-        kiosk.terminate()
-        kiosk.wait(timeout=20)
-        log.close()
-    output = (tmp_path / "kiosk.log").read_text(errors="replace")[-2000:]
+        kiosk.stop()
     (collected,) = events(EventType.CHILD_COLLECTED)
     assert (collected.child_id, collected.adult_id, collected.staff_id) == (mia, kirsty, saskia)
     pixel = Image.open(shot).convert("RGB").getpixel((400, 412))
     assert isinstance(pixel, tuple)
     red, green, blue = pixel[:3]
-    assert green > red + 40 and green > blue + 20, f"the green OK of the done screen: {output}"
+    assert green > red + 40 and green > blue + 20, "the green OK of the done screen"
 
 
 def _arrive_this_morning(database: str, child: int, adult: int) -> None:
