@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +32,23 @@ def to_row(record: EventRecord, *, recorded_at: datetime | None = None) -> Event
     )
 
 
-def to_record(row: Event) -> EventRecord:
+class _EventRow(Protocol):
+    """An ORM ``Event`` or a plain result row of the same columns."""
+
+    uuid: str
+    type: str
+    occurred_at: datetime
+    device: str
+    child_id: int | None
+    adult_id: int | None
+    staff_id: int | None
+    visitor_id: int | None
+    room_id: int | None
+    ref: str | None
+    payload: dict[str, Any] | None
+
+
+def to_record(row: _EventRow) -> EventRecord:
     return EventRecord(
         uuid=row.uuid,
         type=EventType(row.type),
@@ -80,22 +97,7 @@ def events_between(
     if types is not None:
         query = query.where(table.c.type.in_([t.value for t in types]))
     query = query.order_by(table.c.occurred_at, table.c.seq)
-    return [
-        EventRecord(
-            uuid=r.uuid,
-            type=EventType(r.type),
-            occurred_at=r.occurred_at,
-            device=r.device,
-            child_id=r.child_id,
-            adult_id=r.adult_id,
-            staff_id=r.staff_id,
-            visitor_id=r.visitor_id,
-            room_id=r.room_id,
-            ref=r.ref,
-            payload=r.payload or {},
-        )
-        for r in session.execute(query)
-    ]
+    return [to_record(row) for row in session.execute(query)]
 
 
 _RECORD_COLUMNS = (

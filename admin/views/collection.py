@@ -5,7 +5,7 @@ password (typed twice, stored as bcrypt, never shown again). Manager only."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -166,13 +166,9 @@ def grant(
 def remove_authorisation(
     child_id: int, auth_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    child = child_or_404(db, child_id)
-    auth = db.get(Authorisation, auth_id)
-    if auth is None or auth.child_id != child.id:
-        raise not_found("That authorisation")
-    auth.deleted_at = auth.deleted_at or now
-    db.commit()
-    return _done(child, "authorised")
+    return _end(
+        db, Authorisation, auth_id, child_id, now, what="That authorisation", section="authorised"
+    )
 
 
 @router.post("/children/{child_id}/permissions")
@@ -217,13 +213,15 @@ def withdraw_permission(
     db: SessionDep,
     now: NowDep,
 ) -> Response:
-    child = child_or_404(db, child_id)
-    permission = db.get(OneOffPermission, permission_id)
-    if permission is None or permission.child_id != child.id:
-        raise not_found("That permission")
-    permission.deleted_at = permission.deleted_at or now
-    db.commit()
-    return _done(child, "permissions")
+    return _end(
+        db,
+        OneOffPermission,
+        permission_id,
+        child_id,
+        now,
+        what="That permission",
+        section="permissions",
+    )
 
 
 @router.post("/children/{child_id}/restrictions")
@@ -274,10 +272,36 @@ def remove_restriction(
     db: SessionDep,
     now: NowDep,
 ) -> Response:
+    return _end(
+        db,
+        Restriction,
+        restriction_id,
+        child_id,
+        now,
+        what="That restriction",
+        section="restrictions",
+    )
+
+
+Ended = TypeVar("Ended", Authorisation, OneOffPermission, Restriction)
+
+
+def _end(
+    db: Session,
+    model: type[Ended],
+    row_id: int,
+    child_id: int,
+    now: datetime,
+    *,
+    what: str,
+    section: str,
+) -> Response:
+    """End one of a child's authorisations, permissions or restrictions: a tombstone, so the
+    kiosks hear of it and the audit log keeps who did it."""
     child = child_or_404(db, child_id)
-    restriction = db.get(Restriction, restriction_id)
-    if restriction is None or restriction.child_id != child.id:
-        raise not_found("That restriction")
-    restriction.deleted_at = restriction.deleted_at or now
+    row = db.get(model, row_id)
+    if row is None or row.child_id != child.id:
+        raise not_found(what)
+    row.deleted_at = row.deleted_at or now
     db.commit()
-    return _done(child, "restrictions")
+    return _done(child, section)
