@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
 
 from kiosk import views
 from kiosk.ui import theme
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
-from kiosk.ui.widgets import PinPad, Text
+from kiosk.ui.widgets import PinPad, Text, photo_texture
 
 
 class StaffPinScreen(KioskScreen):
@@ -36,6 +37,9 @@ class StaffPinScreen(KioskScreen):
         row = BoxLayout(spacing=u(20))
         side = BoxLayout(orientation="vertical", size_hint_x=0.45)
         self.pad = PinPad(self.check, size_hint_x=0.55)
+        texture = photo_texture(self.app.photo(("staff", staff_id)))
+        if texture is not None:  # so they see they tapped their own picture
+            side.add_widget(Image(texture=texture, fit_mode="contain"))
         side.add_widget(self.pad.display)
         self.message = Text(
             self.context.get("message", ""), size=24, color=theme.CRITICAL, rtl=self.rtl

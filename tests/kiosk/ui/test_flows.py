@@ -363,3 +363,50 @@ def test_a_card_shown_at_an_idle_kiosk_is_not_swept_away_by_the_idle_timer(kiosk
     time.sleep(1.2)  # past the idle check's next tick
     kiosk.pump()
     assert kiosk.screen == "arrival_confirm"
+
+
+def test_a_card_held_up_to_the_camera_starts_the_collection(kiosk: Kiosk) -> None:
+    from kiosk.devices.camera import FakeCamera
+    from kiosk.devices.decoder import make_decoder
+    from kiosk.devices.scanning import CameraScanner
+    from tests.kiosk.devices.frames import card_frame
+
+    _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
+    camera = FakeCamera([card_frame(kiosk.card("Kirsty Walsh"))])
+    scanner = CameraScanner(
+        camera,
+        make_decoder("zxing"),
+        on_payload=kiosk.app.camera_payload,
+        on_unavailable=kiosk.app.camera_unavailable,
+        fps_limit=0,
+    )
+    kiosk.app.camera, kiosk.app.camera_ready = scanner, True
+    kiosk.app.home()
+    scanner.start()
+    try:
+        kiosk.pump(until=lambda: bool(kiosk.app.door.timeline.pending_collections), timeout=10)
+        kiosk.settle()
+        assert kiosk.screen == "wait"
+        assert len(kiosk.app.door.timeline.pending_collections) == 1, "one card, one request"
+    finally:
+        scanner.stop()
+        kiosk.app.camera, kiosk.app.camera_ready = None, False
+
+
+def test_the_remaining_screens_are_on_file_for_people_to_look_at(kiosk: Kiosk) -> None:
+    _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
+    kiosk.tap("Collecting")
+    kiosk.screenshot("kiosk-collection-board")
+    kiosk.app.home()
+    kiosk.pump()
+    kiosk.tap("Staff")
+    kiosk.screenshot("kiosk-staff-pin")
+    kiosk.tap("Saskia")
+    kiosk.screenshot("kiosk-staff-pin-pad")
+    for digit in SASKIA_PIN:
+        kiosk.tap(digit)
+    kiosk.tap("OK")
+    kiosk.tap("Visitors")
+    kiosk.screenshot("kiosk-staff-visitors")
+    kiosk.tap("Staff")
+    kiosk.screenshot("kiosk-staff-in-and-out")
