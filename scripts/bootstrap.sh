@@ -19,6 +19,7 @@ SYSTEM_PACKAGES=(
     # Real-window end-to-end runs: a virtual screen, clicks, typing, screenshots
     xvfb xauth xdotool x11-utils imagemagick
     chromium chromium-driver # browser tests (Playwright drives Debian's chromium)
+    libatomic1              # the Node.js that Playwright's Python package runs needs it
     fonts-dejavu-core fonts-noto-core
     shellcheck           # lints these scripts
     systemd              # systemd-analyze verify, for the service units

@@ -37,20 +37,60 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def display() -> Iterator[str]:
-    """A private X server on a display number it chooses itself (a fixed :99 races)."""
+def _start_xvfb(errors: Path) -> tuple[subprocess.Popen[bytes], str]:
     read, write = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "800x480x24", "-nolisten", "tcp"],
+        # -noreset: an X server resets when its last client leaves, and our xdotool polls
+        # connect and leave while the kiosk is still starting.
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write),
+            "-screen",
+            "0",
+            "800x480x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
         pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
+        stderr=errors.open("ab"),
     )
     os.close(write)
     number = os.read(read, 16).decode().strip()
     os.close(read)
+    return server, f":{number}"
+
+
+def _answers(display: str) -> bool:
+    probe = subprocess.run(
+        ["xdpyinfo"],
+        env=dict(os.environ, DISPLAY=display),
+        capture_output=True,
+        check=False,
+        timeout=10,
+    )
+    return probe.returncode == 0
+
+
+@pytest.fixture
+def display(tmp_path: Path) -> Iterator[str]:
+    """A private X server on a display number it chooses itself (a fixed :99 races), checked
+    to answer before the kiosk is started on it; Xvfb's own words are kept in xvfb.log."""
+    errors = tmp_path / "xvfb.log"
+    for _ in range(3):
+        server, name = _start_xvfb(errors)
+        deadline = time.monotonic() + 10
+        while server.poll() is None and not _answers(name) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if server.poll() is None and _answers(name):
+            break
+        server.kill()
+        server.wait(timeout=10)
+    else:
+        pytest.fail(f"Xvfb would not start: {errors.read_text(errors='replace')[-2000:]}")
     try:
-        yield f":{number}"
+        yield name
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -91,8 +131,19 @@ class RunningKiosk:
                 self.process.send_signal(signal.SIGABRT)  # faulthandler says where it was
                 time.sleep(1)
                 self.stop()
-                said = self.log.read_text(errors="replace")[-4000:]
-                raise AssertionError(f"{what} did not happen; the kiosk said:\n{said}")
+                said = self.log.read_text(errors="replace")[-3000:]
+                tree = subprocess.run(
+                    ["xwininfo", "-root", "-tree"],
+                    env=self.env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                xvfb = (self.log.parent / "xvfb.log").read_text(errors="replace")[-1500:]
+                raise AssertionError(
+                    f"{what} did not happen; Xvfb said:\n{xvfb}\nthe kiosk said:\n{said}\n"
+                    f"windows on {self.env['DISPLAY']}:\n{tree.stdout}{tree.stderr}"
+                )
             time.sleep(0.2)
 
     def stop(self) -> None:
