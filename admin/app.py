@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from admin.api import build_api
 from admin.config import HubSettings
 from admin.errors import install_handlers
 from admin.security import PRE_COOKIE
@@ -64,6 +65,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     install_handlers(app)
     app.add_middleware(BrowserDefaults, secure=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/api/v1", build_api(app.state.sessions, clock=clock))
     for module in (
         auth,
         live,

@@ -49,6 +49,10 @@ def add_kiosk_command(commands: argparse._SubParsersAction) -> None:  # type: ig
         help="window size WIDTHxHEIGHT (default: %(default)s)",
     )
     kiosk.add_argument("--fullscreen", action="store_true", help="fill the screen (a Pi)")
+    kiosk.add_argument("--hub", metavar="URL", help="the office hub to sync with")
+    kiosk.add_argument(
+        "--pair", metavar="CODE", help="pair with --hub using the code from the office panel"
+    )
     kiosk.add_argument(
         "--screenshot-after",
         nargs=2,
@@ -74,6 +78,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     if not has_screen() and args.screenshot_after is None and not os.environ.get("SDL_VIDEODRIVER"):
         print(NO_SCREEN.format(db=args.db), file=sys.stderr)
         return 1
+    token = _hub_token(args)
     width, height = args.size
     prepare_kivy(
         width=width,
@@ -86,8 +91,21 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     )
     if args.screenshot_after:
         _schedule_screenshot(float(args.screenshot_after[0]), args.screenshot_after[1])
+    if args.hub and token:
+        from kiosk.sync.start import start_sync
+
+        start_sync(app.service, hub_url=args.hub, token=token)
     app.run()
     return 0
+
+
+def _hub_token(args: argparse.Namespace) -> str | None:
+    """Pair once if asked (the token is kept beside the database), then read the token."""
+    if not args.hub:
+        return None
+    from kiosk.sync.start import hub_token
+
+    return hub_token(db=args.db, hub_url=args.hub, code=args.pair, device=args.device)
 
 
 def _schedule_screenshot(seconds: float, target: str) -> None:

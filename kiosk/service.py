@@ -195,6 +195,20 @@ class KioskService:
     def visitor_sign_out(self, visit_uuid: str) -> None:
         self._commit(presence.visitor_sign_out(self.door, visit_uuid=visit_uuid, now=self._now()))
 
+    def pulled(self, events: Sequence[EventRecord], *, people_changed: bool) -> None:
+        """After a sync round brought something: the new people data at once (a card revoked in
+        the office stops working now, not at the next refresh), and today's events from the
+        other doors into this door's day. Call through run(), like every operation."""
+        if people_changed:
+            self.door.replace_book(self.store.book())
+            self.photos = self.store.photos()
+            self._book_loaded = self.clock()
+        today = [e for e in events if local_day(e.occurred_at, self.setting.zone) == self._day]
+        self.door.record(today)
+        if any(e.type == EventType.ALERT_RAISED for e in today):
+            self._emit(ALERT)
+        self._emit(CHANGED)
+
     def tick(self) -> None:
         """Every few seconds: alerts that time made due, and people data from the office."""
         now = self._now()

@@ -16,6 +16,7 @@ from db.models.people import (
 )
 from db.models.records import AuditEntry, Event, Kiosk
 from db.models.setting import NurserySession, RatioRule, Room, Setting
+from db.models.sync import Outbox, SyncState
 
 __all__ = [
     "OFFICE_ONLY",
@@ -34,11 +35,13 @@ __all__ = [
     "LoginAttempt",
     "NurserySession",
     "OneOffPermission",
+    "Outbox",
     "RatioRule",
     "Restriction",
     "Room",
     "Setting",
     "Staff",
+    "SyncState",
     "VersionCounter",
     "Versioned",
     "Visitor",

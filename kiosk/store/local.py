@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.events import append_events
 from db.migrate import upgrade_to_head
-from db.models import Adult, Child, Room, Setting, Staff
+from db.models import Adult, Child, Outbox, Room, Setting, Staff
+from db.models.sync import ALERT_PRIORITY, NORMAL_PRIORITY
 from db.timeline import EventRecord
-from db.vocabulary import PrivacyMode
+from db.vocabulary import EventType, PrivacyMode
 from kiosk.door.book import DoorPolicy, PeopleBook
 from kiosk.store.replica import load_book, load_policy, load_today
 
@@ -95,7 +97,20 @@ class KioskStore:
         return photos
 
     def append(self, events: Sequence[EventRecord]) -> list[EventRecord]:
-        """Store events in one transaction; returns those that were new."""
+        """Store events made here, each with its outbox row, in one transaction: an event on
+        disk is an event that will reach the hub. Returns those that were new."""
+        if not events:
+            return []
+        with self.sessions.begin() as session:
+            fresh = append_events(session, list(events))
+            now = utc_now()
+            session.add_all(
+                Outbox(event_uuid=e.uuid, created_at=now, priority=_priority(e)) for e in fresh
+            )
+            return fresh
+
+    def receive(self, events: Sequence[EventRecord]) -> list[EventRecord]:
+        """Store events other devices made (pulled from the hub): no outbox, they came from it."""
         if not events:
             return []
         with self.sessions.begin() as session:
@@ -103,3 +118,7 @@ class KioskStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _priority(event: EventRecord) -> int:
+    return ALERT_PRIORITY if event.type == EventType.ALERT_RAISED else NORMAL_PRIORITY

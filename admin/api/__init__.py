@@ -1,0 +1,34 @@
+"""The hub's sync API for kiosks, served at ``/api/v1`` (see :func:`build_api`).
+
+A FastAPI application of its own, mounted by :mod:`admin.app`: it has its own OpenAPI
+document (``/api/v1/openapi.json``) and its own error handlers, so every error it gives is
+``{"code", "message"}`` while the office pages keep theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from admin.api import devices, events, people
+from admin.api.errors import install_api_handlers
+
+
+def build_api(sessions: sessionmaker[Session], *, clock: Callable[[], datetime]) -> FastAPI:
+    api = FastAPI(
+        title="Handover sync API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    # The dependencies in admin.deps read these from the application that serves the request.
+    api.state.sessions = sessions
+    api.state.clock = clock
+    install_api_handlers(api)
+    for module in (devices, people, events):
+        api.include_router(module.router)
+    return api

@@ -1,0 +1,52 @@
+"""Errors of the sync API: a status, a stable code a kiosk can act on, and a sentence.
+
+Every error body is ``{"code": ..., "message": ...}``, whatever raised it: our own
+:class:`ApiError`, a request pydantic refused, or a path that does not exist.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from admin.errors import HubError
+
+
+class ApiError(HubError):
+    """Raised by the API's views and dependencies; a :class:`HubError`, so code that catches
+    the hub's errors catches these too."""
+
+
+def unknown_device() -> ApiError:
+    return ApiError(401, "unknown_device", "This kiosk is not paired with this hub.")
+
+
+def kiosk_revoked() -> ApiError:
+    return ApiError(403, "kiosk_revoked", "This kiosk was revoked in the office; pair it again.")
+
+
+def error_body(code: str, message: str) -> dict[str, str]:
+    return {"code": code, "message": message}
+
+
+def install_api_handlers(api: FastAPI) -> None:
+    @api.exception_handler(HubError)
+    def _api_error(_request: Request, exc: HubError) -> Response:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(
+            error_body(exc.code, exc.message), status_code=exc.status, headers=headers
+        )
+
+    @api.exception_handler(RequestValidationError)
+    def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        message = f"{where}: {first.get('msg', 'invalid')}" if where else "The request is invalid."
+        return JSONResponse(error_body("invalid_request", message[:300]), status_code=422)
+
+    @api.exception_handler(StarletteHTTPException)
+    def _http(_request: Request, exc: StarletteHTTPException) -> Response:
+        code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)

@@ -1,0 +1,144 @@
+"""``POST /events`` (a kiosk's outbox arrives) and ``GET /events`` (what others recorded).
+
+A batch is stored in one transaction, idempotently by UUID: a resend after a lost reply stores
+nothing twice. A batch that is too big or has one malformed event is refused whole, before
+anything is written, so a kiosk never has to work out which half arrived.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from sqlalchemy import select
+
+from admin.api.devices import CurrentKiosk
+from admin.api.errors import ApiError
+from admin.deps import NowDep, SessionDep
+from db.audit import set_actor
+from db.events import append_events
+from db.models import Event
+from db.timeline import EventRecord
+from db.vocabulary import EventType
+
+router = APIRouter(tags=["events"])
+MAX_BATCH = 500
+MAX_PAYLOAD_CHARS = 4000  # a note, a name, a few ids: an event is small
+MAX_PAGE = 1000
+
+
+class EventIn(BaseModel):
+    uuid: UUID
+    type: EventType
+    occurred_at: AwareDatetime
+    device: str = Field(min_length=1, max_length=64)
+    child_id: int | None = None
+    adult_id: int | None = None
+    staff_id: int | None = None
+    visitor_id: int | None = None
+    room_id: int | None = None
+    ref: str | None = Field(default=None, max_length=36)
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("payload")
+    @classmethod
+    def _small(cls, payload: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(payload, default=str)) > MAX_PAYLOAD_CHARS:
+            raise ValueError(f"payload is longer than {MAX_PAYLOAD_CHARS} characters")
+        return payload
+
+    def record(self) -> EventRecord:
+        return EventRecord(
+            uuid=str(self.uuid),
+            type=self.type,
+            occurred_at=self.occurred_at,
+            device=self.device,
+            child_id=self.child_id,
+            adult_id=self.adult_id,
+            staff_id=self.staff_id,
+            visitor_id=self.visitor_id,
+            room_id=self.room_id,
+            ref=self.ref,
+            payload=self.payload,
+        )
+
+
+class EventOut(EventIn):
+    seq: int
+
+
+class Batch(BaseModel):
+    # No max_length here: an oversized batch is a 413 with its own code, not a 422.
+    events: list[EventIn]
+
+
+class Stored(BaseModel):
+    stored: int
+    duplicates: int
+    server_time: datetime
+    clock_skew_seconds: float | None  # server time minus the newest event's time
+
+
+class EventsPage(BaseModel):
+    events: list[EventOut]
+    next: int
+    more: bool
+
+
+@router.post("/events", response_model=Stored)
+def push(batch: Batch, kiosk: CurrentKiosk, db: SessionDep, now: NowDep) -> Stored:
+    if len(batch.events) > MAX_BATCH:
+        raise ApiError(413, "batch_too_large", f"Send at most {MAX_BATCH} events at a time.")
+    if not batch.events:
+        raise ApiError(400, "empty_batch", "The batch has no events.")
+    set_actor(db, f"kiosk:{kiosk.id}")
+    records = [e.record() for e in batch.events]
+    fresh = append_events(db, records)
+    db.commit()
+    newest = max(e.occurred_at for e in batch.events)
+    return Stored(
+        stored=len(fresh),
+        duplicates=len(records) - len(fresh),
+        server_time=now,
+        clock_skew_seconds=(now - newest).total_seconds(),
+    )
+
+
+@router.get("/events", response_model=EventsPage)
+def pull(
+    kiosk: CurrentKiosk,
+    db: SessionDep,
+    since: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
+    device: Annotated[str | None, Query(max_length=64)] = None,
+) -> EventsPage:
+    """Events above ``since`` in the order the hub stored them. ``device`` (the asking kiosk's
+    own name) leaves out what it sent itself; it would be ignored by UUID anyway."""
+    query = select(Event).where(Event.seq > since).order_by(Event.seq).limit(limit + 1)
+    if device is not None:
+        query = query.where(Event.device != device)
+    rows = list(db.scalars(query))
+    page = rows[:limit]
+    events = [_out(row) for row in page]
+    return EventsPage(events=events, next=page[-1].seq if page else since, more=len(rows) > limit)
+
+
+def _out(row: Event) -> EventOut:
+    return EventOut(
+        seq=row.seq,
+        uuid=UUID(row.uuid),
+        type=EventType(row.type),
+        occurred_at=row.occurred_at,
+        device=row.device,
+        child_id=row.child_id,
+        adult_id=row.adult_id,
+        staff_id=row.staff_id,
+        visitor_id=row.visitor_id,
+        room_id=row.room_id,
+        ref=row.ref,
+        payload=dict(row.payload or {}),
+    )

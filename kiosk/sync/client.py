@@ -1,0 +1,173 @@
+"""One round of sync with the hub: push the outbox, pull door data, pull others' events.
+
+Push first, so what happened at this door reaches the office before anything else; alerts
+first within the push. An outbox row is marked sent only after the hub's 2xx: a lost reply
+means a resend, which the hub ignores by UUID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+
+from db.models import Event, Outbox
+from db.timeline import EventRecord
+from db.vocabulary import EventType
+from kiosk.store.local import KioskStore
+from kiosk.sync.apply import apply_events_page, apply_people_page, note_attempt, read_state
+
+PUSH_BATCH = 100
+PAGE = 500
+
+
+class HubUnavailable(Exception):
+    """The hub did not answer, or answered 5xx: try again later."""
+
+
+class HubRefused(Exception):
+    """The hub said no (4xx) with a stable code, e.g. ``kiosk_revoked``."""
+
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+
+
+def error_code(answer: httpx.Response) -> str:
+    try:
+        return str(answer.json().get("code", f"http_{answer.status_code}"))
+    except ValueError:
+        return f"http_{answer.status_code}"
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    people_changed: bool = False
+    events: list[EventRecord] = field(default_factory=list)  # others' events new to this door
+
+
+def _event_json(row: Event) -> dict[str, Any]:
+    return {
+        "uuid": row.uuid,
+        "type": row.type,
+        "occurred_at": row.occurred_at.isoformat(),
+        "device": row.device,
+        "child_id": row.child_id,
+        "adult_id": row.adult_id,
+        "staff_id": row.staff_id,
+        "visitor_id": row.visitor_id,
+        "room_id": row.room_id,
+        "ref": row.ref,
+        "payload": row.payload or {},
+    }
+
+
+def _record(data: dict[str, Any]) -> EventRecord:
+    return EventRecord(
+        uuid=str(data["uuid"]),
+        type=EventType(data["type"]),
+        occurred_at=datetime.fromisoformat(data["occurred_at"]),
+        device=str(data["device"]),
+        child_id=data.get("child_id"),
+        adult_id=data.get("adult_id"),
+        staff_id=data.get("staff_id"),
+        visitor_id=data.get("visitor_id"),
+        room_id=data.get("room_id"),
+        ref=data.get("ref"),
+        payload=data.get("payload") or {},
+    )
+
+
+class SyncClient:
+    def __init__(
+        self,
+        store: KioskStore,
+        hub_url: str,
+        token: str,
+        *,
+        clock: Callable[[], datetime],
+        http: httpx.Client,
+    ) -> None:
+        self.store = store
+        self.api = f"{hub_url.rstrip('/')}/api/v1"
+        self.clock = clock
+        self.http = http
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            answer = self.http.request(method, self.api + path, headers=self.headers, **kwargs)
+        except httpx.HTTPError as exc:  # refused, reset, timed out: the hub is away
+            raise HubUnavailable(str(exc)) from exc
+        if answer.status_code >= 500:
+            raise HubUnavailable(f"{answer.status_code} {error_code(answer)}")
+        if answer.status_code >= 400:
+            raise HubRefused(answer.status_code, error_code(answer))
+        body: dict[str, Any] = answer.json()
+        return body
+
+    def sync_once(self) -> SyncResult:
+        """One full round; raises :class:`HubUnavailable` or :class:`HubRefused`, after noting
+        the error in the sync state for staff mode to show."""
+        try:
+            result = SyncResult(pushed=self.push())
+            result.people_changed = self.pull_people()
+            result.events = self.pull_events()
+        except (HubUnavailable, HubRefused) as exc:
+            note_attempt(self.store.sessions, at=self.clock(), error=str(exc))
+            raise
+        note_attempt(self.store.sessions, at=self.clock(), error=None)
+        return result
+
+    def _unsent(self) -> list[Event]:
+        query = (
+            select(Event)
+            .join(Outbox, Outbox.event_uuid == Event.uuid)
+            .where(Outbox.sent_at.is_(None))
+            .order_by(Outbox.priority, Event.seq)
+            .limit(PUSH_BATCH)
+        )
+        with self.store.sessions() as session:
+            return list(session.scalars(query))
+
+    def push(self) -> int:
+        sent = 0
+        while batch := self._unsent():
+            self._call("POST", "/events", json={"events": [_event_json(e) for e in batch]})
+            with self.store.sessions.begin() as session:
+                session.execute(
+                    update(Outbox)
+                    .where(Outbox.event_uuid.in_([e.uuid for e in batch]))
+                    .values(sent_at=self.clock())
+                )
+            sent += len(batch)
+        return sent
+
+    def pull_people(self) -> bool:
+        changed, more = False, True
+        while more:
+            since, _ = read_state(self.store.sessions)
+            page = self._call("GET", "/people", params={"since": since, "limit": PAGE})
+            rows = page["rows"]
+            if rows:
+                changed |= apply_people_page(self.store.engine, rows, cursor=int(page["next"]))
+            more = bool(page["more"]) and bool(rows)
+        return changed
+
+    def pull_events(self) -> list[EventRecord]:
+        fresh: list[EventRecord] = []
+        more = True
+        while more:
+            _, since = read_state(self.store.sessions)
+            params = {"since": since, "limit": PAGE, "device": self.store.device}
+            page = self._call("GET", "/events", params=params)
+            records = [_record(e) for e in page["events"]]
+            fresh += apply_events_page(self.store.sessions, records, cursor=int(page["next"]))
+            more = bool(page["more"]) and bool(records)
+        return fresh

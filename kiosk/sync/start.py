@@ -1,0 +1,49 @@
+"""Wiring for ``handover kiosk --hub URL [--pair CODE]``: the token, the client, the thread."""
+
+from __future__ import annotations
+
+import sys
+
+import httpx
+
+from kiosk.service import KioskService
+from kiosk.sync.client import HubRefused, SyncClient, SyncResult
+from kiosk.sync.loop import SyncLoop
+from kiosk.sync.pairing import load_token, pair_with_hub, save_token, token_path
+
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+
+
+def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | None:
+    path = token_path(db)
+    if code:
+        with httpx.Client(timeout=TIMEOUT) as http:
+            try:
+                token = pair_with_hub(http, hub_url, code=code, device=device)
+            except HubRefused as exc:
+                print(f"The hub refused the pairing code ({exc.code}).", file=sys.stderr)
+                return None
+            except httpx.HTTPError as exc:
+                print(f"The hub did not answer: {exc}", file=sys.stderr)
+                return None
+        save_token(path, token)
+        print(f"Paired with {hub_url}; the device token is in {path}.")
+        return token
+    stored = load_token(path)
+    if stored is None:
+        print("Not paired yet: run with --pair CODE (from the office's Kiosks page).")
+    return stored
+
+
+def start_sync(service: KioskService, *, hub_url: str, token: str) -> SyncLoop:
+    client = SyncClient(
+        service.store, hub_url, token, clock=service.clock, http=httpx.Client(timeout=TIMEOUT)
+    )
+
+    def on_pulled(result: SyncResult) -> None:
+        # The door's state belongs to the door thread: hand the result over, never touch it here.
+        service.run(lambda: service.pulled(result.events, people_changed=result.people_changed))
+
+    loop = SyncLoop(client, on_pulled=on_pulled)
+    loop.start()
+    return loop

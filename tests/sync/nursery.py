@@ -1,0 +1,183 @@
+"""A small nursery on the hub, with exactly the things a kiosk must and must not receive, and
+the hub itself as a real process (``handover hub``) to sync with."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy.orm import Session
+
+from admin.views.kiosks import pairing_code_hash
+from db.clock import utc_now
+from db.credentials import hash_secret, new_card
+from db.engine import make_engine, session_factory
+from db.migrate import upgrade_to_head
+from db.models import (
+    Adult,
+    AgreedPassword,
+    Authorisation,
+    Card,
+    Child,
+    Kiosk,
+    OneOffPermission,
+    Restriction,
+    Room,
+    Setting,
+    Staff,
+)
+
+SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
+PAIRING_CODE = "ACRN-DOOR-2026"
+EXPIRED_CODE = "OLDC-ODEX-PIRE"
+# What must never leave the office (R11): a kiosk database holding any of these is a breach.
+NEEDS = "Severe peanut allergy: adrenaline pen in the red bag"
+ADDRESS = "12 Acorn Lane, Leeds LS6 2AB"
+PHONES = ("07700 900111", "07700 900201", "07700 900999", "07700 900555")
+REASON = "Court order 2026: no contact with Maya"
+
+
+@dataclass(frozen=True)
+class Nursery:
+    url: str
+    child_id: int
+    adult_id: int
+    card_id: str
+    card_payload: str
+
+
+def seed_nursery(url: str) -> Nursery:
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    now = utc_now()
+    with session_factory(engine)() as db:
+        nursery = _add_people(db, url, now)
+        db.add(
+            Kiosk(
+                name="Front door",
+                pairing_code_hash=pairing_code_hash(PAIRING_CODE),
+                pairing_expires_at=now + timedelta(days=1),
+            )
+        )
+        db.add(
+            Kiosk(
+                name="Garden gate",
+                pairing_code_hash=pairing_code_hash(EXPIRED_CODE),
+                pairing_expires_at=now - timedelta(hours=1),
+            )
+        )
+        db.commit()
+    engine.dispose()
+    return nursery
+
+
+def _add_people(db: Session, url: str, now: datetime) -> Nursery:
+    db.add(Setting(name="Little Acorns", time_zone="Europe/London"))
+    room = Room(name="Acorns")
+    saskia = Staff(
+        username="saskia",
+        first_name="Saskia",
+        last_name="Berg",
+        phone=PHONES[1],
+        pin_hash="$2b$12$" + "p" * 53,
+    )
+    family = AgreedPassword(
+        label="the Okafor family", password_hash="$2b$12$" + "x" * 53, set_at=now
+    )
+    ngozi = Adult(
+        first_name="Ngozi",
+        last_name="Okafor",
+        date_of_birth=date(1990, 5, 1),
+        phone=PHONES[0],
+        email="ngozi@example.org",
+        photo=b"\x89PNG ngozi",
+    )
+    db.add_all([room, saskia, family, ngozi])
+    db.flush()
+    maya = Child(
+        first_name="Maya",
+        last_name="Okafor",
+        date_of_birth=date(2023, 3, 14),
+        room_id=room.id,
+        key_person_id=saskia.id,
+        agreed_password_id=family.id,
+        particular_needs=NEEDS,
+        home_address=ADDRESS,
+        emergency_contacts=[{"name": "Gran", "phone": PHONES[2]}],
+        legal_guardians=[{"name": "Ngozi Okafor", "phone": PHONES[0]}],
+        photo=b"\x89PNG maya",
+    )
+    db.add(maya)
+    db.flush()
+    card = new_card()
+    db.add_all(
+        [
+            Authorisation(child_id=maya.id, adult_id=ngozi.id, relationship="mother"),
+            Card(
+                id=card.card_id,
+                holder_adult_id=ngozi.id,
+                secret_hash=hash_secret(card.secret),
+                issued_at=now,
+            ),
+            Restriction(
+                child_id=maya.id, person_name="Darren Smith", reason=REASON, recorded_at=now
+            ),
+            OneOffPermission(
+                child_id=maya.id,
+                adult_id=ngozi.id,
+                valid_from=now.date(),
+                valid_to=now.date(),
+                taken_by_staff_id=saskia.id,
+                taken_at=now,
+                note=f"Grandad, phone {PHONES[3]}",
+            ),
+        ]
+    )
+    db.flush()
+    return Nursery(url, maya.id, ngozi.id, card.card_id, card.text())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Hub:
+    """``handover hub`` in its own process, as the office runs it."""
+
+    def __init__(self, url: str, port: int, log: Path) -> None:
+        self.db_url, self.port, self.log = url, port, log
+        self.base = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Hub:
+        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET}
+        command = [sys.executable, "-m", "handover", "hub", "--db", self.db_url]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*command, "--port", str(self.port)], env=env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                if httpx.get(f"{self.base}/api/v1/openapi.json", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise AssertionError(f"the hub did not answer in 30 s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None

@@ -1,0 +1,136 @@
+"""The hub's sync API, spoken to over HTTP by a real ``handover hub`` on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import httpx
+
+from db.clock import utc_now
+from db.engine import make_engine, session_factory
+from db.models import Kiosk
+from tests.sync.events import arrival, as_json, hub_event_uuids
+from tests.sync.nursery import (
+    ADDRESS,
+    EXPIRED_CODE,
+    NEEDS,
+    PAIRING_CODE,
+    PHONES,
+    REASON,
+    Hub,
+    Nursery,
+)
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_pairing_code_works_once_and_a_second_door_using_it_is_refused(
+    hub: Hub, http: httpx.Client
+) -> None:
+    first = http.post(f"{hub.base}/api/v1/pair", json={"code": PAIRING_CODE, "device": "front"})
+    assert first.status_code == 200 and first.json()["token"]
+    again = http.post(f"{hub.base}/api/v1/pair", json={"code": PAIRING_CODE, "device": "back"})
+    assert again.status_code == 403
+    assert again.json() == {
+        "code": "pairing_code_unknown",
+        "message": "That pairing code is not valid or was used.",
+    }
+    token = first.json()["token"]
+    assert http.get(f"{hub.base}/api/v1/people", headers=_auth(token)).status_code == 200
+
+
+def test_a_pairing_code_left_overnight_has_expired(hub: Hub, http: httpx.Client) -> None:
+    answer = http.post(f"{hub.base}/api/v1/pair", json={"code": EXPIRED_CODE, "device": "gate"})
+    assert answer.status_code == 403 and answer.json()["code"] == "pairing_code_expired"
+
+
+def test_a_door_with_no_token_or_a_made_up_one_is_told_it_is_unknown(
+    hub: Hub, http: httpx.Client
+) -> None:
+    for headers in ({}, _auth("1.made-up"), {"Authorization": "Basic abc"}):
+        answer = http.get(f"{hub.base}/api/v1/people", headers=headers)
+        assert answer.status_code == 401 and answer.json()["code"] == "unknown_device"
+
+
+def test_a_kiosk_revoked_in_the_office_is_refused_with_kiosk_revoked(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+) -> None:
+    engine = make_engine(nursery.url)
+    with session_factory(engine)() as db:
+        kiosk = db.get(Kiosk, int(token.split(".")[0]))
+        assert kiosk is not None and kiosk.paired_at is not None
+        # What the panel's "Revoke" does (admin/views/kiosks.py): the token is wiped as well.
+        kiosk.revoked_at, kiosk.token_hash = utc_now(), None
+        db.commit()
+    engine.dispose()
+    answer = http.get(f"{hub.base}/api/v1/events", headers=_auth(token))
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "kiosk_revoked"
+
+
+def test_the_people_a_door_pulls_carry_no_needs_addresses_phones_or_court_reasons(
+    hub: Hub, token: str, http: httpx.Client
+) -> None:
+    page = http.get(f"{hub.base}/api/v1/people", params={"since": 0}, headers=_auth(token))
+    assert page.status_code == 200
+    text = page.text
+    assert "Maya" in text and "Darren Smith" in text  # the door data is there
+    for secret in (NEEDS, ADDRESS, REASON, "ngozi@example.org", *PHONES):
+        assert secret not in text
+    body = page.json()
+    assert body["more"] is False and body["next"] == max(r["version"] for r in body["rows"])
+    after = http.get(
+        f"{hub.base}/api/v1/people", params={"since": body["next"]}, headers=_auth(token)
+    )
+    assert after.json() == {"rows": [], "next": body["next"], "more": False}
+
+
+def test_the_same_batch_pushed_twice_is_stored_once(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+) -> None:
+    batch = {"events": [as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(3)]}
+    first = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
+    again = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
+    assert (first.json()["stored"], first.json()["duplicates"]) == (3, 0)
+    assert (again.json()["stored"], again.json()["duplicates"]) == (0, 3)
+    uuids = [e["uuid"] for e in batch["events"]]
+    assert hub_event_uuids(nursery.url, device="front-door") == uuids
+
+
+def test_a_batch_with_one_bad_event_or_too_many_stores_nothing(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+) -> None:
+    good = [as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(2)]
+    bad_cases = [
+        ([*good, {**good[0], "uuid": "not-a-uuid"}], 422, "invalid_request"),
+        ([*good, {**good[0], "uuid": str(uuid4()), "type": "child_teleported"}], 422, None),
+        ([*good, {**good[0], "uuid": str(uuid4()), "device": "x" * 65}], 422, None),
+        ([*good, {**good[0], "uuid": str(uuid4()), "occurred_at": "2026-11-23T08:30"}], 422, None),
+        ([as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(501)], 413, None),
+        ([], 400, "empty_batch"),
+    ]
+    for events, status, code in bad_cases:
+        answer = http.post(
+            f"{hub.base}/api/v1/events", json={"events": events}, headers=_auth(token)
+        )
+        assert answer.status_code == status, answer.text
+        assert set(answer.json()) == {"code", "message"}
+        assert code is None or answer.json()["code"] == code
+    assert hub_event_uuids(nursery.url) == []
+
+
+def test_a_door_reads_what_the_other_doors_recorded_but_not_its_own(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+) -> None:
+    ours = as_json(arrival(nursery.child_id, nursery.adult_id))
+    theirs = {**as_json(arrival(nursery.child_id, nursery.adult_id)), "device": "garden-gate"}
+    http.post(f"{hub.base}/api/v1/events", json={"events": [ours, theirs]}, headers=_auth(token))
+    page = http.get(
+        f"{hub.base}/api/v1/events",
+        params={"since": 0, "device": "front-door"},
+        headers=_auth(token),
+    ).json()
+    assert [e["uuid"] for e in page["events"]] == [theirs["uuid"]]
+    assert page["more"] is False

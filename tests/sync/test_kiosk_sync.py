@@ -1,0 +1,117 @@
+"""A kiosk syncing with a real hub process: what it holds, what it sends, and when."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from db.clock import utc_now
+from db.engine import make_engine, session_factory
+from db.models import Card, Outbox
+from kiosk.door.decisions import CardHolder, Refused
+from kiosk.service import KioskService
+from kiosk.store.local import KioskStore
+from kiosk.sync import HubUnavailable, SyncClient
+from tests.sync.events import arrival, hub_event_uuids
+from tests.sync.nursery import ADDRESS, NEEDS, PHONES, REASON, Hub, Nursery
+
+
+def test_after_a_pull_the_kiosk_file_holds_no_needs_addresses_or_phone_numbers(
+    client: SyncClient, store: KioskStore, kiosk_db: Path
+) -> None:
+    result = client.sync_once()
+    assert result.people_changed
+    book = store.book()
+    assert (
+        [c.first_name for c in book.children.values()] == ["Maya"]
+        and book.cards
+        and book.restrictions
+    )
+    store.close()  # flush the WAL into the file we search
+    raw = kiosk_db.read_bytes() + b"".join(p.read_bytes() for p in kiosk_db.parent.glob("*-wal"))
+    assert b"Maya" in raw
+    for secret in (NEEDS, ADDRESS, REASON, "ngozi@example.org", *PHONES):
+        assert secret.encode() not in raw, secret
+
+
+def test_events_queued_while_the_hub_was_down_arrive_once_and_in_order(
+    client: SyncClient, store: KioskStore, hub: Hub, nursery: Nursery
+) -> None:
+    client.sync_once()
+    hub.stop()
+    made = [arrival(nursery.child_id, nursery.adult_id, minutes_ago=10 - i) for i in range(5)]
+    for event in made:
+        store.append([event])
+    with pytest.raises(HubUnavailable):
+        client.sync_once()
+    hub.start()
+    assert client.sync_once().pushed == 5
+    assert client.sync_once().pushed == 0  # nothing left to send, nothing sent twice
+    assert hub_event_uuids(nursery.url, device="front-door") == [e.uuid for e in made]
+    with store.sessions() as session:
+        assert session.scalars(select(Outbox).where(Outbox.sent_at.is_(None))).all() == []
+
+
+def test_a_lost_reply_means_a_resend_that_the_hub_ignores(
+    client: SyncClient, store: KioskStore, nursery: Nursery
+) -> None:
+    made = [arrival(nursery.child_id, nursery.adult_id) for _ in range(3)]
+    store.append(made)
+    client.sync_once()
+    with store.sessions.begin() as session:  # as if the hub's answer never came back
+        session.execute(update(Outbox).values(sent_at=None))
+    assert client.sync_once().pushed == 3
+    assert hub_event_uuids(nursery.url, device="front-door") == [e.uuid for e in made]
+
+
+def test_a_card_revoked_in_the_office_stops_working_at_the_door_after_one_sync(
+    client: SyncClient, store: KioskStore, nursery: Nursery
+) -> None:
+    client.sync_once()
+    service = KioskService(store, device="front-door")
+    try:
+        before = service.run(lambda: service.scan(nursery.card_payload)).result()
+        assert isinstance(before, CardHolder)
+        engine = make_engine(nursery.url)
+        with session_factory(engine)() as db:
+            card = db.get(Card, nursery.card_id)
+            assert card is not None
+            card.revoked_at, card.revoked_reason = utc_now(), "lost"
+            db.commit()
+        engine.dispose()
+        result = client.sync_once()
+        service.run(lambda: service.pulled(result.events, people_changed=result.people_changed))
+        after = service.run(lambda: service.scan(nursery.card_payload)).result()
+        assert isinstance(after, Refused)
+    finally:
+        service.shutdown()  # the store fixture closing it again is harmless
+
+
+def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
+    client: SyncClient, store: KioskStore, hub: Hub, nursery: Nursery, token: str
+) -> None:
+    gate = arrival(nursery.child_id, nursery.adult_id)
+    gate_json = {
+        "uuid": gate.uuid,
+        "type": gate.type.value,
+        "occurred_at": gate.occurred_at.isoformat(),
+        "device": "garden-gate",
+        "child_id": gate.child_id,
+        "adult_id": gate.adult_id,
+    }
+    answer = httpx.post(
+        f"{hub.base}/api/v1/events",
+        json={"events": [gate_json]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200
+    received = client.sync_once().events
+    assert [e.uuid for e in received] == [gate.uuid]
+    assert client.sync_once().events == []  # the cursor moved: not received twice
+    now = utc_now()
+    assert gate.uuid in {e.uuid for e in store.today(now=now, zone=store.setting().zone)}
+    with store.sessions() as session:  # another door's event is not ours to send
+        assert session.get(Outbox, gate.uuid) is None
