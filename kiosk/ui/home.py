@@ -76,11 +76,9 @@ class HomeScreen(KioskScreen):
             )
             button.language_code = language.code
             row.add_widget(button)
-        staff = BigButton(
-            self._("Staff"), self.app.start_staff_mode, colour=theme.STAFF, size=24, size_hint_x=0.6
-        )
-        row.add_widget(AnchorLayout())
-        row.add_widget(staff)
+        staff = BigButton(self._("Staff"), self.app.start_staff_mode, colour=theme.STAFF, size=22)
+        row.add_widget(AnchorLayout(size_hint_x=0.4))
+        row.add_widget(staff)  # as wide as a language button: "Personel" fits on one line
         return row
 
     def _tick(self) -> None:

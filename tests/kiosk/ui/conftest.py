@@ -198,6 +198,7 @@ def kiosk(kiosk_session: Kiosk) -> Kiosk:
 
     kiosk_session.clock.now = MORNING
     service.run(reset).result(timeout=10)
+    kiosk_session.app.banner.refresh()
     kiosk_session.app.translator.choose("en")
     kiosk_session.app.card_collector = None
     kiosk_session.app.last_touch = time.monotonic()
