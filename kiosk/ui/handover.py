@@ -18,7 +18,8 @@ ID_DOCUMENTS = ("Passport", "Driving licence", "Other photo ID")
 
 
 class HandoverScreen(KioskScreen):
-    idle_home = False
+    """Shows a family's names and photos, so the idle timer clears it like any other; the
+    request keeps waiting and staff reopen it from the wait screen or staff mode."""
 
     def build(self) -> Any:
         pending = self.context["pending"]

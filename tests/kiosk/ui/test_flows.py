@@ -410,3 +410,27 @@ def test_the_remaining_screens_are_on_file_for_people_to_look_at(kiosk: Kiosk) -
     kiosk.screenshot("kiosk-staff-visitors")
     kiosk.tap("Staff")
     kiosk.screenshot("kiosk-staff-in-and-out")
+
+
+def test_a_staff_card_confirms_a_handover_instead_of_a_pin(kiosk: Kiosk) -> None:
+    _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
+    kiosk.scan(kiosk.card("Kirsty Walsh"))
+    kiosk.tap("Staff: confirm the handover")
+    kiosk.tap("Confirm with my PIN")
+    assert kiosk.screen == "staff_pin"
+    kiosk.scan(kiosk.card("Saskia Brown"))
+    assert kiosk.screen == "done"
+    stay = kiosk.app.door.timeline.stays[kiosk.ids["Mia Walsh"]][-1]
+    assert stay.confirmed_by_staff_id == kiosk.ids["Saskia Brown"]
+
+
+def test_a_handover_left_open_is_cleared_by_the_idle_timer_and_keeps_waiting(kiosk: Kiosk) -> None:
+    _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
+    kiosk.scan(kiosk.card("Kirsty Walsh"))
+    kiosk.tap("Staff: confirm the handover")
+    assert "Mia Walsh" in kiosk.texts()
+    kiosk.app.last_touch = time.monotonic() - 120
+    kiosk.pump(until=lambda: kiosk.screen == "home", timeout=5)
+    kiosk.pump()
+    assert not any("Mia" in text for text in kiosk.texts())
+    assert len(kiosk.app.door.timeline.pending_collections) == 1
