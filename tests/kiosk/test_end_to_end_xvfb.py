@@ -3,7 +3,9 @@ clicks go through to the staff PIN, and the screen and the records both show the
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -37,29 +39,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _start_xvfb(errors: Path) -> tuple[subprocess.Popen[bytes], str]:
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        # -noreset: an X server resets when its last client leaves, and our xdotool polls
-        # connect and leave while the kiosk is still starting.
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write),
-            "-screen",
-            "0",
-            "800x480x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=(write,),
-        stderr=errors.open("ab"),
-    )
-    os.close(write)
-    number = os.read(read, 16).decode().strip()
-    os.close(read)
-    return server, f":{number}"
+def _free_displays() -> Iterator[int]:
+    """Display numbers whose lock file nobody holds, from a random start: no fixed :99 to race
+    for, and no pipe to hand through (-displayfd failed under xdist here)."""
+    start = random.randint(100, 900)
+    for number in range(start, start + 200):
+        if not Path(f"/tmp/.X{number}-lock").exists():  # noqa: S108 - where X keeps its locks
+            yield number
 
 
 def _answers(display: str) -> bool:
@@ -75,11 +61,17 @@ def _answers(display: str) -> bool:
 
 @pytest.fixture
 def display(tmp_path: Path) -> Iterator[str]:
-    """A private X server on a display number it chooses itself (a fixed :99 races), checked
-    to answer before the kiosk is started on it; Xvfb's own words are kept in xvfb.log."""
+    """A private X server, checked to answer before the kiosk is started on it; Xvfb's own
+    words are kept in xvfb.log. -noreset: an X server resets when its last client leaves, and
+    our xdotool polls connect and leave while the kiosk is still starting."""
     errors = tmp_path / "xvfb.log"
-    for _ in range(3):
-        server, name = _start_xvfb(errors)
+    for number in itertools.islice(_free_displays(), 5):
+        name = f":{number}"
+        with errors.open("ab") as log:
+            server = subprocess.Popen(
+                ["Xvfb", name, "-screen", "0", "800x480x24", "-nolisten", "tcp", "-noreset"],
+                stderr=log,
+            )
         deadline = time.monotonic() + 10
         while server.poll() is None and not _answers(name) and time.monotonic() < deadline:
             time.sleep(0.2)
