@@ -78,18 +78,7 @@ def edit_staff_page(
     request: Request, staff_id: int, me: ManagerOnly, db: SessionDep, saved: int = 0
 ) -> Response:
     member = get_staff(db, staff_id)
-    values = {
-        k: getattr(member, k)
-        for k in (
-            "username",
-            "first_name",
-            "last_name",
-            "role",
-            "qualified_teacher",
-            "room_id",
-            "active",
-        )
-    }
+    values = _form_values(member)
     values["phone"] = member.phone or ""
     return _form(request, db, member, values | {"saved": saved}, {})
 
@@ -155,18 +144,7 @@ def update_staff(
 
 
 def _secret_error(request: Request, db: Session, member: Staff, errors: dict[str, str]) -> Response:
-    values = {
-        k: getattr(member, k)
-        for k in (
-            "username",
-            "first_name",
-            "last_name",
-            "role",
-            "qualified_teacher",
-            "room_id",
-            "active",
-        )
-    }
+    values = _form_values(member)
     return _form(request, db, member, values, errors, status=400)
 
 
@@ -204,3 +182,19 @@ def set_staff_pin(
     member.pin_hash = hash_password(pin)
     db.commit()
     return RedirectResponse(f"/staff/{member.id}?saved=1", status_code=303)
+
+
+FORM_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "role",
+    "qualified_teacher",
+    "room_id",
+    "active",
+)
+
+
+def _form_values(member: Staff) -> dict[str, object]:
+    """What the staff form shows of a member of staff (never a password or PIN hash)."""
+    return {field: getattr(member, field) for field in FORM_FIELDS}
