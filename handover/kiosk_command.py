@@ -94,7 +94,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     if args.hub and token:
         from kiosk.sync.start import start_sync
 
-        start_sync(app.service, hub_url=args.hub, token=token)
+        app.sync_loop = start_sync(app.service, hub_url=args.hub, token=token)
     app.run()
     return 0
 

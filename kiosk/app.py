@@ -74,6 +74,7 @@ class KioskApp(flows.Flows, App):
         self.keyboard = keyboard or KeyboardScanner()
         self.last_touch = time.monotonic()
         self.notice = ""
+        self.sync_loop: Any = None  # a kiosk.sync.SyncLoop when paired with a hub
 
     def build(self) -> Any:
         Window.clearcolor = (0.97, 0.96, 0.93, 1)
@@ -100,6 +101,8 @@ class KioskApp(flows.Flows, App):
     def on_stop(self) -> None:
         if self.camera is not None:
             self.camera.stop()
+        if self.sync_loop is not None:  # before the door thread goes: it writes through it
+            self.sync_loop.stop()
         self.service.shutdown()
 
     # --- navigation and plumbing ------------------------------------------------------------

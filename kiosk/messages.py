@@ -37,6 +37,16 @@ DATA_MESSAGES = (
     "Sign out",
     "Sign in",
     "Sign in a visitor",
+    # kiosk.views.sync_lines: what staff mode says about the office hub
+    "This kiosk works alone: it is not paired with an office hub.",
+    "The office has revoked this kiosk: it no longer syncs. Pair it again.",
+    "Events waiting to send: {n}, kept safely here.",
+    "In touch with the office; last sync {time}.",
+    "Events waiting to send: {n}.",
+    "The office hub has not answered yet.",
+    "The office hub has not answered since {time}.",
+    "This kiosk's clock is {n} min slow.",
+    "This kiosk's clock is {n} min fast.",
 )
 
 

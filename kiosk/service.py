@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from kiosk.door import CardHolder, Door, StaffInfo
 from kiosk.door.collection import Collector
 from kiosk.door.decisions import Arrived, CardDecision, CollectionDecision, ConfirmDecision
 from kiosk.door.door import arrival, collection, handover, presence, watch
-from kiosk.store.local import KioskStore
+from kiosk.store.local import KioskStore, SyncStatus
 
 log = logging.getLogger("handover.kiosk")
 T = TypeVar("T")
@@ -30,6 +31,7 @@ BOOK_REFRESH = timedelta(seconds=30)
 # Named events a screen may subscribe to.
 CHANGED = "changed"  # anything on the register, alerts or people changed
 ALERT = "alert"  # a new alert was raised: sound, banner
+RAISED_HERE = "raised-here"  # this door raised an alert: the office must hear of it now
 
 
 class KioskService:
@@ -53,6 +55,8 @@ class KioskService:
         self._book_loaded = now
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="door")
         self._listeners: dict[str, list[Callable[[], None]]] = {}
+        # Read by screens on the UI thread, replaced whole (never mutated) on the door thread.
+        self.sync_status = SyncStatus()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -94,9 +98,11 @@ class KioskService:
         batch = list(events)
         if not batch:
             return
-        self.store.append(batch)
+        fresh = self.store.append(batch)
         self.door.record(batch)
+        self.sync_status = replace(self.sync_status, waiting=self.sync_status.waiting + len(fresh))
         if any(e.type == EventType.ALERT_RAISED for e in batch):
+            self._emit(RAISED_HERE)
             self._emit(ALERT)
         self._emit(CHANGED)
 
@@ -207,6 +213,12 @@ class KioskService:
         self.door.record(today)
         if any(e.type == EventType.ALERT_RAISED for e in today):
             self._emit(ALERT)
+        self._emit(CHANGED)
+
+    def synced_with(self, hub: str) -> None:
+        """A sync round ended, well or not: refresh what staff mode shows. Door thread."""
+        self.store.prune_outbox(now=self.clock())
+        self.sync_status = self.store.sync_status(hub)
         self._emit(CHANGED)
 
     def tick(self) -> None:

@@ -229,3 +229,63 @@ def on_site_by_room(
     if visitors:
         result.append({"room": "Visitors", "children": [], "staff": visitors})
     return result
+
+
+# How long the office may be out of touch before the home screen tells staff (staff mode
+# always says). A hub restarting or a Wi-Fi blip is shorter than this.
+QUIET_OFFLINE = 30 * 60
+
+
+def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """What staff mode says about the office hub, from a :class:`~kiosk.store.local.SyncStatus`:
+    ``lines`` as ``(message, params)`` for the translator, ``warning`` when staff should act,
+    ``home`` when it is worth a line on the home screen too."""
+
+    def clock(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%H:%M") if at else ""
+
+    if status.hub is None:
+        return {
+            "lines": [("This kiosk works alone: it is not paired with an office hub.", {})],
+            "warning": False,
+            "home": False,
+        }
+    waiting = {"n": status.waiting}
+    if status.revoked:
+        return {
+            "lines": [
+                ("The office has revoked this kiosk: it no longer syncs. Pair it again.", {}),
+                ("Events waiting to send: {n}, kept safely here.", waiting),
+            ],
+            "warning": True,
+            "home": True,
+        }
+    lines: list[tuple[str, dict[str, Any]]] = []
+    warning = False
+    home = False
+    if status.last_error is None and status.last_sync_at is not None:
+        lines.append(
+            ("In touch with the office; last sync {time}.", {"time": clock(status.last_sync_at)})
+        )
+        lines.append(("Events waiting to send: {n}.", waiting))
+    else:
+        warning = True
+        if status.last_sync_at is None:
+            lines.append(("The office hub has not answered yet.", {}))
+        else:
+            since = {"time": clock(status.last_sync_at)}
+            lines.append(("The office hub has not answered since {time}.", since))
+            home = (now - status.last_sync_at).total_seconds() > QUIET_OFFLINE
+        lines.append(("Events waiting to send: {n}, kept safely here.", waiting))
+    skew = status.clock_skew_seconds
+    if skew is not None and abs(skew) >= 60:
+        minutes = {"n": round(abs(skew) / 60)}
+        # skew is the hub's time minus ours: positive means this kiosk is behind.
+        message = (
+            "This kiosk's clock is {n} min slow."
+            if skew > 0
+            else "This kiosk's clock is {n} min fast."
+        )
+        lines.append((message, minutes))
+        warning = True
+    return {"lines": lines, "warning": warning, "home": home}

@@ -9,22 +9,45 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.events import append_events
 from db.migrate import upgrade_to_head
-from db.models import Adult, Child, Outbox, Room, Setting, Staff
+from db.models import Adult, Child, Outbox, Room, Setting, Staff, SyncState
 from db.models.sync import ALERT_PRIORITY, NORMAL_PRIORITY
 from db.timeline import EventRecord
 from db.vocabulary import EventType, PrivacyMode
 from kiosk.door.book import DoorPolicy, PeopleBook
 from kiosk.store.replica import load_book, load_policy, load_today
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What staff mode says about the office: when this door last heard from the hub, what
+    went wrong since, and how many of its events are still waiting to go."""
+
+    hub: str | None = None  # None: this kiosk works alone
+    last_sync_at: datetime | None = None
+    last_error: str | None = None
+    waiting: int = 0
+    clock_skew_seconds: float | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return "kiosk_revoked" in (self.last_error or "") or "unknown_device" in (
+            self.last_error or ""
+        )
+
+
+# Sent outbox rows are kept a week (to answer "did this reach the office?"), then pruned.
+KEEP_SENT = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -115,6 +138,28 @@ class KioskStore:
             return []
         with self.sessions.begin() as session:
             return append_events(session, list(events))
+
+    def sync_status(self, hub: str | None) -> SyncStatus:
+        with self.sessions() as session:
+            state = session.get(SyncState, 1)
+            waiting = session.scalar(
+                select(func.count()).select_from(Outbox).where(Outbox.sent_at.is_(None))
+            )
+            return SyncStatus(
+                hub=hub,
+                last_sync_at=state.last_sync_at if state else None,
+                last_error=state.last_error if state else None,
+                waiting=int(waiting or 0),
+                clock_skew_seconds=getattr(state, "clock_skew_seconds", None),  # TEMP
+            )
+
+    def prune_outbox(self, *, now: datetime) -> int:
+        """Forget sent rows older than :data:`KEEP_SENT`; an unsent row is never removed."""
+        with self.sessions.begin() as session:
+            done = session.execute(
+                delete(Outbox).where(Outbox.sent_at.is_not(None), Outbox.sent_at < now - KEEP_SENT)
+            )
+            return int(cast(CursorResult[Any], done).rowcount or 0)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -103,10 +103,15 @@ def read_state(sessions: sessionmaker[Session]) -> tuple[int, int]:
         return (state.people_version, state.events_seq) if state else (0, 0)
 
 
-def note_attempt(sessions: sessionmaker[Session], *, at: Any, error: str | None) -> None:
+def note_attempt(
+    sessions: sessionmaker[Session], *, at: Any, error: str | None, skew: float | None = None
+) -> None:
+    """A round ended: when it succeeded, or why not (for staff mode to show)."""
     with sessions.begin() as session:
         _state_values(session.connection())
         values: dict[str, Any] = {"last_error": error[:500] if error else None}
         if error is None:
             values["last_sync_at"] = at
+        if skew is not None and hasattr(SyncState, "clock_skew_seconds"):  # TEMP
+            values["clock_skew_seconds"] = skew
         session.execute(update(SyncState).where(SyncState.id == STATE_ID).values(values))

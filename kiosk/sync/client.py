@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from sqlalchemy import select, update
@@ -23,6 +24,18 @@ from kiosk.sync.apply import apply_events_page, apply_people_page, note_attempt,
 
 PUSH_BATCH = 100
 PAGE = 500
+T = TypeVar("T")
+
+
+class Writer(Protocol):
+    """Runs a write to the kiosk's database and returns its result. The running kiosk passes
+    one that hands the write to its door thread, so SQLite keeps a single writer."""
+
+    def __call__(self, work: Callable[[], T], /) -> T: ...
+
+
+def write_here(work: Callable[[], T], /) -> T:
+    return work()
 
 
 class HubUnavailable(Exception):
@@ -48,6 +61,7 @@ def error_code(answer: httpx.Response) -> str:
 @dataclass
 class SyncResult:
     pushed: int = 0
+    clock_skew_seconds: float | None = None  # the hub's time minus ours, when it measured it
     people_changed: bool = False
     events: list[EventRecord] = field(default_factory=list)  # others' events new to this door
 
@@ -93,16 +107,25 @@ class SyncClient:
         *,
         clock: Callable[[], datetime],
         http: httpx.Client,
+        write: Writer = write_here,
     ) -> None:
         self.store = store
         self.api = f"{hub_url.rstrip('/')}/api/v1"
         self.clock = clock
         self.http = http
-        self.headers = {"Authorization": f"Bearer {token}"}
+        self.write = write
+        self.token = token
+        self.skew: float | None = None
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        # Our clock goes with every request: the hub measures how far off it is, reports it,
+        # and puts our events in the right order among the other doors'.
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "X-Device-Time": self.clock().isoformat(),
+        }
         try:
-            answer = self.http.request(method, self.api + path, headers=self.headers, **kwargs)
+            answer = self.http.request(method, self.api + path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:  # refused, reset, timed out: the hub is away
             raise HubUnavailable(str(exc)) from exc
         if answer.status_code >= 500:
@@ -115,14 +138,17 @@ class SyncClient:
     def sync_once(self) -> SyncResult:
         """One full round; raises :class:`HubUnavailable` or :class:`HubRefused`, after noting
         the error in the sync state for staff mode to show."""
+        sessions = self.store.sessions
         try:
             result = SyncResult(pushed=self.push())
             result.people_changed = self.pull_people()
             result.events = self.pull_events()
         except (HubUnavailable, HubRefused) as exc:
-            note_attempt(self.store.sessions, at=self.clock(), error=str(exc))
+            error = str(exc)
+            self.write(lambda: note_attempt(sessions, at=self.clock(), error=error))
             raise
-        note_attempt(self.store.sessions, at=self.clock(), error=None)
+        result.clock_skew_seconds = self.skew
+        self.write(lambda: note_attempt(sessions, at=self.clock(), error=None, skew=self.skew))
         return result
 
     def _unsent(self) -> list[Event]:
@@ -139,15 +165,19 @@ class SyncClient:
     def push(self) -> int:
         sent = 0
         while batch := self._unsent():
-            self._call("POST", "/events", json={"events": [_event_json(e) for e in batch]})
-            with self.store.sessions.begin() as session:
-                session.execute(
-                    update(Outbox)
-                    .where(Outbox.event_uuid.in_([e.uuid for e in batch]))
-                    .values(sent_at=self.clock())
-                )
+            stored = self._call("POST", "/events", json={"events": [_event_json(e) for e in batch]})
+            if stored.get("clock_skew_seconds") is not None:
+                self.skew = float(stored["clock_skew_seconds"])
+            uuids = [e.uuid for e in batch]
+            self.write(partial(self._mark_sent, uuids))
             sent += len(batch)
         return sent
+
+    def _mark_sent(self, uuids: list[str]) -> None:
+        with self.store.sessions.begin() as session:
+            session.execute(
+                update(Outbox).where(Outbox.event_uuid.in_(uuids)).values(sent_at=self.clock())
+            )
 
     def pull_people(self) -> bool:
         changed, more = False, True
@@ -156,7 +186,10 @@ class SyncClient:
             page = self._call("GET", "/people", params={"since": since, "limit": PAGE})
             rows = page["rows"]
             if rows:
-                changed |= apply_people_page(self.store.engine, rows, cursor=int(page["next"]))
+                cursor = int(page["next"])
+                changed |= self.write(
+                    partial(apply_people_page, self.store.engine, rows, cursor=cursor)
+                )
             more = bool(page["more"]) and bool(rows)
         return changed
 
@@ -168,6 +201,9 @@ class SyncClient:
             params = {"since": since, "limit": PAGE, "device": self.store.device}
             page = self._call("GET", "/events", params=params)
             records = [_record(e) for e in page["events"]]
-            fresh += apply_events_page(self.store.sessions, records, cursor=int(page["next"]))
+            cursor = int(page["next"])
+            fresh += self.write(
+                partial(apply_events_page, self.store.sessions, records, cursor=cursor)
+            )
             more = bool(page["more"]) and bool(records)
         return fresh

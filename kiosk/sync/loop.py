@@ -27,10 +27,12 @@ class SyncLoop:
         client: SyncClient,
         *,
         on_pulled: Callable[[SyncResult], None],
+        on_round: Callable[[], None] | None = None,
         interval: float = 5.0,
     ) -> None:
         self.client = client
         self.on_pulled = on_pulled
+        self.on_round = on_round
         self.interval = interval
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -58,6 +60,13 @@ class SyncLoop:
             self.round()
 
     def round(self) -> None:
+        try:
+            self._round()
+        finally:
+            if self.on_round is not None:
+                self.on_round()
+
+    def _round(self) -> None:
         try:
             result = self.client.sync_once()
         except (HubUnavailable, HubRefused) as exc:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import httpx
 
-from kiosk.service import KioskService
-from kiosk.sync.client import HubRefused, SyncClient, SyncResult
+from kiosk.service import RAISED_HERE, KioskService
+from kiosk.sync.client import HubRefused, SyncClient, SyncResult, Writer
 from kiosk.sync.loop import SyncLoop
 from kiosk.sync.pairing import load_token, pair_with_hub, save_token, token_path
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+T = TypeVar("T")
 
 
 def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | None:
@@ -35,15 +38,38 @@ def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | 
     return stored
 
 
-def start_sync(service: KioskService, *, hub_url: str, token: str) -> SyncLoop:
+def on_door_thread(service: KioskService) -> Writer:
+    """A :class:`Writer` that runs each write on the door thread and waits for it: the sync
+    thread talks to the hub, but SQLite keeps one writer, and the door one order of writes."""
+
+    def write(work: Callable[[], T], /) -> T:
+        return service.run(work).result()
+
+    return write
+
+
+def start_sync(
+    service: KioskService, *, hub_url: str, token: str, interval: float = 5.0
+) -> SyncLoop:
     client = SyncClient(
-        service.store, hub_url, token, clock=service.clock, http=httpx.Client(timeout=TIMEOUT)
+        service.store,
+        hub_url,
+        token,
+        clock=service.clock,
+        http=httpx.Client(timeout=TIMEOUT),
+        write=on_door_thread(service),
     )
 
     def on_pulled(result: SyncResult) -> None:
         # The door's state belongs to the door thread: hand the result over, never touch it here.
         service.run(lambda: service.pulled(result.events, people_changed=result.people_changed))
 
-    loop = SyncLoop(client, on_pulled=on_pulled)
+    def on_round() -> None:
+        service.run(lambda: service.synced_with(hub_url))
+
+    loop = SyncLoop(client, on_pulled=on_pulled, on_round=on_round, interval=interval)
+    # An alert raised here goes to the office at once, not at the next tick.
+    service.subscribe(RAISED_HERE, loop.nudge)
+    service.run(lambda: service.synced_with(hub_url))
     loop.start()
     return loop

@@ -11,6 +11,7 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
+from kiosk import views
 from kiosk.ui import theme
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
@@ -46,6 +47,21 @@ class HomeScreen(KioskScreen):
         column.add_widget(choices)
         column.add_widget(self._scan_row())
         column.add_widget(self._language_row())
+        office = views.sync_lines(
+            app.service.sync_status, now=app.service.clock(), zone=app.service.setting.zone
+        )
+        if office["home"]:  # for staff passing by; a parent can ignore it
+            message, params = office["lines"][0]
+            column.add_widget(
+                Text(
+                    self._(message).format(**params),
+                    size=18,
+                    color=theme.WARNING,
+                    size_hint_y=None,
+                    height=u(28),
+                    rtl=self.rtl,
+                )
+            )
         Clock.schedule_once(lambda _dt: self._tick(), 0)
         return column
 

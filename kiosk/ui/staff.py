@@ -53,7 +53,20 @@ class StaffModeScreen(KioskScreen):
         scroll = ScrollView(do_scroll_x=False)
         scroll.add_widget(rows)
         column.add_widget(scroll)
+        column.add_widget(self._office())
         return column
+
+    def _office(self) -> Any:
+        """A line at the foot of every tab: is this door in touch with the office?"""
+        app = self.app
+        said = views.sync_lines(
+            app.service.sync_status, now=app.service.clock(), zone=app.service.setting.zone
+        )
+        text = "  ".join(self._(message).format(**params) for message, params in said["lines"])
+        colour = theme.WARNING if said["warning"] else theme.MUTED
+        line = Text(text, size=16, color=colour, size_hint_y=None, height=u(40), rtl=self.rtl)
+        line.sync_warning = said["warning"]
+        return line
 
     def switch(self, tab: str) -> None:
         self.show(**dict(self.context, tab=tab))

@@ -24,7 +24,7 @@ prepare_kivy(headless=not os.environ.get("DISPLAY"))
 
 from db.engine import make_engine, session_factory  # noqa: E402 - Kivy must be prepared first
 from db.migrate import upgrade_to_head  # noqa: E402
-from db.models import Event  # noqa: E402
+from db.models import Event, Outbox  # noqa: E402
 from db.seed import DemoCredentials, seed_demo  # noqa: E402
 
 TODAY = date(2026, 11, 25)
@@ -194,6 +194,7 @@ def kiosk(kiosk_session: Kiosk) -> Kiosk:
 
         with service.store.sessions.begin() as session:
             session.execute(delete(Event))
+            session.execute(delete(Outbox))
         service.door.timeline = Timeline()
 
     kiosk_session.clock.now = MORNING
