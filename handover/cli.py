@@ -94,14 +94,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo database: {database}  (delete {data_dir}/ to start again)")
     if args.no_hub:
         return 0
-    # Until kiosks sync with the hub, the demo's kiosk and hub share the demo database
-    # (SQLite in WAL mode lets both use it at once).
-    kiosk = start_beside_hub(str(database))
+    # The kiosk keeps its own database and syncs with the hub over HTTP, as a real door does.
+    from kiosk.sync.pairing import token_path
+
+    kiosk_db = data_dir / "kiosk.db"
+    code = None if token_path(str(kiosk_db)).exists() else _demo_pairing_code(url)
+    everywhere = args.host in ("0.0.0.0", "::")  # noqa: S104 - recognised, not bound
+    hub_url = f"http://{'127.0.0.1' if everywhere else args.host}:{args.port}"
+    kiosk = start_beside_hub(str(kiosk_db), hub_url=hub_url, pairing_code=code)
     try:
         return cmd_hub(argparse.Namespace(db=url, host=args.host, port=args.port))
     finally:
         if kiosk is not None:
             kiosk.terminate()
+
+
+def _demo_pairing_code(url: str) -> str:
+    """A pairing code for the demo's front door, as the manager would make on the Kiosks page."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from admin.views.kiosks import PAIRING_VALID, new_pairing_code, pairing_code_hash
+    from db.audit import set_actor
+    from db.clock import utc_now
+    from db.models import Kiosk
+
+    code = new_pairing_code()
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        set_actor(db, "demo")
+        kiosk = db.scalar(select(Kiosk).where(Kiosk.name == "Front door (demo)"))
+        if kiosk is None:
+            kiosk = Kiosk(name="Front door (demo)")
+            db.add(kiosk)
+        kiosk.pairing_code_hash = pairing_code_hash(code)
+        kiosk.pairing_expires_at = utc_now() + min(PAIRING_VALID, timedelta(hours=1))
+        db.commit()
+    engine.dispose()
+    return code
 
 
 # --- the office (hub) ---------------------------------------------------------------------

@@ -6,6 +6,8 @@ import argparse
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 NO_SCREEN = """\
@@ -78,7 +80,16 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     if not has_screen() and args.screenshot_after is None and not os.environ.get("SDL_VIDEODRIVER"):
         print(NO_SCREEN.format(db=args.db), file=sys.stderr)
         return 1
+    if args.pair and not args.hub:
+        print("handover kiosk: error: --pair needs --hub URL (see --help)", file=sys.stderr)
+        return 2
     token = _hub_token(args)
+    if args.pair and token is None:
+        return 1  # the reason was printed; a door must not open believing it is paired
+    if args.hub and token:
+        from kiosk.sync.start import first_sync
+
+        first_sync(db=args.db, device=args.device, hub_url=args.hub, token=token)
     width, height = args.size
     prepare_kivy(
         width=width,
@@ -123,11 +134,41 @@ def _schedule_screenshot(seconds: float, target: str) -> None:
     Clock.schedule_once(shoot, seconds)
 
 
-def start_beside_hub(db: str) -> subprocess.Popen[bytes] | None:
-    """For ``handover demo``: the kiosk in its own process (Kivy wants the main thread)."""
+def start_beside_hub(db: str, *, hub_url: str, pairing_code: str | None) -> KioskBesideHub | None:
+    """For ``handover demo``: the kiosk in its own process (Kivy wants the main thread), with
+    its own database, syncing with the demo's hub like a real door. It starts once the hub
+    answers, so that pairing (first run only) and the first sync find it."""
     if not has_screen():
         print(NO_SCREEN.format(db=db))
         return None
     command = [sys.executable, "-m", "handover", "kiosk", "--db", db, "--camera", "v4l2:0"]
-    print("The kiosk is opening in its own window.")
-    return subprocess.Popen(command)  # noqa: S603 - our own interpreter and module
+    command += ["--hub", hub_url]
+    if pairing_code:
+        command += ["--pair", pairing_code]
+    kiosk = KioskBesideHub()
+
+    def when_the_hub_answers() -> None:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{hub_url}/api/v1/openapi.json", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        print("The kiosk is opening in its own window.")
+        kiosk.process = subprocess.Popen(command)  # noqa: S603 - our own interpreter and module
+
+    threading.Thread(target=when_the_hub_answers, daemon=True).start()
+    return kiosk
+
+
+class KioskBesideHub:
+    """The demo's kiosk process, which starts a little after the hub."""
+
+    process: subprocess.Popen[bytes] | None = None
+
+    def terminate(self) -> None:
+        if self.process is not None:
+            self.process.terminate()

@@ -208,6 +208,8 @@ class KioskService:
         if people_changed:
             self.door.replace_book(self.store.book())
             self.photos = self.store.photos()
+            self.setting = self.store.setting()  # the name, zone and idle time come from there
+            self.rooms = self.store.rooms()
             self._book_loaded = self.clock()
         today = [e for e in events if local_day(e.occurred_at, self.setting.zone) == self._day]
         self.door.record(today)

@@ -38,6 +38,27 @@ def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | 
     return stored
 
 
+def first_sync(*, db: str, device: str, hub_url: str, token: str) -> None:
+    """Before the screen opens: one round, so a new kiosk opens with the nursery's people
+    rather than an empty board. A hub that does not answer is not fatal: the door opens with
+    what it has and the sync thread keeps trying."""
+    from db.clock import utc_now
+    from kiosk.store.local import KioskStore
+    from kiosk.sync.client import HubUnavailable
+
+    store = KioskStore(db, device=device)
+    try:
+        with httpx.Client(timeout=TIMEOUT) as http:
+            SyncClient(store, hub_url, token, clock=utc_now, http=http).sync_once()
+        print(f"Synced with {hub_url}.")
+    except HubUnavailable as exc:
+        print(f"The hub did not answer ({exc}); opening with what this kiosk has.")
+    except HubRefused as exc:
+        print(f"The hub refused this kiosk ({exc.code}); opening with what it has.")
+    finally:
+        store.close()
+
+
 def on_door_thread(service: KioskService) -> Writer:
     """A :class:`Writer` that runs each write on the door thread and waits for it: the sync
     thread talks to the hub, but SQLite keeps one writer, and the door one order of writes."""
