@@ -116,6 +116,7 @@ class SyncClient:
         self.write = write
         self.token = token
         self.skew: float | None = None
+        self.page = PAGE
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         # Our clock goes with every request: the hub measures how far off it is, reports it,
@@ -183,7 +184,7 @@ class SyncClient:
         changed, more = False, True
         while more:
             since, _ = read_state(self.store.sessions)
-            page = self._call("GET", "/people", params={"since": since, "limit": PAGE})
+            page = self._call("GET", "/people", params={"since": since, "limit": self.page})
             rows = page["rows"]
             if rows:
                 cursor = int(page["next"])
@@ -198,7 +199,7 @@ class SyncClient:
         more = True
         while more:
             _, since = read_state(self.store.sessions)
-            params = {"since": since, "limit": PAGE, "device": self.store.device}
+            params = {"since": since, "limit": self.page, "device": self.store.device}
             page = self._call("GET", "/events", params=params)
             records = [_record(e) for e in page["events"]]
             cursor = int(page["next"])

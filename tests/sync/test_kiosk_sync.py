@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from db.audit import set_actor
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.models import Card, Outbox
+from db.models import Card, Child, Outbox, Restriction
+from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, Refused
 from kiosk.service import KioskService
 from kiosk.store.local import KioskStore
@@ -115,3 +119,72 @@ def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
     assert gate.uuid in {e.uuid for e in store.today(now=now, zone=store.setting().zone)}
     with store.sessions() as session:  # another door's event is not ours to send
         assert session.get(Outbox, gate.uuid) is None
+
+
+def _on_the_hub(url: str, change: Callable[[Session], None]) -> None:
+    """A change made in the office, through the ORM so versions and audit are as the panel's."""
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        set_actor(db, "manager")
+        change(db)
+        db.commit()
+    engine.dispose()
+
+
+def test_a_new_restriction_stops_that_adult_at_the_door_after_one_sync(
+    client: SyncClient, store: KioskStore, nursery: Nursery
+) -> None:
+    client.sync_once()
+    service = KioskService(store, device="front-door")
+    try:
+        service.run(
+            lambda: service.arrive([nursery.child_id], brought_by_adult_id=nursery.adult_id)
+        ).result()
+        _on_the_hub(
+            nursery.url,
+            lambda db: db.add(
+                Restriction(
+                    child_id=nursery.child_id,
+                    adult_id=nursery.adult_id,
+                    person_name="Ngozi Okafor",
+                    reason="Interim order, phoned in at 11:00",
+                    recorded_at=utc_now(),
+                )
+            ),
+        )
+        result = client.sync_once()
+        service.run(lambda: service.pulled(result.events, people_changed=result.people_changed))
+        card = service.run(lambda: service.scan(nursery.card_payload, collecting=True)).result()
+        decision = (
+            card
+            if not isinstance(card, CardHolder)
+            else service.run(
+                lambda: service.collect(
+                    nursery.child_id, ByCard(card_id=nursery.card_id, adult_id=nursery.adult_id)
+                )
+            ).result()
+        )
+        assert isinstance(decision, Refused)
+        assert nursery.child_id in service.door.timeline.on_site  # the child stays
+        assert service.door.timeline.open_alerts()  # and staff are called
+    finally:
+        service.shutdown()
+
+
+def test_a_child_removed_in_the_office_leaves_nothing_at_the_door(
+    client: SyncClient, store: KioskStore, nursery: Nursery
+) -> None:
+    client.page = 1  # one version a page: the removal arrives over several pages
+    client.sync_once()
+    assert nursery.child_id in store.book().children
+
+    def remove(db: Session) -> None:
+        maya = db.get(Child, nursery.child_id)
+        assert maya is not None
+        maya.deleted_at = utc_now()
+
+    _on_the_hub(nursery.url, remove)
+    assert client.sync_once().people_changed
+    assert nursery.child_id not in store.book().children
+    with store.sessions() as session:
+        assert session.get(Child, nursery.child_id) is None
