@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,11 @@ from db.seed import DemoCredentials, seed_demo  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 MORNING = datetime(2026, 11, 25, 8, 35, tzinfo=UTC)
-DOCS = Path(__file__).parents[3] / "docs"
+# Screenshots for the README land in docs/ only when asked (scripts/screenshots); an ordinary
+# test run writes them to a scratch folder and leaves the checkout as it found it.
+DOCS = Path(
+    os.environ.get("HANDOVER_SCREENSHOTS") or Path(tempfile.gettempdir()) / "handover-shots"
+)
 
 
 @dataclass
