@@ -39,12 +39,15 @@ class KioskService:
         self, store: KioskStore, *, device: str, clock: Callable[[], datetime] = utc_now
     ) -> None:
         self.store = store
-        self.clock = clock
+        self.system_clock = clock
+        # Seconds added to the system clock so this door stamps events on the hub's time: the
+        # hub measures the difference at every sync (see kiosk/sync). 0 until it has.
+        self.clock_offset = _offset(store.sync_status(None).clock_skew_seconds)
         self.device = device
         self.setting = store.setting()
         self.rooms = store.rooms()
         self.photos = store.photos()
-        now = clock()
+        now = self.clock()
         self.door = Door(
             store.book(),
             policy=store.policy(),
@@ -59,6 +62,11 @@ class KioskService:
         self.sync_status = SyncStatus()
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    def clock(self) -> datetime:
+        """The time this door goes by: its system clock, corrected to the hub's."""
+        now = self.system_clock()
+        return now + timedelta(seconds=self.clock_offset) if self.clock_offset else now
 
     def subscribe(self, name: str, handler: Callable[[], None]) -> None:
         self._listeners.setdefault(name, []).append(handler)
@@ -221,6 +229,7 @@ class KioskService:
         """A sync round ended, well or not: refresh what staff mode shows. Door thread."""
         self.store.prune_outbox(now=self.clock())
         self.sync_status = self.store.sync_status(hub)
+        self.clock_offset = _offset(self.sync_status.clock_skew_seconds)
         self._emit(CHANGED)
 
     def tick(self) -> None:
@@ -230,3 +239,11 @@ class KioskService:
             self.door.replace_book(self.store.book())
             self._book_loaded = now
         self._commit(watch.due_alerts(self.door, now=now))
+
+
+# A clock this close to the hub's is left alone: the difference is mostly network delay.
+CLOCK_TOLERANCE = 2.0
+
+
+def _offset(skew: float | None) -> float:
+    return skew if skew is not None and abs(skew) > CLOCK_TOLERANCE else 0.0

@@ -1,28 +1,33 @@
-"""Pairing and device tokens.
+"""Pairing, device tokens, and each kiosk's clock.
 
 ``POST /pair`` trades the one-time code the manager read from the panel for a device token. The
-token is ``<kiosk id>.<random>``; only its SHA-256 is kept (``Kiosk.token_hash``). The kiosk id
-in the clear lets the hub say "revoked" rather than "unknown" to a kiosk whose token the panel
-wiped on revocation (admin/views/kiosks.py), so the kiosk can ask for a new pairing instead of
-retrying for ever. It tells a stranger only that a kiosk number was revoked.
+token is ``<kiosk id>.<random>``; only its SHA-256 is kept (``Kiosk.token_hash``), and it stays
+when the panel revokes the kiosk, so a revoked kiosk is told "revoked" (and asks to be paired
+again) rather than "unknown". Failed pairings are limited per address: a pairing code has about
+59 bits, but nothing should be free to guess at.
+
+Every request may carry ``X-Device-Time``, the kiosk's clock when it sent it. The hub keeps the
+difference on the kiosk's row (the panel shows a clock that is off) and uses it to put the
+kiosk's events at the right time among the other doors' (see admin/api/events.py).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from admin.api.errors import ApiError, kiosk_revoked, unknown_device
+from admin.api.errors import ERRORS, ApiError, kiosk_revoked, unknown_device
 from admin.deps import NowDep, SessionDep
 from admin.views.kiosks import pairing_code_hash
 from db.audit import set_actor
 from db.credentials import hash_secret, new_token
-from db.models import Kiosk
+from db.models import Kiosk, LoginAttempt
 
 router = APIRouter(tags=["devices"])
 
@@ -37,22 +42,67 @@ class PairResponse(BaseModel):
     kiosk_id: int
 
 
-def _refused(code: str, message: str) -> ApiError:
+PAIRING_TRIES = 10  # failed pairings per address ...
+PAIRING_WINDOW = timedelta(minutes=15)  # ... within this long
+PAIRING = "kiosk-pairing"  # LoginAttempt.username for pairing tries: the panel's table, reused
+
+
+def _refused(db: Session, client: str, now: datetime, code: str, message: str) -> ApiError:
+    db.add(LoginAttempt(username=PAIRING, client=client, at=now, succeeded=False))
+    db.commit()
     return ApiError(403, code, message)
 
 
-@router.post("/pair", response_model=PairResponse)
-def pair(body: PairRequest, db: SessionDep, now: NowDep) -> PairResponse:
+def _client(request: Request) -> str:
+    return (request.client.host if request.client else "")[:64]
+
+
+def _too_many_tries(db: Session, client: str, now: datetime) -> ApiError | None:
+    failed = db.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.username == PAIRING,
+            LoginAttempt.client == client,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.at >= now - PAIRING_WINDOW,
+        )
+    )
+    if (failed or 0) < PAIRING_TRIES:
+        return None
+    seconds = int(PAIRING_WINDOW.total_seconds())
+    return ApiError(
+        429,
+        "too_many_attempts",
+        f"Too many wrong pairing codes from this address; try again in {seconds // 60} minutes.",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+@router.post("/pair", response_model=PairResponse, responses=ERRORS(403, 413, 422, 429))
+def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> PairResponse:
+    client = _client(request)
+    if (limited := _too_many_tries(db, client, now)) is not None:
+        raise limited
     kiosk = db.scalar(
         select(Kiosk).where(
             Kiosk.pairing_code_hash == pairing_code_hash(body.code), Kiosk.deleted_at.is_(None)
         )
     )
     if kiosk is None:  # unknown, or already used: the code is cleared when it is used
-        raise _refused("pairing_code_unknown", "That pairing code is not valid or was used.")
+        raise _refused(
+            db, client, now, "pairing_code_unknown", "That pairing code is not valid or was used."
+        )
     if kiosk.pairing_expires_at is None or kiosk.pairing_expires_at <= now:
-        raise _refused("pairing_code_expired", "That pairing code has expired; make a new one.")
+        raise _refused(
+            db,
+            client,
+            now,
+            "pairing_code_expired",
+            "That pairing code has expired; make a new one.",
+        )
     token = f"{kiosk.id}.{new_token()}"
+    db.add(LoginAttempt(username=PAIRING, client=client, at=now, succeeded=True))
     set_actor(db, f"kiosk:{kiosk.id}:{body.device}")
     kiosk.token_hash = hash_secret(token)
     kiosk.pairing_code_hash, kiosk.pairing_expires_at = None, None
@@ -68,33 +118,70 @@ def _bearer(authorization: str) -> str:
     return token.strip()
 
 
+@dataclass(frozen=True)
+class ClockCheck:
+    """How far a kiosk's clock is off. ``skew`` is the hub's time minus the kiosk's system
+    clock (what the panel reports); ``residual`` is what is left once the kiosk applied the
+    correction it already knows (``X-Device-Clock-Offset``), and is what the hub still has to
+    add to the kiosk's event times."""
+
+    skew: float
+    residual: float
+
+
+def device_clock(
+    now: NowDep,
+    x_device_time: Annotated[str | None, Header(max_length=64)] = None,
+    x_device_clock_offset: Annotated[float | None, Header(ge=-1e7, le=1e7)] = None,
+) -> ClockCheck | None:
+    """From ``X-Device-Time`` (the kiosk's clock as it stamps events, when it sent the request)
+    and ``X-Device-Clock-Offset`` (seconds it already adds to its system clock); None without
+    the first."""
+    if x_device_time is None:
+        return None
+    try:
+        sent = datetime.fromisoformat(x_device_time)
+    except ValueError:
+        sent = None
+    if sent is None or sent.tzinfo is None:
+        raise ApiError(
+            400,
+            "invalid_device_time",
+            "X-Device-Time must be an ISO 8601 time with its offset (2026-11-23T08:30:00+00:00).",
+        )
+    residual = (now - sent).total_seconds()
+    return ClockCheck(skew=residual + (x_device_clock_offset or 0.0), residual=residual)
+
+
+DeviceClock = Annotated[ClockCheck | None, Depends(device_clock)]
+
+
 def current_kiosk(
-    db: SessionDep, now: NowDep, authorization: Annotated[str, Header()] = ""
+    db: SessionDep,
+    now: NowDep,
+    clock: DeviceClock,
+    response: Response,
+    authorization: Annotated[str, Header()] = "",
 ) -> Kiosk:
     token = _bearer(authorization)
     kiosk = db.scalar(select(Kiosk).where(Kiosk.token_hash == hash_secret(token)))
     if kiosk is None:
-        _raise_for_lost_token(db, token)
-    assert kiosk is not None
+        raise unknown_device()
     if kiosk.revoked_at is not None or kiosk.deleted_at is not None:
         raise kiosk_revoked()
-    _seen(db, kiosk.id, now)
+    _seen(db, kiosk.id, now, clock.skew if clock else None)
+    if clock is not None:  # every answer tells the kiosk how far off it is
+        response.headers["X-Clock-Skew"] = f"{clock.skew:.3f}"
     return kiosk
 
 
-def _raise_for_lost_token(db: Session, token: str) -> None:
-    kiosk_id, _, _ = token.partition(".")
-    if kiosk_id.isdigit():
-        revoked = db.scalar(select(Kiosk.revoked_at).where(Kiosk.id == int(kiosk_id)))
-        if revoked is not None:
-            raise kiosk_revoked()
-    raise unknown_device()
-
-
-def _seen(db: Session, kiosk_id: int, now: datetime) -> None:
+def _seen(db: Session, kiosk_id: int, now: datetime, skew: float | None) -> None:
     # A Core update, not the ORM: "last seen" is not a change to people data, so it must not
     # take a sync version or write an audit entry on every request.
-    db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_seen_at=now))
+    values: dict[str, object] = {"last_seen_at": now}
+    if skew is not None:
+        values |= {"clock_skew_seconds": skew, "clock_checked_at": now}
+    db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(values))
     db.commit()
 
 

@@ -6,9 +6,12 @@ Every error body is ``{"code": ..., "message": ...}``, whatever raised it: our o
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from admin.errors import HubError
@@ -17,6 +20,24 @@ from admin.errors import HubError
 class ApiError(HubError):
     """Raised by the API's views and dependencies; a :class:`HubError`, so code that catches
     the hub's errors catches these too."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status, code, message)
+        self.headers = headers
+
+
+class ErrorBody(BaseModel):
+    """Every error the sync API gives: a stable code a kiosk can act on, and a sentence."""
+
+    code: str
+    message: str
+
+
+def ERRORS(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses an operation can answer with."""
+    return {status: {"model": ErrorBody} for status in statuses}
 
 
 def unknown_device() -> ApiError:
@@ -34,7 +55,8 @@ def error_body(code: str, message: str) -> dict[str, str]:
 def install_api_handlers(api: FastAPI) -> None:
     @api.exception_handler(HubError)
     def _api_error(_request: Request, exc: HubError) -> Response:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        headers |= getattr(exc, "headers", None) or {}
         return JSONResponse(
             error_body(exc.code, exc.message), status_code=exc.status, headers=headers
         )

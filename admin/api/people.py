@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.api.devices import CurrentKiosk
+from admin.api.errors import ERRORS
 from admin.deps import SessionDep
 from db.models.sync import DOOR_TABLES, door_columns, serialise_row
 
@@ -63,7 +64,7 @@ def _one_version(db: Session, version: int) -> list[dict[str, Any]]:
     return rows
 
 
-@router.get("/people", response_model=PeoplePage)
+@router.get("/people", response_model=PeoplePage, responses=ERRORS(400, 401, 403, 422))
 def people(
     kiosk: CurrentKiosk,
     db: SessionDep,

@@ -1,5 +1,6 @@
 """Kiosks: register a door and get a one-time pairing code (shown once, kept as a hash, valid
-for a day); revoke a kiosk, which ends its device token. Manager only."""
+for a day); revoke a kiosk, which ends its device token; see when each door last called and
+whether its clock is right. Manager only."""
 
 from __future__ import annotations
 
@@ -33,13 +34,32 @@ def pairing_code_hash(code: str) -> str:
     return hash_secret("".join(ch for ch in code.upper() if ch.isalnum()))
 
 
+CLOCK_WARNING = 60  # seconds off before the page highlights a kiosk's clock
+
+
+def clock_text(skew: float | None) -> str:
+    """How a kiosk's clock compares with the hub's, in words: skew is hub minus kiosk."""
+    if skew is None:
+        return "not known yet"
+    off = abs(skew)
+    if off < CLOCK_WARNING:
+        return "on time"
+    amount = f"{round(off / 60)} min" if off < 3600 else f"{off / 3600:.1f} h"
+    return f"{amount} {'slow' if skew > 0 else 'fast'}"
+
+
+HELPERS = {"clock_text": clock_text, "clock_warning": CLOCK_WARNING}
+
+
 def _kiosks(db: SessionDep) -> list[Kiosk]:
     return list(db.scalars(select(Kiosk).where(Kiosk.deleted_at.is_(None)).order_by(Kiosk.id)))
 
 
 @router.get("/kiosks")
 def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep) -> Response:
-    return render(request, "kiosks.html", {"kiosks": _kiosks(db), "errors": {}, "values": {}})
+    return render(
+        request, "kiosks.html", HELPERS | {"kiosks": _kiosks(db), "errors": {}, "values": {}}
+    )
 
 
 @router.post("/kiosks")
@@ -52,7 +72,8 @@ def register_kiosk(
         return render(
             request,
             "kiosks.html",
-            {
+            HELPERS
+            | {
                 "kiosks": _kiosks(db),
                 "errors": checked.errors,
                 "values": {"name": checked.raw("name")},
@@ -68,7 +89,8 @@ def register_kiosk(
     return render(
         request,
         "kiosks.html",
-        {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
+        HELPERS
+        | {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
     )
 
 
@@ -87,7 +109,8 @@ def new_code(
     return render(
         request,
         "kiosks.html",
-        {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
+        HELPERS
+        | {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
     )
 
 
@@ -98,8 +121,9 @@ def revoke_kiosk(
     kiosk = db.get(Kiosk, kiosk_id)
     if kiosk is None or kiosk.deleted_at is not None:
         raise not_found("That kiosk")
+    # The token's hash stays: the hub then knows the revoked kiosk when it calls and tells it
+    # so ("kiosk_revoked"), and it can never sync again until it is paired afresh.
     kiosk.revoked_at = now
-    kiosk.token_hash = None
     kiosk.pairing_code_hash = None
     kiosk.pairing_expires_at = None
     db.commit()

@@ -67,3 +67,6 @@ class Kiosk(Versioned, Base):
     paired_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
+    # The hub's clock minus the kiosk's, measured at its last request (X-Device-Time).
+    clock_skew_seconds: Mapped[float | None]
+    clock_checked_at: Mapped[datetime | None]

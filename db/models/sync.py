@@ -60,6 +60,8 @@ class SyncState(Base):
     events_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
     last_sync_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # The hub's clock minus ours, as the hub last measured it: staff mode says when it is off.
+    clock_skew_seconds: Mapped[float | None]
 
 
 # Parents before the rows that point at them, so a kiosk applying one page in this order meets

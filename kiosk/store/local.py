@@ -150,7 +150,7 @@ class KioskStore:
                 last_sync_at=state.last_sync_at if state else None,
                 last_error=state.last_error if state else None,
                 waiting=int(waiting or 0),
-                clock_skew_seconds=getattr(state, "clock_skew_seconds", None),  # TEMP
+                clock_skew_seconds=state.clock_skew_seconds if state else None,
             )
 
     def prune_outbox(self, *, now: datetime) -> int:

@@ -112,6 +112,6 @@ def note_attempt(
         values: dict[str, Any] = {"last_error": error[:500] if error else None}
         if error is None:
             values["last_sync_at"] = at
-        if skew is not None and hasattr(SyncState, "clock_skew_seconds"):  # TEMP
+        if skew is not None:
             values["clock_skew_seconds"] = skew
         session.execute(update(SyncState).where(SyncState.id == STATE_ID).values(values))

@@ -79,6 +79,7 @@ def start_sync(
         clock=service.clock,
         http=httpx.Client(timeout=TIMEOUT),
         write=on_door_thread(service),
+        clock_offset=lambda: service.clock_offset,
     )
 
     def on_pulled(result: SyncResult) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -87,7 +88,9 @@ def test_a_kiosk_without_a_name_is_explained(manager: TestClient) -> None:
     assert page.status_code == 400 and "Please enter a name for the kiosk" in page.text
 
 
-def test_a_revoked_kiosk_loses_its_token(manager: TestClient, database: str) -> None:
+def test_a_revoked_kiosk_is_known_by_its_token_and_can_never_sync_again(
+    manager: TestClient, database: str
+) -> None:
     with db_of(database) as db:
         kiosk = db.scalars(select(Kiosk)).first()
         assert kiosk is not None
@@ -99,4 +102,35 @@ def test_a_revoked_kiosk_loses_its_token(manager: TestClient, database: str) -> 
     assert "revoked" in manager.get("/kiosks").text
     with db_of(database) as db:
         kiosk = db.get(Kiosk, kiosk_id)
-        assert kiosk is not None and kiosk.token_hash is None and kiosk.revoked_at is not None
+        # The hash stays so the hub can tell this kiosk "revoked" (tests/sync/test_hub_api.py).
+        assert kiosk is not None and kiosk.revoked_at is not None
+        assert kiosk.token_hash == hash_secret("device-token")
+    # Pairing it again is a new code, which ends the old token for good.
+    page = post_form(manager, "/kiosks", f"/kiosks/{kiosk_id}/pairing", {})
+    assert "data-pairing-code" in page.text
+    with db_of(database) as db:
+        kiosk = db.get(Kiosk, kiosk_id)
+        assert kiosk is not None and kiosk.token_hash is None and kiosk.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("skew", "shown", "warned"),
+    [
+        (None, "not known yet", False),
+        (1.5, "on time", False),
+        (-600.0, "10 min fast", True),
+        (180.0, "3 min slow", True),
+    ],
+)
+def test_the_kiosks_page_says_whether_each_clock_is_right(
+    manager: TestClient, database: str, skew: float | None, shown: str, warned: bool
+) -> None:
+    with db_of(database) as db:
+        kiosk = db.scalars(select(Kiosk)).first()
+        assert kiosk is not None
+        kiosk.clock_skew_seconds = skew
+        db.commit()
+    page = manager.get("/kiosks").text
+    cell = re.search(r"<td data-clock>(.*?)</td>", page, re.S).group(1)  # type: ignore[union-attr]
+    assert shown in cell
+    assert ('class="tag bad"' in cell) == warned

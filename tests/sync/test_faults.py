@@ -184,7 +184,6 @@ def morning_door(store: KioskStore, client: SyncClient) -> Iterator[tuple[KioskS
     client.sync_once()  # people data while the hub is still there
     clock = Clock(datetime(2026, 11, 25, 7, 45, tzinfo=UTC))
     service = KioskService(store, device="front-door", clock=clock)
-    client.clock = clock
     yield service, clock
     service.shutdown()
 
