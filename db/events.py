@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.clock import utc_now
@@ -65,20 +67,51 @@ def to_record(row: _EventRow) -> EventRecord:
 
 
 def append_events(session: Session, records: Sequence[EventRecord]) -> list[EventRecord]:
-    """Insert the events not already stored; returns those that were new. A resend after a
-    crash or a lost reply is therefore harmless. The caller commits."""
+    """Insert the events not already stored; returns those that were new, in the order given.
+    A resend after a crash or a lost reply is therefore harmless, and so are two resends
+    racing each other: on PostgreSQL and SQLite the insert is ``ON CONFLICT (uuid) DO
+    NOTHING``, so the second waits for the first and stores nothing. The caller commits."""
     if not records:
         return []
     uuids = [r.uuid for r in records]
     known = set(session.scalars(select(Event.uuid).where(Event.uuid.in_(uuids))))
-    fresh: list[EventRecord] = []
+    wanted: dict[str, EventRecord] = {}
     for record in records:
-        if record.uuid in known:
-            continue
-        known.add(record.uuid)
-        session.add(to_row(record))
-        fresh.append(record)
-    return fresh
+        if record.uuid not in known and record.uuid not in wanted:
+            wanted[record.uuid] = record
+    if not wanted:
+        return []
+    recorded_at = utc_now()
+    rows = [_values(record, recorded_at) for record in wanted.values()]
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # any other database: plain inserts
+        session.add_all(to_row(record, recorded_at=recorded_at) for record in wanted.values())
+        session.flush()
+        return list(wanted.values())
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Event).on_conflict_do_nothing(index_elements=["uuid"])
+    stored: set[str] = set()
+    for start in range(0, len(rows), 500):  # within every database's parameter limit
+        done = session.execute(statement.values(rows[start : start + 500]).returning(Event.uuid))
+        stored.update(done.scalars())
+    return [record for uuid, record in wanted.items() if uuid in stored]
+
+
+def _values(record: EventRecord, recorded_at: datetime) -> dict[str, Any]:
+    return {
+        "uuid": record.uuid,
+        "type": record.type.value,
+        "occurred_at": record.occurred_at,
+        "recorded_at": recorded_at,
+        "device": record.device,
+        "child_id": record.child_id,
+        "adult_id": record.adult_id,
+        "staff_id": record.staff_id,
+        "visitor_id": record.visitor_id,
+        "room_id": record.room_id,
+        "ref": record.ref,
+        "payload": dict(record.payload),
+    }
 
 
 def events_between(

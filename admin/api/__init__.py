@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from admin.api import devices, events, people
 from admin.api.errors import install_api_handlers
+from admin.api.limits import BodyLimit
 
 
 def build_api(sessions: sessionmaker[Session], *, clock: Callable[[], datetime]) -> FastAPI:
@@ -29,6 +30,7 @@ def build_api(sessions: sessionmaker[Session], *, clock: Callable[[], datetime])
     api.state.sessions = sessions
     api.state.clock = clock
     install_api_handlers(api)
+    api.add_middleware(BodyLimit)
     for module in (devices, people, events):
         api.include_router(module.router)
     return api
