@@ -33,7 +33,8 @@ router = APIRouter(tags=["devices"])
 
 
 class PairRequest(BaseModel):
-    code: str = Field(min_length=1, max_length=40)
+    # As the panel shows it (ABCD-EFGH-JKLM), in either case, with or without dashes or spaces.
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9 -]+$")
     device: str = Field(min_length=1, max_length=64)
 
 
@@ -42,6 +43,7 @@ class PairResponse(BaseModel):
     kiosk_id: int
 
 
+MAX_SKEW = timedelta(days=366)  # a clock further out than this is not corrected but refused
 PAIRING_TRIES = 10  # failed pairings per address ...
 PAIRING_WINDOW = timedelta(minutes=15)  # ... within this long
 PAIRING = "kiosk-pairing"  # LoginAttempt.username for pairing tries: the panel's table, reused
@@ -79,7 +81,7 @@ def _too_many_tries(db: Session, client: str, now: datetime) -> ApiError | None:
     )
 
 
-@router.post("/pair", response_model=PairResponse, responses=ERRORS(403, 413, 422, 429))
+@router.post("/pair", response_model=PairResponse, responses=ERRORS(400, 403, 413, 422, 429))
 def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> PairResponse:
     client = _client(request)
     if (limited := _too_many_tries(db, client, now)) is not None:
@@ -131,7 +133,9 @@ class ClockCheck:
 
 def device_clock(
     now: NowDep,
-    x_device_time: Annotated[str | None, Header(max_length=64)] = None,
+    x_device_time: Annotated[
+        str | None, Header(max_length=64, json_schema_extra={"format": "date-time"})
+    ] = None,
     x_device_clock_offset: Annotated[float | None, Header(ge=-1e7, le=1e7)] = None,
 ) -> ClockCheck | None:
     """From ``X-Device-Time`` (the kiosk's clock as it stamps events, when it sent the request)
@@ -150,6 +154,12 @@ def device_clock(
             "X-Device-Time must be an ISO 8601 time with its offset (2026-11-23T08:30:00+00:00).",
         )
     residual = (now - sent).total_seconds()
+    if abs(residual) > MAX_SKEW.total_seconds():
+        raise ApiError(
+            400,
+            "invalid_device_time",
+            "This kiosk's clock is more than a year out: set it (see the troubleshooting page).",
+        )
     return ClockCheck(skew=residual + (x_device_clock_offset or 0.0), residual=residual)
 
 

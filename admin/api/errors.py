@@ -69,6 +69,20 @@ def install_api_handlers(api: FastAPI) -> None:
         return JSONResponse(error_body("invalid_request", message[:300]), status_code=422)
 
     @api.exception_handler(StarletteHTTPException)
-    def _http(_request: Request, exc: StarletteHTTPException) -> Response:
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method the path has, not only the first route's
+            headers["Allow"] = ", ".join(_methods(api, request.scope.get("path", "")))
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers
+        )
+
+
+def _methods(api: FastAPI, path: str) -> list[str]:
+    found: set[str] = set()
+    for route in api.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            found |= set(getattr(route, "methods", None) or ())
+    return sorted(found)

@@ -30,6 +30,8 @@ router = APIRouter(tags=["events"])
 MAX_BATCH = 500
 MAX_PAYLOAD_CHARS = 4000  # a note, a name, a few ids: an event is small
 MAX_PAGE = 1000
+MAX_CURSOR = 2**62  # a cursor beyond any 64-bit counter is a mistake, not a position
+EARLIEST, LATEST = 2000, 2200  # years: a time outside them is a broken clock, not an event
 # A kiosk's clock this close to the hub's is left alone: the figure is mostly network delay.
 SKEW_TOLERANCE = 2.0
 
@@ -46,6 +48,13 @@ class EventIn(BaseModel):
     room_id: int | None = None
     ref: str | None = Field(default=None, max_length=36)
     payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible(cls, occurred_at: datetime) -> datetime:
+        if not EARLIEST <= occurred_at.year <= LATEST:
+            raise ValueError(f"occurred_at must be between {EARLIEST} and {LATEST}")
+        return occurred_at
 
     @field_validator("payload")
     @classmethod
@@ -73,10 +82,22 @@ class EventIn(BaseModel):
 class EventOut(EventIn):
     seq: int
 
+    # What is stored is served as it is: the limits are for what comes in (a stored payload may
+    # have grown by its device_time; an old row may predate a limit).
+    @field_validator("occurred_at")
+    @classmethod
+    def _plausible(cls, occurred_at: datetime) -> datetime:
+        return occurred_at
+
+    @field_validator("payload")
+    @classmethod
+    def _small(cls, payload: dict[str, Any]) -> dict[str, Any]:
+        return payload
+
 
 class Batch(BaseModel):
     # No max_length here: an oversized batch is a 413 with its own code, not a 422.
-    events: list[EventIn]
+    events: list[EventIn] = Field(min_length=1)
 
 
 class Stored(BaseModel):
@@ -103,8 +124,6 @@ def push(
     minutes fast still takes its place in the register among the other doors'."""
     if len(batch.events) > MAX_BATCH:
         raise ApiError(413, "batch_too_large", f"Send at most {MAX_BATCH} events at a time.")
-    if not batch.events:
-        raise ApiError(400, "empty_batch", "The batch has no events.")
     set_actor(db, f"kiosk:{kiosk.id}")
     records = [e.record() for e in batch.events]
     if clock is not None and abs(clock.residual) > SKEW_TOLERANCE:
@@ -130,9 +149,9 @@ def _on_hub_time(record: EventRecord, skew: float) -> EventRecord:
 def pull(
     kiosk: CurrentKiosk,
     db: SessionDep,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
-    device: Annotated[str | None, Query(max_length=64)] = None,
+    device: Annotated[str | None, Query(max_length=64, pattern=r"^[^\x00]*$")] = None,
 ) -> EventsPage:
     """Events above ``since`` in the order the hub stored them. ``device`` (the asking kiosk's
     own name) leaves out what it sent itself; it would be ignored by UUID anyway."""

@@ -1,9 +1,14 @@
-"""A cap on request bodies, before anything parses them.
+"""What a request body must be before anything parses it: not too big, and text a database
+can hold.
 
 The biggest honest request is a full batch: 500 events of at most 4,000 characters of payload
 each, about 2.5 MB as JSON. Anything over :data:`MAX_BODY` is refused with 413 ``body_too_large``
 whether it declares its length or streams it in chunks; the body is read (up to the cap) here
 and handed on whole, so no view ever sees part of one.
+
+JSON may spell characters no database stores: a NUL (PostgreSQL refuses it in text) or half of
+a UTF-16 pair (no UTF-8 encoding exists). Found by fuzzing /pair, where it was a 500. Such a
+body is refused with 422 ``invalid_text`` before any view sees it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(send)
+            await self._too_large(send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -37,12 +42,17 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._refuse(send)
+                await self._too_large(send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if body and not storable(body):
+            await self._refuse(
+                send, 422, "invalid_text", "The request holds characters that cannot be stored."
+            )
+            return
         given = False
 
         async def replay() -> Message:
@@ -54,15 +64,16 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _too_large(self, send: Send) -> None:
         megabytes = self.limit // (1024 * 1024)
-        body = json.dumps(
-            {"code": "body_too_large", "message": f"The request is over {megabytes} MB."}
-        ).encode()
+        await self._refuse(send, 413, "body_too_large", f"The request is over {megabytes} MB.")
+
+    async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
+        body = json.dumps({"code": code, "message": message}).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
@@ -71,3 +82,17 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def storable(body: bytes) -> bool:
+    """False for JSON holding a NUL or a lone surrogate; anything else (including JSON that is
+    not valid at all, which the views answer themselves) is passed on."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return True
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\\u0000" not in json.dumps(parsed)

@@ -21,6 +21,7 @@ from db.models.sync import DOOR_TABLES, door_columns, serialise_row
 
 router = APIRouter(tags=["people"])
 MAX_PAGE = 1000
+MAX_CURSOR = 2**62  # a cursor beyond any 64-bit counter is a mistake, not a position
 
 
 class PeoplePage(BaseModel):
@@ -68,7 +69,7 @@ def _one_version(db: Session, version: int) -> list[dict[str, Any]]:
 def people(
     kiosk: CurrentKiosk,
     db: SessionDep,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200,
 ) -> PeoplePage:
     rows = _rows_above(db, since, limit + 1)

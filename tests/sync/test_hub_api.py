@@ -110,7 +110,7 @@ def test_a_batch_with_one_bad_event_or_too_many_stores_nothing(
         ([*good, {**good[0], "uuid": str(uuid4()), "device": "x" * 65}], 422, None),
         ([*good, {**good[0], "uuid": str(uuid4()), "occurred_at": "2026-11-23T08:30"}], 422, None),
         ([as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(501)], 413, None),
-        ([], 400, "empty_batch"),
+        ([], 422, "invalid_request"),
     ]
     for events, status, code in bad_cases:
         answer = http.post(
