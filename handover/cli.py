@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import DatabaseUrlError, make_engine, normalise_url, session_factory
 from db.migrate import upgrade_to_head
+from handover.backup import add_backup_commands
 from handover.kiosk_command import add_kiosk_command, start_beside_hub
 
 DEMO_DIR = Path("demo-data")
@@ -220,6 +221,7 @@ def build_parser() -> Parser:
     )
     _add_hub_options(hub)
     add_kiosk_command(commands)
+    add_backup_commands(commands)
     return parser
 
 

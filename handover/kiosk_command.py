@@ -63,6 +63,30 @@ def add_kiosk_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     )
 
 
+    pair = commands.add_parser(
+        "pair",
+        help="Pair this kiosk with the office hub, without opening the screen.",
+        description="Trade the pairing code from the office's Kiosks page for this kiosk's "
+        "device token (kept beside the database, readable by its owner only), then sync once "
+        "so the kiosk opens with the nursery's people.",
+    )
+    pair.set_defaults(func=cmd_pair)
+    pair.add_argument("--db", default="kiosk.db", help="the kiosk's database file")
+    pair.add_argument("--device", default="front-door", help="this door's name in the records")
+    pair.add_argument("--hub", required=True, metavar="URL", help="the office hub")
+    pair.add_argument("--code", required=True, help="the pairing code from the office panel")
+
+
+def cmd_pair(args: argparse.Namespace) -> int:
+    from kiosk.sync.start import first_sync, hub_token
+
+    token = hub_token(db=args.db, hub_url=args.hub, code=args.code, device=args.device)
+    if token is None:
+        return 1
+    first_sync(db=args.db, device=args.device, hub_url=args.hub, token=token)
+    return 0
+
+
 def _size(raw: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in raw.lower().split("x"))
@@ -102,6 +126,9 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     )
     if args.screenshot_after:
         _schedule_screenshot(float(args.screenshot_after[0]), args.screenshot_after[1])
+    from kiosk import watchdog
+
+    watchdog.start(app)  # systemd's Type=notify and WatchdogSec (deploy/raspberry-pi)
     if args.hub and token:
         from kiosk.sync.start import start_sync
 

@@ -46,3 +46,18 @@ def test_the_kiosk_app_benchmark_runs_and_prints_its_figures() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "cold start to the home screen" in result.stdout and "RSS after warm-up" in result.stdout
+
+
+def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.sync", "--quick"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for figure in ("sync round", "events/s at saturation", "catch-up after a morning offline"):
+        assert figure in result.stdout
+    assert "errors: 0" in result.stdout, result.stdout

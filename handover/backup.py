@@ -1,0 +1,128 @@
+"""``handover backup`` and ``handover restore``: SQLite copies made while the kiosk runs.
+
+A copy of a live SQLite file (with its WAL beside it) can be torn; SQLite's online backup API
+copies pages under a read transaction instead, so the copy is the database as of one moment,
+whatever is writing. Each copy is checked with ``PRAGMA integrity_check`` before it counts,
+named by its time (``kiosk-20261123T020000Z.db``), and only the newest ``--keep`` are kept.
+
+A restore copies a backup back the same way (into the database file, never over it while a
+kiosk has it open: stop the service first) after checking it, and keeps the database it
+replaces as ``<name>.before-restore-<time>.db``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+class BackupError(Exception):
+    pass
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _check(path: Path) -> None:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    if result != "ok":
+        raise BackupError(f"{path} failed its integrity check: {result}")
+
+
+def _copy(source: Path, target: Path) -> None:
+    # Opened read-write: a reader of a WAL database must be able to use its -shm file.
+    with sqlite3.connect(source, timeout=10) as src, sqlite3.connect(target) as dst:
+        src.backup(dst, pages=256)  # in steps, so the kiosk's writer is never held up for long
+    # One self-contained file: a backup carries no -wal or -shm beside it.
+    with sqlite3.connect(target) as dst:
+        dst.execute("PRAGMA journal_mode=DELETE")
+
+
+def backup(database: Path, folder: Path, *, keep: int) -> Path:
+    if not database.is_file():
+        raise BackupError(f"there is no database at {database}")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{database.stem}-{_stamp()}.db"
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    _copy(database, partial)
+    _check(partial)
+    partial.rename(target)  # only a checked copy ever has a backup's name
+    for old in sorted(folder.glob(f"{database.stem}-*.db"))[:-keep]:
+        old.unlink()
+    return target
+
+
+def restore(copy: Path, database: Path) -> Path | None:
+    """Put ``copy`` back as ``database``; returns where the replaced database was kept."""
+    if not copy.is_file():
+        raise BackupError(f"there is no backup at {copy}")
+    _check(copy)
+    kept = None
+    if database.exists():
+        kept = database.with_name(f"{database.stem}.before-restore-{_stamp()}.db")
+        _copy(database, kept)
+    for leftover in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+        leftover.unlink(missing_ok=True)
+    database.unlink(missing_ok=True)
+    _copy(copy, database)
+    _check(database)
+    return kept
+
+
+def add_backup_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    made = commands.add_parser(
+        "backup",
+        help="Copy a SQLite database safely while it is in use, check it, keep the newest N.",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    made.set_defaults(func=cmd_backup)
+    made.add_argument("--db", required=True, type=Path, help="the SQLite database file")
+    made.add_argument("--to", required=True, type=Path, help="the folder for backups")
+    made.add_argument("--keep", type=_positive, default=14, help="copies kept (default: 14)")
+    back = commands.add_parser(
+        "restore",
+        help="Put a backup back as the database (stop the kiosk or hub first).",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    back.set_defaults(func=cmd_restore)
+    back.add_argument("backup", type=Path, help="a file made by handover backup")
+    back.add_argument("--db", required=True, type=Path, help="the database to replace")
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a number of copies: {raw!r}")
+    return value
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    try:
+        made = backup(args.db, args.to, keep=args.keep)
+    except (BackupError, sqlite3.Error) as exc:
+        print(f"handover backup: {exc}", flush=True)
+        return 1
+    print(f"Backed up {args.db} to {made}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        kept = restore(args.backup, args.db)
+    except (BackupError, sqlite3.Error) as exc:
+        print(f"handover restore: {exc}", flush=True)
+        return 1
+    print(f"Restored {args.db} from {args.backup}.")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}.")
+    return 0
