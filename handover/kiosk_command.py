@@ -62,7 +62,6 @@ def add_kiosk_command(commands: argparse._SubParsersAction) -> None:  # type: ig
         help="save a screenshot after SECONDS and exit (for checks without a screen)",
     )
 
-
     pair = commands.add_parser(
         "pair",
         help="Pair this kiosk with the office hub, without opening the screen.",

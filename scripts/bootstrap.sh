@@ -23,6 +23,7 @@ SYSTEM_PACKAGES=(
     fonts-dejavu-core fonts-noto-core
     shellcheck           # lints these scripts
     systemd              # systemd-analyze verify, for the service units
+    cage xwayland wlr-randr # the Pi's kiosk compositor, run headless by tests/deploy
 )
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
