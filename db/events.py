@@ -18,20 +18,7 @@ from db.vocabulary import EventType
 
 
 def to_row(record: EventRecord, *, recorded_at: datetime | None = None) -> Event:
-    return Event(
-        uuid=record.uuid,
-        type=record.type.value,
-        occurred_at=record.occurred_at,
-        recorded_at=recorded_at or utc_now(),
-        device=record.device,
-        child_id=record.child_id,
-        adult_id=record.adult_id,
-        staff_id=record.staff_id,
-        visitor_id=record.visitor_id,
-        room_id=record.room_id,
-        ref=record.ref,
-        payload=dict(record.payload),
-    )
+    return Event(**row_values(record, recorded_at or utc_now()))
 
 
 class _EventRow(Protocol):
@@ -82,7 +69,7 @@ def append_events(session: Session, records: Sequence[EventRecord]) -> list[Even
     if not wanted:
         return []
     recorded_at = utc_now()
-    rows = [_values(record, recorded_at) for record in wanted.values()]
+    rows = [row_values(record, recorded_at) for record in wanted.values()]
     dialect = session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):  # any other database: plain inserts
         session.add_all(to_row(record, recorded_at=recorded_at) for record in wanted.values())
@@ -97,7 +84,8 @@ def append_events(session: Session, records: Sequence[EventRecord]) -> list[Even
     return [record for uuid, record in wanted.items() if uuid in stored]
 
 
-def _values(record: EventRecord, recorded_at: datetime) -> dict[str, Any]:
+def row_values(record: EventRecord, recorded_at: datetime) -> dict[str, Any]:
+    """The ``events`` row for a record, as column values."""
     return {
         "uuid": record.uuid,
         "type": record.type.value,

@@ -125,9 +125,6 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     )
     if args.screenshot_after:
         _schedule_screenshot(float(args.screenshot_after[0]), args.screenshot_after[1])
-    from kiosk import watchdog
-
-    watchdog.start(app)  # systemd's Type=notify and WatchdogSec (deploy/raspberry-pi)
     if args.hub and token:
         from kiosk.sync.start import start_sync
 

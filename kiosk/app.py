@@ -7,6 +7,7 @@ the database.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +37,7 @@ from kiosk.ui.home import HomeScreen
 from kiosk.ui.message import DoneScreen, WaitScreen
 from kiosk.ui.staff import StaffModeScreen
 from kiosk.ui.staff_pin import StaffPinScreen
+from kiosk.watchdog import Watchdog, watchdog_interval
 
 SCREENS = {
     "home": HomeScreen,
@@ -95,8 +97,17 @@ class KioskApp(flows.Flows, App):
         Clock.schedule_interval(lambda _dt: self.service.run(self.service.tick), 5)
         if self.camera is not None:
             self.camera.start()
+        self._start_watchdog()
         self.go("home")
         return root
+
+    def _start_watchdog(self) -> None:
+        """Under systemd (deploy/raspberry-pi): READY once drawn, then pings from this clock."""
+        if not os.environ.get("NOTIFY_SOCKET"):
+            return
+        self.watchdog = Watchdog(self.service.run)
+        Clock.schedule_once(lambda _dt: self.watchdog.tick(), 0)
+        Clock.schedule_interval(lambda _dt: self.watchdog.tick(), watchdog_interval() or 10.0)
 
     def on_stop(self) -> None:
         if self.camera is not None:

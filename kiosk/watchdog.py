@@ -1,7 +1,7 @@
 """Telling systemd the kiosk is alive (``sd_notify``), with no dependency.
 
-The unit is ``Type=notify`` with ``WatchdogSec=``: the kiosk says ``READY=1`` once its first
-screen is drawn, then ``WATCHDOG=1`` from the Kivy clock. A ping proves the screen's thread
+The unit is ``Type=notify`` with ``WatchdogSec=``: the kiosk app (kiosk/app.py) says ``READY=1``
+once its first screen is drawn, then ``WATCHDOG=1`` from the Kivy clock. A ping proves the screen's thread
 runs; it is sent only if the door thread also answered the previous round, so a door stuck on
 a lock is restarted too, not only a frozen screen. Without ``NOTIFY_SOCKET`` (a terminal, the
 tests, the demo) nothing is sent.
@@ -51,15 +51,3 @@ class Watchdog:
             return False  # the door thread has not answered since the last ping
         self.pending = self.run_on_door(lambda: None)
         return notify("WATCHDOG=1")
-
-
-def start(app: Any) -> Watchdog | None:
-    """Ping from the Kivy clock of a running app (``app.service.run`` reaches its door)."""
-    if not os.environ.get("NOTIFY_SOCKET"):
-        return None
-    from kivy.clock import Clock
-
-    dog = Watchdog(app.service.run)
-    Clock.schedule_once(lambda _dt: dog.tick(), 0)
-    Clock.schedule_interval(lambda _dt: dog.tick(), watchdog_interval() or 10.0)
-    return dog
