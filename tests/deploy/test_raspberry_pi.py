@@ -258,11 +258,16 @@ def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen() -> None:
         assert sh(HANDOVER, "seed-demo", "--db", database).returncode == 0
         # The kiosk's Python as nobody can run it: this machine's interpreter may live in a
         # folder only root reads, so Debian's python3 runs this checkout and its packages.
-        site = next((ROOT / ".venv/lib").glob("python3*/site-packages"))
+        # The checkout is mounted at /opt/handover/src (in a mount namespace of this test's
+        # own), because a clone under /root is out of nobody's reach.
+        source = folder / "opt/handover/src"
+        source.mkdir(parents=True)
+        site = next((ROOT / ".venv/lib").glob("python3*/site-packages")).relative_to(ROOT)
         runner = folder / "opt/handover/releases/r1/bin/handover"
         runner.parent.mkdir(parents=True)
         runner.write_text(
-            f'#!/bin/sh\nexport PYTHONPATH={ROOT}:{site}\nexec /usr/bin/python3 -m handover "$@"\n'
+            f"#!/bin/sh\nexport PYTHONPATH={source}:{source / site}\n"
+            'exec /usr/bin/python3 -m handover "$@"\n'
         )
         runner.chmod(0o755)
         current = folder / "opt/handover/current"
@@ -284,8 +289,27 @@ def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen() -> None:
             WLR_LIBINPUT_NO_DEVICES="1",
             WLR_RENDERER="pixman",
         )
+        as_nobody = [
+            "runuser",
+            "-u",
+            "nobody",
+            "--",
+            *command,
+            "--screenshot-after",
+            "4",
+            str(shot),
+        ]
         ran = sh(
-            "runuser", "-u", "nobody", "--", *command, "--screenshot-after", "4", shot, env=env
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            f'mount --bind "{ROOT}" "{source}" && exec "$@"',
+            "mounted",
+            *as_nobody,
+            env=env,
         )
         assert shot.exists() and shot.stat().st_size > 5000, ran.stdout + ran.stderr
     finally:
