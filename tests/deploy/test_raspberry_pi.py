@@ -258,11 +258,16 @@ def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen() -> None:
         assert sh(HANDOVER, "seed-demo", "--db", database).returncode == 0
         # The kiosk's Python as nobody can run it: this machine's interpreter may live in a
         # folder only root reads, so Debian's python3 runs this checkout and its packages.
+        # Handover's own code is copied in (1.6 MB): Alembic checks its migrations folder with
+        # access(), which the capability below does not satisfy.
+        code = folder / "opt/handover/src"
+        for package in ("db", "kiosk", "admin", "handover", "assets"):
+            shutil.copytree(ROOT / package, code / package)
         site = next((ROOT / ".venv/lib").glob("python3*/site-packages"))
         runner = folder / "opt/handover/releases/r1/bin/handover"
         runner.parent.mkdir(parents=True)
         runner.write_text(
-            f'#!/bin/sh\nexport PYTHONPATH={ROOT}:{site}\nexec /usr/bin/python3 -m handover "$@"\n'
+            f'#!/bin/sh\nexport PYTHONPATH={code}:{site}\nexec /usr/bin/python3 -m handover "$@"\n'
         )
         runner.chmod(0o755)
         current = folder / "opt/handover/current"
