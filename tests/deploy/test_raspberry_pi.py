@@ -37,7 +37,10 @@ HANDOVER = Path(sys.executable).with_name("handover")
 
 
 def sh(
-    *command: str | Path, env: dict[str, str] | None = None, timeout: float = 180
+    *command: str | Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 180,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(c) for c in command],
@@ -46,6 +49,7 @@ def sh(
         timeout=timeout,
         check=False,
         env=env,
+        cwd=cwd,
     )
 
 
@@ -304,6 +308,7 @@ def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen() -> None:
             "4",
             shot,
             env=env,
+            cwd=database.parent,  # the unit's WorkingDirectory
         )
         assert shot.exists() and shot.stat().st_size > 5000, ran.stdout + ran.stderr
     finally:
