@@ -1,10 +1,10 @@
 """Telling systemd the kiosk is alive (``sd_notify``), with no dependency.
 
-The unit is ``Type=notify`` with ``WatchdogSec=``: the kiosk app (kiosk/app.py) says ``READY=1``
-once its first screen is drawn, then ``WATCHDOG=1`` from the Kivy clock. A ping proves the screen's thread
-runs; it is sent only if the door thread also answered the previous round, so a door stuck on
-a lock is restarted too, not only a frozen screen. Without ``NOTIFY_SOCKET`` (a terminal, the
-tests, the demo) nothing is sent.
+The unit is ``Type=notify`` with ``WatchdogSec=``: the kiosk app (kiosk/app.py) says
+``READY=1`` once its first screen is drawn, then ``WATCHDOG=1`` from the Kivy clock. A ping
+proves the screen's thread runs; it is sent only if the door thread also answered the previous
+round, so a door stuck on a lock is restarted too, not only a frozen screen. Without
+``NOTIFY_SOCKET`` (a terminal, the tests, the demo) nothing is sent.
 """
 
 from __future__ import annotations
