@@ -12,10 +12,10 @@ from pathlib import Path
 
 NO_SCREEN = """\
 There is no screen here (no DISPLAY), so the kiosk is not shown. To see it:
-  - on a machine with a screen:  .venv/bin/handover kiosk --db {db}
+  - on a machine with a screen:  .venv/bin/handover kiosk {kiosk}
   - or in a virtual screen, with a screenshot to look at:
       xvfb-run -a -s "-screen 0 800x480x24" \\
-        .venv/bin/handover kiosk --db {db} --screenshot-after 5 kiosk.png"""
+        .venv/bin/handover kiosk {kiosk} --screenshot-after 5 kiosk.png"""
 
 
 def has_screen() -> bool:
@@ -101,7 +101,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 
     # Said before Kivy loads: once loaded, Kivy takes stderr into its own log.
     if not has_screen() and args.screenshot_after is None and not os.environ.get("SDL_VIDEODRIVER"):
-        print(NO_SCREEN.format(db=args.db), file=sys.stderr)
+        print(NO_SCREEN.format(kiosk=f"--db {args.db}"), file=sys.stderr)
         return 1
     if args.pair and not args.hub:
         print("handover kiosk: error: --pair needs --hub URL (see --help)", file=sys.stderr)
@@ -161,13 +161,13 @@ def start_beside_hub(db: str, *, hub_url: str, pairing_code: str | None) -> Kios
     """For ``handover demo``: the kiosk in its own process (Kivy wants the main thread), with
     its own database, syncing with the demo's hub like a real door. It starts once the hub
     answers, so that pairing (first run only) and the first sync find it."""
+    arguments = ["--db", db, "--hub", hub_url]
+    if pairing_code:  # the first run only: the token is kept beside the database
+        arguments += ["--pair", pairing_code]
     if not has_screen():
-        print(NO_SCREEN.format(db=db))
+        print(NO_SCREEN.format(kiosk=" ".join(arguments)))
         return None
-    command = [sys.executable, "-m", "handover", "kiosk", "--db", db, "--camera", "v4l2:0"]
-    command += ["--hub", hub_url]
-    if pairing_code:
-        command += ["--pair", pairing_code]
+    command = [sys.executable, "-m", "handover", "kiosk", *arguments, "--camera", "v4l2:0"]
     kiosk = KioskBesideHub()
 
     def when_the_hub_answers() -> None:
