@@ -14,6 +14,7 @@ body is refused with 422 ``invalid_text`` before any view sees it.
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -85,14 +86,23 @@ class BodyLimit:
 
 
 def storable(body: bytes) -> bool:
-    """False for JSON holding a NUL or a lone surrogate; anything else (including JSON that is
-    not valid at all, which the views answer themselves) is passed on."""
+    """False for JSON holding a NUL or a lone surrogate in any key or string; anything else
+    (including JSON that is not valid at all, which the views answer themselves) is passed on.
+    Text that merely spells ``\\u0000`` (a backslash and five letters) is fine."""
     try:
         parsed = json.loads(body)
     except ValueError:
         return True
-    try:
-        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\\u0000" not in json.dumps(parsed)
+    pending = [parsed]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            pending += value
+        elif isinstance(value, str) and _UNSTORABLE.search(value):
+            return False
+    return True
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

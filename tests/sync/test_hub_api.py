@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from uuid import uuid4
 
 import httpx
 
+from admin.views.kiosks import pairing_code_hash
 from db.clock import utc_now
+from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
 from db.models import Kiosk
+from kiosk.sync import pair_with_hub
 from tests.sync.events import arrival, as_json, hub_event_uuids
 from tests.sync.nursery import (
     ADDRESS,
@@ -135,3 +140,60 @@ def test_a_door_reads_what_the_other_doors_recorded_but_not_its_own(
     ).json()
     assert [e["uuid"] for e in page["events"]] == [theirs["uuid"]]
     assert page["more"] is False
+
+
+def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+) -> None:
+    kiosk_id = int(token.split(".")[0])
+    engine = make_engine(nursery.url)
+    with session_factory(engine)() as db:
+        kiosk = db.get(Kiosk, kiosk_id)
+        assert kiosk is not None
+        kiosk.revoked_at = utc_now()  # the panel's "Revoke": the token's hash stays
+        db.commit()
+    batch = {"events": [as_json(arrival(nursery.child_id, nursery.adult_id))]}
+    refused = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
+    assert refused.status_code == 403 and refused.json()["code"] == "kiosk_revoked"
+    with session_factory(engine)() as db:  # the panel's "New pairing code"
+        kiosk = db.get(Kiosk, kiosk_id)
+        assert kiosk is not None
+        kiosk.pairing_code_hash = pairing_code_hash("AGAI-NPLE-ASE2")
+        kiosk.pairing_expires_at = utc_now() + timedelta(hours=1)
+        kiosk.token_hash, kiosk.paired_at, kiosk.revoked_at = None, None, None
+        db.commit()
+    stale = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
+    assert stale.status_code == 401 and stale.json()["code"] == "unknown_device"
+    assert hub_event_uuids(nursery.url) == []
+
+    fresh = pair_with_hub(http, hub.base, code="AGAI-NPLE-ASE2", device="front-door")
+    assert fresh != token and fresh.split(".")[0] == str(kiosk_id)
+    stored = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(fresh))
+    assert stored.status_code == 200 and stored.json()["stored"] == 1
+    again = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
+    assert again.status_code == 401  # the old token is gone for good
+    with session_factory(engine)() as db:
+        kiosk = db.get(Kiosk, kiosk_id)
+        assert kiosk is not None and kiosk.token_hash == hash_secret(fresh)
+    engine.dispose()
+
+
+def test_text_no_database_can_hold_is_refused_and_text_that_only_looks_like_it_is_kept(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+) -> None:
+    event = as_json(arrival(nursery.child_id, nursery.adult_id))
+    for bad in ('"a\\u0000b"', '"\\ud800"'):  # a NUL; half of a UTF-16 pair
+        body = json.dumps({"events": [{**event, "payload": {"note": "@"}}]}).replace('"@"', bad)
+        answer = http.post(
+            f"{hub.base}/api/v1/events",
+            content=body,
+            headers={**_auth(token), "Content-Type": "application/json"},
+        )
+        assert answer.status_code == 422 and answer.json()["code"] == "invalid_text", body
+    assert hub_event_uuids(nursery.url) == []
+    # A note that spells a backslash and "u0000" is only text, and is kept as it was written.
+    kept = {**event, "payload": {"note": "C:\\u0000 and an emoji \U0001f600"}}
+    answer = http.post(f"{hub.base}/api/v1/events", json={"events": [kept]}, headers=_auth(token))
+    assert answer.status_code == 200 and answer.json()["stored"] == 1, answer.text
+    page = http.get(f"{hub.base}/api/v1/events", headers=_auth(token)).json()
+    assert page["events"][0]["payload"] == kept["payload"]

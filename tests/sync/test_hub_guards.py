@@ -115,3 +115,18 @@ def test_two_kiosks_racing_to_store_the_same_events_store_each_once(
     assert [status for status, _ in answers] == [200] * 6, answers
     assert sum(body["stored"] for _, body in answers) == 200
     assert sorted(hub_event_uuids(nursery.url)) == sorted(e["uuid"] for e in events)
+
+
+def test_a_door_that_pairs_between_wrong_codes_is_not_counted_against_its_address(
+    hub: Hub, http: httpx.Client
+) -> None:
+    pair = f"{hub.base}/api/v1/pair"
+    for guess in range(9):
+        wrong = http.post(pair, json={"code": f"TYPO-0000-{guess:04d}", "device": "front-door"})
+        assert wrong.status_code == 403
+    right = http.post(pair, json={"code": PAIRING_CODE, "device": "front-door"})
+    assert right.status_code == 200
+    tenth = http.post(pair, json={"code": "TYPO-0000-0009", "device": "front-door"})
+    assert tenth.status_code == 403  # nine wrong and one right: still under ten wrong
+    eleventh = http.post(pair, json={"code": "TYPO-0000-0010", "device": "front-door"})
+    assert eleventh.status_code == 429 and eleventh.json()["code"] == "too_many_attempts"
