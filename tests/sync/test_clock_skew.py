@@ -4,20 +4,28 @@ with their own databases, their clocks set wrong the way a Pi without a network 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from admin.app import create_app
+from admin.config import HubSettings
 from admin.views.kiosks import pairing_code_hash
 from db.clock import utc_now
+from db.credentials import hash_password
 from db.engine import make_engine, session_factory
-from db.models import Event, Kiosk
+from db.models import Event, Kiosk, Staff
 from db.register import daily_register
+from db.vocabulary import Role
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
@@ -25,7 +33,7 @@ from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient, pair_with_hub
 from kiosk.sync.start import on_door_thread
 from kiosk.views import sync_lines
-from tests.sync.nursery import PAIRING_CODE, Hub, Nursery
+from tests.sync.nursery import PAIRING_CODE, SECRET, Hub, Nursery
 
 
 class WrongClock:
@@ -182,3 +190,122 @@ def test_events_stamped_by_a_wrong_clock_are_put_right_by_the_hub(
         },
     )
     assert round(float(answer.headers["X-Clock-Skew"]) / 60) == -10
+
+
+MANAGER = ("office-manager", "a-manager-password-for-the-test")
+
+
+def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> str:
+    engine = make_engine(nursery.url)
+    with session_factory(engine)() as db:
+        db.add(
+            Kiosk(
+                name="Side door",
+                pairing_code_hash=pairing_code_hash("SIDE-DOOR-2026"),
+                pairing_expires_at=utc_now() + timedelta(hours=1),
+            )
+        )
+        db.commit()
+    engine.dispose()
+    return pair_with_hub(http, hub.base, code="SIDE-DOOR-2026", device="side-door")
+
+
+def _push(
+    http: httpx.Client, hub: Hub, token: str, event: dict[str, Any], clock: WrongClock
+) -> httpx.Response:
+    """What a kiosk that does not correct its own clock sends: its time, as it reads it."""
+    return http.post(
+        f"{hub.base}/api/v1/events",
+        json={"events": [event]},
+        headers={"Authorization": f"Bearer {token}", "X-Device-Time": clock().isoformat()},
+    )
+
+
+def _kiosks_page(url: str) -> str:
+    """The office's Kiosks page, as the manager sees it (the office in-process)."""
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        db.add(
+            Staff(
+                username=MANAGER[0],
+                first_name="Joanne",
+                last_name="Whitfield",
+                role=Role.MANAGER.value,
+                password_hash=hash_password(MANAGER[1]),
+            )
+        )
+        db.commit()
+    engine.dispose()
+    settings = HubSettings(database_url=url, secret_key=SECRET, demo=False)
+    with TestClient(create_app(settings), base_url="https://testserver") as office:
+        login = office.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+        signed_in = office.post(
+            "/login",
+            data={"username": MANAGER[0], "password": MANAGER[1], "csrf_token": csrf},
+            follow_redirects=False,
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        page = office.get("/kiosks")
+        office.app.state.engine.dispose()  # type: ignore[attr-defined]
+        return str(page.text)
+
+
+def test_old_doors_ten_minutes_fast_and_slow_are_put_in_order_by_the_hub_and_shown_off(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+) -> None:
+    """Two doors that do not correct their own clocks (an older kiosk): Maya arrives at the
+    fast one, is collected at the slow one, comes back after lunch and is collected again. On
+    their own clocks she would leave twenty minutes before she came; on the hub's the day reads
+    as it happened."""
+    side = _pair_side_door(hub, nursery, http)
+    fast, slow = WrongClock(10), WrongClock(-10)
+    start = utc_now() - timedelta(minutes=3)
+    really = [start + timedelta(seconds=30 * step) for step in range(4)]
+    kinds = [
+        ("child_arrived", "front-door", fast),
+        ("child_collected", "side-door", slow),
+        ("child_arrived", "front-door", fast),
+        ("child_collected", "side-door", slow),
+    ]
+    sent: list[dict[str, Any]] = []
+    for at, (kind, device, clock) in zip(really, kinds, strict=True):
+        event = {
+            "uuid": str(uuid4()),
+            "type": kind,
+            "occurred_at": (at + clock.off).isoformat(),  # as the door's clock read it
+            "device": device,
+            "child_id": nursery.child_id,
+            "adult_id": nursery.adult_id,
+        }
+        answer = _push(http, hub, token if device == "front-door" else side, event, clock)
+        assert answer.status_code == 200 and answer.json()["stored"] == 1, answer.text
+        skew = answer.json()["clock_skew_seconds"]
+        assert skew == pytest.approx(-clock.off.total_seconds(), abs=5)
+        sent.append(event)
+
+    stored = hub_events(nursery.url)
+    by_time = sorted(stored, key=lambda e: e.occurred_at)
+    assert [e.uuid for e in by_time] == [e["uuid"] for e in sent]
+    for row, at, original in zip(by_time, really, sent, strict=True):
+        assert abs((row.occurred_at - at).total_seconds()) < 5
+        assert datetime.fromisoformat(row.payload["device_time"]) == datetime.fromisoformat(
+            original["occurred_at"]
+        )
+
+    engine = make_engine(nursery.url)
+    with session_factory(engine)() as db:
+        morning, afternoon = daily_register(db, start.date())
+        skews = {k.name: k.clock_skew_seconds for k in db.scalars(select(Kiosk))}
+    engine.dispose()
+    assert morning.arrived_at < morning.departed_at < afternoon.arrived_at  # type: ignore[operator]
+    assert afternoon.arrived_at < afternoon.departed_at  # type: ignore[operator]
+    assert round(skews["Front door"] / 60) == -10  # type: ignore[operator]
+    assert round(skews["Side door"] / 60) == 10  # type: ignore[operator]
+    assert skews["Garden gate"] is None  # never called
+
+    page = _kiosks_page(nursery.url)
+    rows = dict(re.findall(r"<tr><td>([^<]+)</td>.*?<td data-clock>(.*?)</td>", page, re.S))
+    assert "10 min fast" in rows["Front door"] and 'class="tag bad"' in rows["Front door"]
+    assert "10 min slow" in rows["Side door"] and 'class="tag bad"' in rows["Side door"]
+    assert rows["Garden gate"] == "not known yet"
