@@ -81,8 +81,12 @@ system apt-get update
 system apt-get install -y --no-install-recommends "${packages[@]}"
 
 step "The handover user, in the groups that reach the screen, the touch panel and the camera"
-system useradd --system --home-dir /var/lib/handover --shell /usr/sbin/nologin \
-    --groups video,input,render,tty handover
+if [[ -z "$root" ]] && id handover >/dev/null 2>&1; then # a second run
+    system usermod --append --groups video,input,render,tty handover
+else
+    system useradd --system --home-dir /var/lib/handover --shell /usr/sbin/nologin \
+        --groups video,input,render,tty handover
+fi
 
 step "Folders: the program, the data, the backups, the settings"
 run mkdir -p "$base/releases" "$base/bin" "$base/share" "$root/var/lib/handover" \
@@ -93,10 +97,16 @@ run chmod 750 "$root/var/lib/handover" "$root/var/backups/handover"
 step "Handover itself, in a virtual environment: $base/releases/$release"
 system python3 -m venv --system-site-packages "$base/releases/$release"
 system "$base/releases/$release/bin/pip" install --quiet "$source_dir"
+if [[ "$camera" == picamera ]]; then
+    # Raspberry Pi OS's picamera2 imports simplejpeg, built there for Debian's numpy 1.24; the
+    # venv's numpy is 2.x, and that simplejpeg then fails ("numpy.dtype size changed"). Its
+    # wheel from PyPI is built for numpy 2 and, in the venv, comes first.
+    system "$base/releases/$release/bin/pip" install --quiet simplejpeg
+fi
 run ln -sfn "releases/$release" "$base/current"
 
-step "The kiosk's helpers: handover-launch, handover-pair, handover-update, and this guide"
-for script in handover-launch handover-pair handover-update; do
+step "The kiosk's helpers (handover-cage, -launch, -touch-rotation, -pair, -update) and this guide"
+for script in handover-cage handover-launch handover-touch-rotation handover-pair handover-update; do
     run install -m 755 "$here/$script" "$base/bin/$script"
 done
 run install -m 644 "$here/README.md" "$here/TROUBLESHOOTING.md" "$base/share/"
@@ -147,6 +157,17 @@ else
     echo "    $cmdline: $([[ -f "$cmdline" ]] && echo 'already has consoleblank=0' || echo 'not found (not a Raspberry Pi?), consoleblank=0 not added')"
 fi
 
+step "No desktop: the kiosk has the screen to itself"
+# A desktop's display manager (Raspberry Pi OS with desktop: lightdm) would hold the screen.
+reboot_needed=false
+if [[ -L "$root/etc/systemd/system/display-manager.service" ]]; then
+    manager="$(basename "$(readlink "$root/etc/systemd/system/display-manager.service")")"
+    system systemctl disable "$manager"
+    reboot_needed=true
+else
+    echo "    no display manager is enabled (Raspberry Pi OS Lite): nothing to do"
+fi
+
 step "Start: the kiosk now and at every boot; backups every night"
 system systemctl daemon-reload
 system systemctl restart systemd-journald
@@ -158,5 +179,8 @@ fi
 system systemctl enable --now handover-kiosk.service
 
 echo
+if $reboot_needed; then
+    echo "The desktop still holds the screen until the Pi restarts: sudo reboot"
+fi
 echo "Installed. Next: pair this kiosk with the office hub:"
 echo "    sudo handover-pair http://OFFICE-HUB:8080 PAIRING-CODE"

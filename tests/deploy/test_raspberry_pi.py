@@ -26,7 +26,14 @@ from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 ROOT = Path(__file__).parents[2]
 PI = ROOT / "deploy" / "raspberry-pi"
-SCRIPTS = [PI / "install.sh", PI / "handover-launch", PI / "handover-pair", PI / "handover-update"]
+SCRIPTS = [
+    PI / "install.sh",
+    PI / "handover-cage",
+    PI / "handover-launch",
+    PI / "handover-touch-rotation",
+    PI / "handover-pair",
+    PI / "handover-update",
+]
 UNITS = [
     "handover-kiosk.service",
     "handover-hub.service",
@@ -135,6 +142,7 @@ def test_a_dry_run_shows_every_step_and_changes_nothing(tmp_path: Path) -> None:
     for expected in (
         "apt-get install",
         "python3-picamera2",
+        "pip install --quiet simplejpeg",
         "cage",
         "useradd --system",
         "python3 -m venv --system-site-packages",
@@ -154,9 +162,14 @@ def test_the_install_writes_settings_units_and_helpers_and_keeps_settings_on_a_r
     cmdline = tmp_path / "boot/firmware/cmdline.txt"
     cmdline.parent.mkdir(parents=True)
     cmdline.write_text("console=tty1 root=PARTUUID=1234-02 rootwait\n", encoding="utf-8")
-    install(
+    desktop = tmp_path / "etc/systemd/system/display-manager.service"
+    desktop.parent.mkdir(parents=True)
+    desktop.symlink_to("/lib/systemd/system/lightdm.service")  # Raspberry Pi OS with desktop
+    done = install(
         tmp_path, "--device", "garden-gate", "--camera", "none", "--rotate", "180", "--with-hub"
     )
+    assert "systemctl disable lightdm.service   [skipped: --root]" in done.stdout
+    assert "sudo reboot" in done.stdout
 
     kiosk = settings(tmp_path / "etc/handover/kiosk.env")
     assert kiosk["HANDOVER_DEVICE"] == "garden-gate"
@@ -167,7 +180,13 @@ def test_the_install_writes_settings_units_and_helpers_and_keeps_settings_on_a_r
     for unit in UNITS:
         assert (tmp_path / "etc/systemd/system" / unit).read_text() == (PI / unit).read_text()
     assert (tmp_path / "etc/systemd/journald.conf.d/handover.conf").exists()
-    for script in ("handover-launch", "handover-pair", "handover-update"):
+    for script in (
+        "handover-cage",
+        "handover-launch",
+        "handover-touch-rotation",
+        "handover-pair",
+        "handover-update",
+    ):
         assert os.access(tmp_path / "opt/handover/bin" / script, os.X_OK)
     assert (tmp_path / "usr/local/bin/handover-pair").is_symlink()
     assert cmdline.read_text().strip().endswith("rootwait consoleblank=0")
@@ -190,17 +209,32 @@ def test_bad_options_are_refused_before_anything_is_done(tmp_path: Path) -> None
 # --- the kiosk, started as its unit starts it -----------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def demo_nursery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo nursery's database, made once (seeding hashes every PIN and password)."""
+    database = tmp_path_factory.mktemp("demo") / "kiosk.db"
+    seeded = sh(HANDOVER, "seed-demo", "--db", database)
+    assert seeded.returncode == 0, seeded.stderr
+    return database
+
+
+def copy_database(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
 @pytest.fixture
-def pi(tmp_path: Path) -> Path:
+def pi(tmp_path: Path, demo_nursery: Path) -> Path:
     """An installed root with a working release and a kiosk database of the demo nursery."""
     install(tmp_path)
     release(tmp_path, "r1")
     current = tmp_path / "opt/handover/current"
     current.unlink()
     current.symlink_to("releases/r1")
-    database = tmp_path / "var/lib/handover/kiosk.db"
-    seeded = sh(HANDOVER, "seed-demo", "--db", database)
-    assert seeded.returncode == 0, seeded.stderr
+    copy_database(demo_nursery, tmp_path / "var/lib/handover/kiosk.db")
     return tmp_path
 
 
@@ -234,9 +268,9 @@ def unit_command(root: Path) -> list[str]:
 def test_the_kiosk_starts_from_its_units_command_line_and_tells_systemd_it_is_ready(
     pi: Path,
 ) -> None:
-    command = unit_command(pi)
-    assert command[:4] == ["/usr/bin/cage", "-d", "-s", "--"]
-    app = pi / command[4].lstrip("/")  # handover-launch, as installed
+    """What the unit's cage shows: handover-launch, as installed, with the unit's settings."""
+    assert unit_command(pi) == ["/opt/handover/bin/handover-cage"]
+    app = pi / "opt/handover/bin/handover-launch"
     shot = pi / "home.png"
     with notify_socket(pi) as (address, heard):
         env = launch_env(pi, NOTIFY_SOCKET=address, WATCHDOG_USEC="1000000")
@@ -252,14 +286,14 @@ def test_the_kiosk_starts_from_its_units_command_line_and_tells_systemd_it_is_re
     shutil.which("cage") is None or shutil.which("Xwayland") is None or os.geteuid() != 0,
     reason="needs cage and Xwayland (apt-get install cage xwayland) and root to switch user",
 )
-def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen() -> None:
+def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen(demo_nursery: Path) -> None:
     """cage refuses to run as root (the Pi runs it as the handover user), so this runs it as
     nobody, in a folder nobody may write, with wlroots' headless backend for a screen."""
     folder = Path(tempfile.mkdtemp(prefix="handover-cage-"))
     try:
         install(folder)
         database = folder / "var/lib/handover/kiosk.db"
-        assert sh(HANDOVER, "seed-demo", "--db", database).returncode == 0
+        copy_database(demo_nursery, database)
         # The kiosk's Python as nobody can run it: this machine's interpreter may live in a
         # folder only root reads, so Debian's python3 runs this checkout and its packages.
         # Handover's own code is copied in (1.6 MB): Alembic checks its migrations folder with
@@ -283,10 +317,10 @@ def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen() -> None:
         for path in [runtime, database.parent, *database.parent.iterdir()]:
             shutil.chown(path, "nobody")
         shot = folder / "var/lib/handover/in-cage.png"
-        command = unit_command(folder)
-        command[4] = str(folder / command[4].lstrip("/"))
+        command = [str(folder / part.lstrip("/")) for part in unit_command(folder)]
         env = launch_env(
             folder,
+            HANDOVER_ROTATE="90",  # the panel mounted on its side: cage turns its output
             HOME=str(folder),
             XDG_RUNTIME_DIR=str(runtime),
             WLR_BACKENDS="headless",
@@ -311,8 +345,74 @@ def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen() -> None:
             cwd=database.parent,  # the unit's WorkingDirectory
         )
         assert shot.exists() and shot.stat().st_size > 5000, ran.stdout + ran.stderr
+        width, height = png_size(shot)
+        assert width < height, (width, height)  # wlroots' headless output is 1280x720, turned
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("settings_", "matrix"),
+    [
+        ({"HANDOVER_ROTATE": "0"}, None),
+        ({"HANDOVER_ROTATE": "90"}, "0 -1 1 1 0 0"),
+        ({"HANDOVER_ROTATE": "180"}, "-1 0 1 0 -1 1"),
+        ({"HANDOVER_ROTATE": "270"}, "0 1 0 -1 0 1"),
+        ({"HANDOVER_ROTATE": "45"}, None),
+        ({"HANDOVER_ROTATE": "180", "HANDOVER_TOUCH_MATRIX": "1 0 0 0 -1 1"}, "1 0 0 0 -1 1"),
+        ({"HANDOVER_ROTATE": "180", "HANDOVER_TOUCH_MATRIX": "1 0 x"}, "-1 0 1 0 -1 1"),
+    ],
+)
+def test_the_touch_panel_is_turned_with_the_picture(
+    tmp_path: Path, settings_: dict[str, str], matrix: str | None
+) -> None:
+    """The unit's ExecStartPre writes a udev rule with libinput's calibration matrix: the one
+    wlroots applies to a touch panel tied to a turned output (cage does not tie them)."""
+    rule = tmp_path / "run/udev/rules.d/90-handover-touch.rules"
+    rule.parent.mkdir(parents=True)
+    rule.write_text("left from the last start\n")
+    env = {**os.environ, "HANDOVER_ROOT": str(tmp_path), **settings_}
+    done = sh(PI / "handover-touch-rotation", env=env)
+    assert done.returncode == 0, done.stderr
+    if matrix is None:
+        assert not rule.exists()
+    else:
+        (line,) = [ln for ln in rule.read_text().splitlines() if not ln.startswith("#")]
+        assert 'ENV{ID_INPUT_TOUCHSCREEN}=="1"' in line
+        assert line.endswith(f'ENV{{LIBINPUT_CALIBRATION_MATRIX}}="{matrix}"')
+    if "45" in settings_.values() or "x" in settings_.get("HANDOVER_TOUCH_MATRIX", ""):
+        assert "must be" in done.stderr
+
+
+def test_the_launcher_opens_the_kiosk_even_when_the_screen_cannot_be_turned(tmp_path: Path) -> None:
+    """A cage with neither -r nor wlr-randr's protocol: the kiosk opens unturned, never not."""
+    args = tmp_path / "args"
+    fake = tmp_path / "handover"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {args}\n')
+    fake.chmod(0o755)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HANDOVER_BIN": str(fake),
+        "HANDOVER_ROTATE": "90",
+        "HANDOVER_HUB": "http://office:8080",
+        "WAYLAND_DISPLAY": "no-such-compositor",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    done = sh(PI / "handover-launch", "--screenshot-after", "1", "x.png", env=env)
+    assert done.returncode == 0, done.stderr
+    if shutil.which("wlr-randr"):
+        assert "could not turn" in done.stderr
+    assert args.read_text().split() == [
+        "kiosk", "--db", "/var/lib/handover/kiosk.db", "--device", "front-door",
+        "--camera", "v4l2:0", "--fullscreen", "--hub", "http://office:8080",
+        "--screenshot-after", "1", "x.png",
+    ]  # fmt: skip
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 
 class notify_socket:
@@ -365,6 +465,20 @@ def test_the_watchdog_pings_only_while_the_door_thread_answers(tmp_path: Path) -
         finally:
             del os.environ["NOTIFY_SOCKET"]
         assert heard() == ["READY=1\nSTATUS=The door is open", "WATCHDOG=1", "WATCHDOG=1"]
+
+
+def test_the_notify_client_speaks_to_abstract_sockets_and_survives_a_missing_one(
+    tmp_path: Path,
+) -> None:
+    from kiosk.watchdog import notify
+
+    name = f"handover-test-{os.getpid()}-{time.monotonic_ns()}"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind("\0" + name)  # systemd may hand out "@name": an abstract socket
+        assert notify("WATCHDOG=1", environ={"NOTIFY_SOCKET": "@" + name}) is True
+        assert listener.recv(64) == b"WATCHDOG=1"
+    gone = {"NOTIFY_SOCKET": str(tmp_path / "no-such.sock")}
+    assert notify("WATCHDOG=1", environ=gone) is False
 
 
 # --- pairing ----------------------------------------------------------------------------------
@@ -451,12 +565,20 @@ def test_a_backup_made_while_the_kiosk_writes_restores_to_the_same_events(tmp_pa
 # --- updates --------------------------------------------------------------------------------
 
 
+def owners(*folders: Path) -> set[str]:
+    return {path.owner() for folder in folders for path in [folder, *folder.iterdir()]}
+
+
 def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(pi: Path) -> None:
     update = pi / "opt/handover/bin/handover-update"
     env = {**os.environ, "HANDOVER_ROOT": str(pi)}
     env.pop("DISPLAY", None)
     database = pi / "var/lib/handover/kiosk.db"
     before = event_uuids(database)
+    # The kiosk's files belong to its user; the update runs as root and must leave them so.
+    data, backups = database.parent, pi / "var/backups/handover"
+    for path in [data, *data.iterdir(), backups]:
+        shutil.chown(path, "nobody", "nogroup")
 
     good = sh(
         update, "--release", release(pi, "good", into="incoming").as_posix(), env=env, timeout=300
@@ -466,6 +588,7 @@ def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(pi: 
     now_running = (pi / "opt/handover/current").resolve()
     assert now_running.parent == pi / "opt/handover/releases" and now_running.name != "r1"
     assert list((pi / "var/backups/handover").glob("kiosk-*.db"))
+    assert owners(data, backups) == {"nobody"}
 
     broken = release(pi, "broken", broken=True, into="incoming")
     bad = sh(update, "--release", broken.as_posix(), env=env, timeout=300)
@@ -473,6 +596,7 @@ def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(pi: 
     assert "did not start" in bad.stdout and "rolled back" in bad.stdout, bad.stdout + bad.stderr
     assert (pi / "opt/handover/current").resolve() == now_running
     assert event_uuids(database) == before
+    assert owners(data, backups) == {"nobody"}
     assert len(list((pi / "opt/handover/releases").iterdir())) == 2  # r1 and the good one
 
     nothing = sh(update, env=env)
