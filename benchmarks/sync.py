@@ -1,58 +1,76 @@
-"""Sync under a busy morning: one hub, many kiosks, real HTTP.
+"""Sync through a busy morning: one hub, fifty kiosks, real HTTP, real processes.
 
 The hub runs as ``handover hub`` in its own process (uvicorn, as in the office). Each simulated
-kiosk is the real kiosk storage and sync client (KioskStore + SyncClient, its own SQLite
-file), run as threads in a few worker processes, so the clients' own Python does not queue
-behind one GIL. Each kiosk syncs every ``--interval`` seconds. The morning (200 children
-arriving, each arrival acknowledged by staff: 400 events) is compressed into ``--morning``
-seconds of wall time, so each round carries more events than a real 45-minute morning would:
-a pessimistic load. Figures:
+kiosk is the real kiosk storage and sync client (KioskStore + SyncClient, its own SQLite file),
+run as threads in ``--workers`` client processes, so the clients' Python does not all queue
+behind one GIL. Every kiosk syncs ``--interval`` seconds after its last round ended (5 s, as
+the kiosk's SyncLoop does).
 
-- per round (push + pull people + pull events) and per HTTP request: p50 / p95 / max;
-- events stored by the hub per second during the morning, and at saturation (every kiosk
-  pushing batches of 20 without pause);
-- catch-up: a kiosk that was offline all day (new, or restored from a backup), with 100 events
-  of its own waiting, syncs once: its push, the whole people data, and the day's events.
+The day, in phases:
 
-    python -m benchmarks.sync                      # SQLite hub
-    python -m benchmarks.sync --postgres postgresql://postgres@127.0.0.1/postgres
-    python -m benchmarks.sync --quick              # a few kiosks for a few seconds
+1. the morning: 200 children arrive at the 50 doors, each arrival acknowledged by staff about
+   two minutes later, and 5% collected early (request, then collection): 420 events. A real
+   45-minute morning is compressed into ``--morning`` seconds (60 s: 45 times faster), while the
+   rounds keep their real pace, so the hub sees the real number of requests per second and each
+   round carries 45 times the events it would (still under one event a round on average);
+2. the afternoon, in one round per door: the other collections, except 50 children collected at
+   a door that has been offline since opening;
+3. catch-up: that door comes back with 100 events of its own to push and the day's events to
+   pull; and a new kiosk makes its first sync (all the people data and the day's events, and
+   with ``--history DAYS`` every past event too: the hub gives a new kiosk everything);
+4. saturation: every kiosk syncing flat out (a full round, each with an arrival to push, no
+   pause), then every kiosk only pushing batches of 20, flat out.
+
+Figures: p50 / p95 / max of each round and of each HTTP request, events/s stored, the hub's CPU,
+any HTTP error and any exception the hub logged.
+
+    python -m benchmarks.sync                          # SQLite hub (--db sqlite)
+    python -m benchmarks.sync --db postgresql://postgres@127.0.0.1/postgres
+    python -m benchmarks.sync --quick                  # 4 kiosks, a few seconds (smoke test)
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from admin.views.kiosks import pairing_code_hash
-from benchmarks.nursery_data import build
+from benchmarks.nursery_data import LONDON, build
 from benchmarks.scratch import scratch_database
-from db.clock import utc_now
+from db.clock import at_local, utc_now
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
-from db.models import Event, Kiosk
+from db.models import Event, Kiosk, Staff
 from db.timeline import EventRecord
 from db.vocabulary import EventType
 
 SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - a scratch hub
+REAL_MORNING = 45 * 60.0  # seconds: 200 children arrive within 45 minutes
+ACK_AFTER = 120.0  # real seconds from an arrival to staff acknowledging it
+EARLY_COLLECTIONS = 0.05  # of the children, collected before the morning is over
+OFFLINE_COLLECTIONS = 50  # children collected at the door that was offline all day
+PUSH_BATCH = 20  # events per push when pushing flat out
+PHASES = ("morning", "afternoon", "flat out", "push only")
 
 
 def _free_port() -> int:
@@ -63,29 +81,142 @@ def _free_port() -> int:
 
 
 class TimedTransport(httpx.HTTPTransport):
-    """Times every request to the end of its body, by operation."""
+    """Times every request to the end of its body, by operation, and counts the statuses."""
 
-    def __init__(self, samples: dict[str, list[float]]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.samples = samples
+        self.samples: dict[str, list[float]] = {}
+        self.statuses: Counter[str] = Counter()
+        self.busy = 0.0  # seconds spent in requests, all told
+        self.last_end = time.perf_counter()
+        self.failures: list[str] = []  # each failed request, with how long it came after the last
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
-        response = super().handle_request(request)
-        response.read()
         name = f"{request.method} {request.url.path.removeprefix('/api/v1')}"
-        self.samples.setdefault(name, []).append(time.perf_counter() - started)
+        try:
+            response = super().handle_request(request)
+            response.read()
+        except httpx.HTTPError as exc:
+            idle = started - self.last_end
+            self.failures.append(f"{name} after {idle:.3f} s idle: {exc!r}")
+            raise
+        finally:
+            self.last_end = time.perf_counter()
+        took = self.last_end - started
+        self.busy += took
+        self.samples.setdefault(name, []).append(took)
+        self.statuses[f"{name} {response.status_code}"] += 1
         return response
+
+    def take(self) -> tuple[dict[str, list[float]], Counter[str]]:
+        samples, statuses = self.samples, self.statuses
+        self.samples, self.statuses = {}, Counter()
+        return samples, statuses
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event a door records at ``at`` seconds into the morning (or in the afternoon)."""
+
+    at: float
+    door: int
+    uuid: str
+    type: EventType
+    child: int
+    adult: int | None = None
+    staff: int | None = None
+    ref: str | None = None
+
+    def record(self, device: str) -> EventRecord:
+        return EventRecord(
+            uuid=self.uuid,
+            type=self.type,
+            occurred_at=utc_now(),
+            device=device,
+            child_id=self.child,
+            adult_id=self.adult,
+            staff_id=self.staff,
+            ref=self.ref,
+            payload={"method": "card"} if self.type == EventType.COLLECTION_REQUESTED else {},
+        )
+
+
+def _collection(at: float, door: int, child: int, adult: int, staff: int) -> list[Step]:
+    request = str(uuid4())
+    return [
+        Step(at, door, request, EventType.COLLECTION_REQUESTED, child, adult),
+        Step(
+            at + 0.01, door, str(uuid4()), EventType.CHILD_COLLECTED, child, adult, staff, request
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Day:
+    morning: list[Step]
+    afternoon: list[Step]
+    offline: list[Step]  # the offline door's own day: its collections
+
+
+def plan_day(
+    parents: dict[int, list[int]], staff: list[int], doors: int, morning: float, seed: int = 11
+) -> Day:
+    rng = random.Random(seed)
+    scale = morning / REAL_MORNING
+    steps: list[Step] = []
+    arrived_at: dict[int, tuple[float, int]] = {}
+    for child, adults in parents.items():
+        # Busiest in the middle of the morning; the last acknowledgement well before its end.
+        at = rng.triangular(0, morning * 0.85, morning * 0.45)
+        door, adult = rng.randrange(doors), rng.choice(adults)
+        arrival = str(uuid4())
+        steps.append(Step(at, door, arrival, EventType.CHILD_ARRIVED, child, adult))
+        ack = at + ACK_AFTER * scale
+        steps.append(
+            Step(
+                ack, door, str(uuid4()), EventType.ARRIVAL_ACKNOWLEDGED, child,
+                staff=rng.choice(staff), ref=arrival,
+            )
+        )  # fmt: skip
+        arrived_at[child] = (ack, door)
+    children = list(parents)
+    rng.shuffle(children)
+    early = children[: max(1, round(len(children) * EARLY_COLLECTIONS))]
+    offline = children[len(early) : len(early) + OFFLINE_COLLECTIONS]
+    later = children[len(early) + len(offline) :]
+    for child in early:
+        ack, _ = arrived_at[child]
+        at = rng.uniform(ack, morning * 0.95)
+        steps += _collection(
+            at, rng.randrange(doors), child, rng.choice(parents[child]), rng.choice(staff)
+        )
+    afternoon = [
+        step
+        for child in later
+        for step in _collection(
+            0, rng.randrange(doors), child, rng.choice(parents[child]), rng.choice(staff)
+        )
+    ]
+    offline_steps = [
+        step
+        for child in offline
+        for step in _collection(0, -1, child, rng.choice(parents[child]), rng.choice(staff))
+    ]
+    steps.sort(key=lambda s: s.at)
+    return Day(steps, afternoon, offline_steps)
 
 
 @dataclass
 class Plan:
-    """What one worker process does: its kiosks, and when each arrival happens at which."""
+    """What one client process does: its kiosks and their day."""
 
     hub: str
     tokens: list[tuple[str, str]]  # (device, token)
-    arrivals: list[tuple[float, int, int, int]]  # (seconds from start, kiosk index, child, adult)
-    staff_id: int
+    morning_steps: list[Step]  # door = index among this worker's kiosks
+    afternoon_steps: list[Step]
+    parents: dict[int, list[int]]
+    staff: list[int]
     interval: float
     morning: float
     saturation: float
@@ -94,137 +225,196 @@ class Plan:
 
 @dataclass
 class Figures:
-    rounds: list[float] = field(default_factory=list)
-    requests: dict[str, list[float]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    pushed_in_morning: int = 0
-    pushed_in_saturation: int = 0
+    """Per phase: round times, request times by operation, HTTP statuses, events pushed and
+    pulled, rounds made; and what went wrong."""
+
+    rounds: dict[str, list[float]] = field(default_factory=dict)
+    own: dict[str, list[float]] = field(default_factory=dict)  # a round's time not in HTTP
+    requests: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    statuses: Counter[str] = field(default_factory=Counter)
+    pushed: Counter[str] = field(default_factory=Counter)
+    pulled: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)  # rounds or pushes that failed
+    failures: list[str] = field(default_factory=list)  # the HTTP requests that failed them
+    client_cpu: dict[str, float] = field(default_factory=dict)  # a process's CPU seconds
+
+    def add(self, other: Figures) -> None:
+        for phase, values in other.rounds.items():
+            self.rounds.setdefault(phase, []).extend(values)
+        for phase, values in other.own.items():
+            self.own.setdefault(phase, []).extend(values)
+        for phase, by_name in other.requests.items():
+            mine = self.requests.setdefault(phase, {})
+            for name, values in by_name.items():
+                mine.setdefault(name, []).extend(values)
+        self.statuses.update(other.statuses)
+        self.pushed.update(other.pushed)
+        self.pulled.update(other.pulled)
+        self.errors += other.errors
+        self.failures += other.failures
 
 
-def _arrival(device: str, child: int, adult: int, staff: int) -> list[EventRecord]:
-    now = utc_now()
-    arrived = EventRecord(
-        uuid=str(uuid4()),
-        type=EventType.CHILD_ARRIVED,
-        occurred_at=now,
-        device=device,
-        child_id=child,
-        adult_id=adult,
-    )
-    acknowledged = EventRecord(
-        uuid=str(uuid4()),
-        type=EventType.ARRIVAL_ACKNOWLEDGED,
-        occurred_at=now + timedelta(seconds=20),
-        device=device,
-        child_id=child,
-        staff_id=staff,
-        ref=arrived.uuid,
-    )
-    return [arrived, acknowledged]
+class Door:
+    """One simulated kiosk: its store, its sync client, its timings."""
 
+    def __init__(self, plan: Plan, index: int) -> None:
+        from kiosk.store.local import KioskStore
+        from kiosk.sync import SyncClient
 
-def _worker(plan: Plan, results: Any, ready: Any, go: Any, flat_out: Any) -> None:
-    from kiosk.store.local import KioskStore
-    from kiosk.sync import SyncClient
+        self.device, token = plan.tokens[index]
+        self.store = KioskStore(str(Path(plan.folder) / f"{self.device}.db"), device=self.device)
+        self.transport = TimedTransport()
+        self.http = httpx.Client(transport=self.transport, timeout=60)
+        self.client = SyncClient(self.store, plan.hub, token, clock=utc_now, http=self.http)
+        self.figures = Figures()
 
-    figures = Figures()
-    lock = threading.Lock()
-    synced = threading.Barrier(len(plan.tokens) + 1)
-    beat: list[float] = []  # the morning's start, the same for every kiosk of every worker
-
-    # Made one after another: each runs its migrations, and Alembic is not thread-safe.
-    stores = [
-        KioskStore(str(Path(plan.folder) / f"{device}.db"), device=device)
-        for device, _ in plan.tokens
-    ]
-
-    def kiosk(index: int, device: str, token: str) -> None:
+    def sync(self, phase: str, *, timed: bool = True) -> None:
+        began, busy = time.perf_counter(), self.transport.busy
         try:
-            door(index, device, token)
+            result = self.client.sync_once()
         except Exception as exc:
-            with lock:
-                figures.errors.append(f"{device}: {exc!r}")
+            self.figures.errors.append(f"{self.device} {phase}: {exc!r}")
+            self.figures.failures += [f"{self.device}: {f}" for f in self.transport.failures]
+            self.transport.failures.clear()
+            return
+        if timed:
+            took = time.perf_counter() - began
+            self.figures.rounds.setdefault(phase, []).append(took)
+            self.figures.own.setdefault(phase, []).append(took - self.transport.busy + busy)
+        self.figures.pushed[phase] += result.pushed
+        self.figures.pulled[phase] += len(result.events)
 
-    def door(index: int, device: str, token: str) -> None:
-        store = stores[index]
-        samples: dict[str, list[float]] = {}
-        http = httpx.Client(transport=TimedTransport(samples), timeout=30)
-        client = SyncClient(store, plan.hub, token, clock=utc_now, http=http)
-        client.sync_once()  # the first pull of the people: before the morning, not timed
-        synced.wait()
-        synced.wait()  # the parent said go
-        samples.clear()
-        start = beat[0]
-        mine = sorted(a for a in plan.arrivals if a[1] == index)
-        rounds: list[float] = []
-        errors: list[str] = []
-        morning_pushed = 0
-        # Kiosks are spread over the interval, as real doors started at different times are.
-        next_round = start + plan.interval * index / max(1, len(plan.tokens))
-        end = start + plan.morning
-        while time.monotonic() < end:
-            now = time.monotonic()
-            while mine and start + mine[0][0] <= now:
-                _, _, child, adult = mine.pop(0)
-                store.append(_arrival(device, child, adult, plan.staff_id))
-            if now < next_round and not (mine and start + mine[0][0] <= now):
-                # Asleep until the next thing to do: fifty busy threads would starve the hub.
-                upcoming = [next_round, end] + ([start + mine[0][0]] if mine else [])
-                time.sleep(max(0.0, min(upcoming) - time.monotonic()))
-                continue
+    def push(self, phase: str) -> None:
+        try:
+            self.figures.pushed[phase] += self.client.push()
+        except Exception as exc:
+            self.figures.errors.append(f"{self.device} {phase}: {exc!r}")
+            self.figures.failures += [f"{self.device}: {f}" for f in self.transport.failures]
+            self.transport.failures.clear()
+
+    def end_phase(self, phase: str) -> None:
+        samples, statuses = self.transport.take()
+        mine = self.figures.requests.setdefault(phase, {})
+        for name, values in samples.items():
+            mine.setdefault(name, []).extend(values)
+        self.figures.statuses.update(statuses)
+
+    def close(self) -> None:
+        self.http.close()
+        self.store.close()
+
+
+def _pair_of_events(device: str, parents: dict[int, list[int]], staff: list[int]) -> list[Any]:
+    """An arrival and its acknowledgement, for a random child by one of its carers."""
+    child = random.choice(list(parents))
+    arrival = Step(
+        0, 0, str(uuid4()), EventType.CHILD_ARRIVED, child, random.choice(parents[child])
+    )
+    ack = Step(
+        0, 0, str(uuid4()), EventType.ARRIVAL_ACKNOWLEDGED, child,
+        staff=random.choice(staff), ref=arrival.uuid,
+    )  # fmt: skip
+    return [arrival.record(device), ack.record(device)]
+
+
+def _worker(plan: Plan, results: Any, ready: Any, go: Sequence[Any], start: Any) -> None:
+    """A client process: its kiosks as threads, phase by phase at the parent's signal."""
+    # Made one after another: each runs its migrations, and Alembic is not thread-safe.
+    doors = [Door(plan, i) for i in range(len(plan.tokens))]
+    synced = threading.Barrier(len(doors) + 1)
+
+    def morning(index: int, door: Door) -> None:
+        mine = [s for s in plan.morning_steps if s.door == index]
+        began = start.value
+        # Doors started at different times: their rounds are spread over the interval.
+        next_round = began + plan.interval * index / max(1, len(doors))
+        end = began + plan.morning
+        while (now := time.monotonic()) < end:
+            due = [s for s in mine if began + s.at <= now]
+            if due:
+                door.store.append([s.record(door.device) for s in due])
+                mine = mine[len(due) :]
             if now >= next_round:
-                began = time.perf_counter()
-                try:
-                    morning_pushed += client.sync_once().pushed
-                    rounds.append(time.perf_counter() - began)
-                except Exception as exc:
-                    errors.append(repr(exc))
-                next_round += plan.interval
-        synced.wait()  # the morning is over at every door
-        synced.wait()  # the parent measured the catch-up: flat out now
-        pushed = 0
-        morning_samples = {name: list(values) for name, values in samples.items()}
-        samples.clear()
-        busy_until = time.monotonic() + plan.saturation
-        while time.monotonic() < busy_until:  # saturation: no pause between rounds
-            store.append([e for _ in range(10) for e in _arrival(device, 1, 1, plan.staff_id)])
-            try:
-                pushed += client.push()
-            except Exception as exc:
-                errors.append(repr(exc))
-        http.close()
-        store.close()
-        with lock:
-            figures.rounds.extend(rounds)
-            figures.errors.extend(errors)
-            figures.pushed_in_saturation += pushed
-            figures.pushed_in_morning += morning_pushed
-            for name, values in morning_samples.items():
-                figures.requests.setdefault(name, []).extend(values)
-            for name, values in samples.items():
-                figures.requests.setdefault(f"{name} flat out", []).extend(values)
+                door.sync("morning")
+                # As the kiosk's SyncLoop: the next round an interval after this one ended.
+                next_round = time.monotonic() + plan.interval
+                continue
+            # Asleep until the next thing to do: fifty busy threads would starve the hub.
+            wake = [next_round, end] + ([began + mine[0].at] if mine else [])
+            time.sleep(max(0.0, min(wake) - time.monotonic()))
+        if mine:  # only if the door fell behind: recorded now, pushed in the afternoon
+            door.store.append([s.record(door.device) for s in mine])
 
-    threads = [
-        threading.Thread(target=kiosk, args=(i, device, token))
-        for i, (device, token) in enumerate(plan.tokens)
-    ]
+    def afternoon(index: int, door: Door) -> None:
+        door.store.append([s.record(door.device) for s in plan.afternoon_steps if s.door == index])
+        door.sync("afternoon", timed=False)
+
+    def flat_out(index: int, door: Door) -> None:
+        end = start.value + plan.saturation
+        while time.monotonic() < end:
+            door.store.append(_pair_of_events(door.device, plan.parents, plan.staff))
+            door.sync("flat out")
+
+    def push_only(index: int, door: Door) -> None:
+        end = start.value + plan.saturation
+        while time.monotonic() < end:
+            door.store.append(
+                [
+                    e
+                    for _ in range(PUSH_BATCH // 2)
+                    for e in _pair_of_events(door.device, plan.parents, plan.staff)
+                ]
+            )
+            door.push("push only")
+
+    work: dict[str, Callable[[int, Door], None]] = {
+        "morning": morning,
+        "afternoon": afternoon,
+        "flat out": flat_out,
+        "push only": push_only,
+    }
+
+    def kiosk(index: int, door: Door) -> None:
+        door.sync("first", timed=False)  # the people data: before the morning, not timed
+        door.end_phase("first")
+        for name in PHASES:
+            synced.wait()  # this kiosk is done with the phase before
+            synced.wait()  # the parent started this one
+            try:
+                work[name](index, door)
+            except Exception as exc:
+                door.figures.errors.append(f"{door.device} {name}: {exc!r}")
+            door.end_phase(name)
+        synced.wait()
+        door.close()
+
+    threads = [threading.Thread(target=kiosk, args=(i, d)) for i, d in enumerate(doors)]
     for thread in threads:
         thread.start()
-    synced.wait()  # every kiosk of this worker has its people
-    ready.put(True)
-    go.wait()
-    beat.append(time.monotonic() + 0.5)
+    cpu: dict[str, float] = {}
+    mark, previous = 0.0, ""
+    for name, phase in zip(PHASES, go, strict=True):
+        synced.wait()  # every kiosk of this worker finished the phase before
+        if previous:
+            cpu[previous] = time.process_time() - mark
+        ready.put(True)
+        phase.wait()
+        mark, previous = time.process_time(), name
+        synced.wait()
     synced.wait()
-    synced.wait()  # the morning is over at every door of this worker
-    ready.put(True)
-    flat_out.wait()
-    synced.wait()
+    cpu[previous] = time.process_time() - mark
     for thread in threads:
         thread.join()
-    results.put(figures)
+    total = Figures()
+    for door in doors:
+        total.add(door.figures)
+    total.client_cpu = cpu
+    results.put(total)
 
 
 class HubProcess:
+    """``handover hub`` as the office runs it, on a free port, with its log in a file."""
+
     def __init__(self, url: str, log: Path) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -240,19 +430,36 @@ class HubProcess:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
+        self.stop()
         raise SystemExit(f"the hub did not start:\n{log.read_text()}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the hub process used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
-def _prepare(url: str, kiosks: int, children: int) -> tuple[list[str], dict[int, list[int]], int]:
+def _prepare(
+    url: str, kiosks: int, children: int, history: int
+) -> tuple[list[str], dict[int, list[int]], list[int]]:
+    """The nursery (children, three carers each, staff), ``history`` days of its past events
+    but none yet today, and a kiosk with a pairing code for each door."""
     engine = make_engine(url)
     upgrade_to_head(engine)
-    codes = [f"BNCH-{i:04d}-SYNC" for i in range(kiosks + 1)]
+    codes = [f"BNCH-{i:04d}-SYNC" for i in range(kiosks)]
     with session_factory(engine)() as db:
-        nursery = build(db, children=children, days=0)
+        nursery = build(db, children=children, days=history)
+        # build() opens today with arrivals: the benchmark makes today's events itself.
+        midnight = at_local(nursery.today, dt_time(0, 0), LONDON)
+        db.execute(delete(Event).where(Event.occurred_at >= midnight))
         now = utc_now()
         for i, code in enumerate(codes):
             db.add(
@@ -263,11 +470,9 @@ def _prepare(url: str, kiosks: int, children: int) -> tuple[list[str], dict[int,
                 )
             )
         db.commit()
-        from db.models import Staff
-
-        staff_id = db.scalars(select(Staff.id)).first() or 1
+        staff = list(db.scalars(select(Staff.id)))
     engine.dispose()
-    return codes, nursery.parents_of_child, staff_id
+    return codes, nursery.parents_of_child, staff
 
 
 def _pair(hub: str, codes: Sequence[str]) -> list[tuple[str, str]]:
@@ -280,17 +485,6 @@ def _pair(hub: str, codes: Sequence[str]) -> list[tuple[str, str]]:
     return tokens
 
 
-def _ms(values: list[float]) -> str:
-    if not values:
-        return "no samples"
-    ordered = sorted(values)
-    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    return (
-        f"p50 {statistics.median(ordered) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   "
-        f"max {ordered[-1] * 1000:6.1f} ms   (n={len(ordered)})"
-    )
-
-
 def _events_on_hub(url: str) -> int:
     engine = make_engine(url)
     with engine.connect() as db:
@@ -299,124 +493,250 @@ def _events_on_hub(url: str) -> int:
     return int(count)
 
 
+def percentile(ordered: Sequence[float], fraction: float) -> float:
+    """Nearest rank: the smallest value with at least ``fraction`` of them at or below it."""
+    return ordered[max(0, math.ceil(len(ordered) * fraction) - 1)]
+
+
+def _ms(values: list[float]) -> str:
+    if not values:
+        return "no samples"
+    ordered = sorted(values)
+    return (
+        f"p50 {percentile(ordered, 0.5) * 1000:7.1f}   p95 {percentile(ordered, 0.95) * 1000:7.1f}"
+        f"   max {ordered[-1] * 1000:7.1f} ms   (n={len(ordered)})"
+    )
+
+
+@dataclass
+class CatchUp:
+    seconds: float
+    pushed: int
+    pulled: int
+    requests: dict[str, list[float]]
+
+
+def _catch_up(door: Door, steps: list[Step]) -> CatchUp:
+    """A kiosk back from a day offline: what it recorded meanwhile is pushed, the day is
+    pulled. Timed to the end of its sync_once."""
+    door.store.append([s.record(door.device) for s in steps])
+    door.transport.take()
+    began = time.perf_counter()
+    result = door.client.sync_once()
+    took = time.perf_counter() - began
+    samples, _ = door.transport.take()
+    return CatchUp(took, result.pushed, len(result.events), samples)
+
+
 def run(url: str, args: argparse.Namespace) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="handover-sync-bench-"))
-    codes, parents, staff_id = _prepare(url, args.kiosks, args.children)
-    hub = HubProcess(url, folder / "hub.log")
-    try:
-        tokens = _pair(hub.base, codes)
-        offline, doors = tokens[-1], tokens[:-1]
-        rng = random.Random(11)
-        arrivals = sorted(
-            (rng.uniform(0, args.morning * 0.9), rng.randrange(len(doors)), child, adults[0])
-            for child, adults in parents.items()
-        )
-        per = -(-len(doors) // args.workers)
-        context = multiprocessing.get_context("spawn")
-        results = context.Queue()
-        ready = context.Queue()
-        go = context.Event()
-        flat_out = context.Event()
-        processes = []
-        for w in range(args.workers):
-            chunk = list(range(w * per, min(len(doors), (w + 1) * per)))
-            if not chunk:
-                continue
-            plan = Plan(
-                hub=hub.base,
-                tokens=[doors[i] for i in chunk],
-                arrivals=[(t, chunk.index(k), c, a) for t, k, c, a in arrivals if k in chunk],
-                staff_id=staff_id,
-                interval=args.interval,
-                morning=args.morning,
-                saturation=args.saturation,
-                folder=str(folder),
-            )
-            processes.append(
-                context.Process(target=_worker, args=(plan, results, ready, go, flat_out))
-            )
-        before = _events_on_hub(url)
-        for process in processes:
-            process.start()
-        for _ in processes:  # every kiosk has made its first sync (the whole people data)
-            ready.get(timeout=600)
-        started = time.monotonic()
-        go.set()
-        for _ in processes:
-            ready.get(timeout=args.morning + 600)
-        catch_up, result = _catch_up(folder, offline, parents, staff_id, hub.base)
-        flat_out.set()
-        gathered = [results.get(timeout=args.morning + args.saturation + 600) for _ in processes]
-        for process in processes:
-            process.join()
-        elapsed = time.monotonic() - started
-        total = Figures()
-        for figures in gathered:
-            total.rounds += figures.rounds
-            total.errors += figures.errors
-            total.pushed_in_saturation += figures.pushed_in_saturation
-            total.pushed_in_morning += figures.pushed_in_morning
-            for name, values in figures.requests.items():
-                total.requests.setdefault(name, []).extend(values)
-        stored = _events_on_hub(url) - before
-        morning_events = 2 * len(arrivals)
-
-        print(
-            f"{engine_name(url)} hub; {len(doors)} kiosks in {len(processes)} processes, a round "
-            f"every {args.interval:g} s; the morning ({len(arrivals)} arrivals, "
-            f"{morning_events} events) in {args.morning:g} s, then {args.saturation:g} s flat out"
-        )
-        print(f"  sync round (push + people + events)  {_ms(total.rounds)}")
-        for name in sorted(total.requests):
-            print(f"  {name:<36} {_ms(total.requests[name])}")
-        print(
-            f"  events/s stored in the morning       {total.pushed_in_morning / args.morning:6.1f} "
-            f"({total.pushed_in_morning} of the morning's {morning_events} by its end)"
-        )
-        print(
-            f"  events/s at saturation               "
-            f"{total.pushed_in_saturation / args.saturation:6.0f}"
-        )
-        print(
-            f"  catch-up after a morning offline     {catch_up:6.2f} s  (pushed {result.pushed}, "
-            f"pulled {len(result.events)} events and the people of {len(parents)} children)"
-        )
-        expected = total.pushed_in_morning + total.pushed_in_saturation + result.pushed
-        print(
-            f"  hub stored {stored} events in {elapsed:.0f} s (kiosks pushed {expected}); "
-            f"errors: {len(total.errors)}"
-        )
-        for error in total.errors[:5]:
-            print(f"    {error}")
-        if "Traceback" in hub.log.read_text():
-            print(f"  the hub logged an exception: see {hub.log}")
-    finally:
-        hub.stop()
+    # Two more kiosks: the one offline since opening, and a new one paired at the end of the day.
+    codes, parents, staff = _prepare(url, args.kiosks + 2, args.children, args.history)
+    with tempfile.TemporaryDirectory(prefix="handover-sync-bench-") as tmp:
+        folder = Path(tmp)
+        hub = HubProcess(url, folder / "hub.log")
+        try:
+            _run(url, args, folder, hub, codes, parents, staff)
+        finally:
+            hub.stop()
 
 
-def _catch_up(
+def _run(
+    url: str,
+    args: argparse.Namespace,
     folder: Path,
-    offline: tuple[str, str],
+    hub: HubProcess,
+    codes: list[str],
     parents: dict[int, list[int]],
-    staff_id: int,
-    hub: str,
-) -> tuple[float, Any]:
-    """After the morning, before the other doors go flat out: the last door never synced today
-    (a new kiosk, or one restored from a backup); 100 events of its own are waiting."""
-    from kiosk.store.local import KioskStore
-    from kiosk.sync import SyncClient
+    staff: list[int],
+) -> None:
+    tokens = _pair(hub.base, codes)
+    doors, (offline_token, new_token) = tokens[:-2], tokens[-2:]
+    day = plan_day(parents, staff, len(doors), args.morning)
+    workers = min(args.workers, len(doors))
+    context = multiprocessing.get_context("spawn")
+    results, ready = context.Queue(), context.Queue()
+    go = [context.Event() for _ in PHASES]
+    start = context.Value("d", 0.0)
+    processes = []
+    for w in range(workers):
+        local = {door: i for i, door in enumerate(range(w, len(doors), workers))}
 
-    device, token = offline
-    store = KioskStore(str(folder / "offline.db"), device=device)
-    for child in list(parents)[:50]:
-        store.append(_arrival(device, child, parents[child][0], staff_id))
-    with httpx.Client(timeout=60) as http:
-        client = SyncClient(store, hub, token, clock=utc_now, http=http)
-        began = time.perf_counter()
-        result = client.sync_once()
-        took = time.perf_counter() - began
-    store.close()
-    return took, result
+        def mine(steps: list[Step], local: dict[int, int] = local) -> list[Step]:
+            return [
+                Step(s.at, local[s.door], s.uuid, s.type, s.child, s.adult, s.staff, s.ref)
+                for s in steps
+                if s.door in local
+            ]
+
+        plan = Plan(
+            hub=hub.base,
+            tokens=[doors[i] for i in local],
+            morning_steps=mine(day.morning),
+            afternoon_steps=mine(day.afternoon),
+            parents=parents,
+            staff=staff,
+            interval=args.interval,
+            morning=args.morning,
+            saturation=args.saturation,
+            folder=str(folder),
+        )
+        processes.append(
+            context.Process(target=_worker, args=(plan, results, ready, go, start), daemon=True)
+        )
+    extra = Plan(hub.base, [offline_token, new_token], [], [], parents, staff, 0, 0, 0, str(folder))
+    offline = Door(extra, 0)
+    offline.sync("first", timed=False)  # at opening; then it loses the network for the day
+
+    before = _events_on_hub(url)
+    load = os.getloadavg()[0]
+    for process in processes:
+        process.start()
+    began: dict[str, float] = {}
+    cpu_at: dict[str, float] = {}
+    elapsed: dict[str, float] = {}
+    hub_cpu: dict[str, float] = {}
+    catch_ups: dict[str, CatchUp] = {}
+    for index, name in enumerate(PHASES):
+        for _ in processes:  # every kiosk finished the phase before
+            ready.get(timeout=args.morning + 900)
+        if index:
+            previous = PHASES[index - 1]
+            elapsed[previous] = time.monotonic() - began[previous]
+            hub_cpu[previous] = hub.cpu_seconds() - cpu_at[previous]
+        if name == "flat out":  # the day is over at every door, which waits: the catch-ups
+            catch_ups["offline"] = _catch_up(offline, day.offline)
+            catch_ups["new"] = _catch_up(Door(extra, 1), [])
+        start.value = began[name] = time.monotonic() + 0.2
+        cpu_at[name] = hub.cpu_seconds()
+        go[index].set()
+    gathered: list[Figures] = [
+        results.get(timeout=args.morning + 2 * args.saturation + 900) for _ in processes
+    ]
+    last = PHASES[-1]
+    elapsed[last] = time.monotonic() - began[last]
+    hub_cpu[last] = hub.cpu_seconds() - cpu_at[last]
+    for process in processes:
+        process.join(30)
+    total = Figures()
+    for figures in gathered:
+        total.add(figures)
+    offline.close()
+    report(
+        Report(
+            engine=engine_name(url),
+            args=args,
+            workers=workers,
+            day=day,
+            figures=total,
+            client_cpu=[f.client_cpu for f in gathered],
+            elapsed=elapsed,
+            hub_cpu=hub_cpu,
+            catch_ups=catch_ups,
+            stored=_events_on_hub(url) - before,
+            hub_log=hub.log,
+            load=(load, os.getloadavg()[0]),
+        )
+    )
+
+
+@dataclass
+class Report:
+    engine: str
+    args: argparse.Namespace
+    workers: int
+    day: Day
+    figures: Figures
+    client_cpu: list[dict[str, float]]
+    elapsed: dict[str, float]
+    hub_cpu: dict[str, float]
+    catch_ups: dict[str, CatchUp]
+    stored: int
+    hub_log: Path
+    load: tuple[float, float]  # the 1-minute load average before and after: others' work shows
+
+
+def _requests(figures: dict[str, list[float]], indent: str = "    ") -> None:
+    for name in ("POST /events", "GET /people", "GET /events"):
+        if name in figures:
+            print(f"{indent}{name:<38}{_ms(figures[name])}")
+
+
+def report(r: Report) -> None:
+    args, f = r.args, r.figures
+    kiosks = args.kiosks
+    squeeze = REAL_MORNING / args.morning
+    morning_events = len(r.day.morning)
+    print(
+        f"{r.engine} hub; {kiosks} kiosks as threads in {r.workers} client processes, each "
+        f"syncing every {args.interval:g} s (load average before/after: {r.load[0]:.1f} / "
+        f"{r.load[1]:.1f} on {os.cpu_count()} cores)\n"
+        f"the 45-minute morning ({args.children} arrivals, {morning_events} events) in "
+        f"{args.morning:g} s: {squeeze:.0f}x compressed; rounds at the real pace"
+    )
+
+    def cpu(phase: str) -> str:
+        clients = sum(c.get(phase, 0.0) for c in r.client_cpu) / r.elapsed[phase]
+        hub = r.hub_cpu[phase] / r.elapsed[phase]
+        return f"CPU: hub {hub:.0%} of a core, kiosk processes {clients:.0%}"
+
+    rounds = f.rounds.get("morning", [])
+    print(f"  morning ({len(rounds) / args.morning:.1f} rounds/s; {cpu('morning')})")
+    print(f"    {'sync round (push + people + events)':<38}{_ms(rounds)}")
+    print(f"    {'  of which the kiosk itself':<38}{_ms(f.own.get('morning', []))}")
+    _requests(f.requests.get("morning", {}))
+    pushed = f.pushed["morning"]
+    real = morning_events / REAL_MORNING
+    print(
+        f"    events/s stored in the morning      {pushed / args.morning:7.1f}   ({pushed} of "
+        f"{morning_events} by its end; a real morning: {real:.2f}/s)"
+    )
+    print(
+        f"    events pulled by the doors          {f.pulled['morning']:7d}   "
+        f"({f.pulled['morning'] / max(1, len(rounds)):.1f} a round)"
+    )
+    print(
+        f"  afternoon: one round a door; {f.pushed['afternoon']} collections' events pushed, "
+        f"{f.pulled['afternoon']} pulled"
+    )
+    old, new = r.catch_ups["offline"], r.catch_ups["new"]
+    print(
+        f"  catch-up after a day offline        {old.seconds:7.2f} s   (synced at opening; "
+        f"pushed {old.pushed}, pulled {old.pulled} events; target < 5 s)"
+    )
+    _requests(old.requests, "      ")
+    print(
+        f"  catch-up of a new kiosk             {new.seconds:7.2f} s   (first sync: the people "
+        f"of {args.children} children, {new.pulled} events; {args.history} days of history)"
+    )
+    _requests(new.requests, "      ")
+    rounds = f.rounds.get("flat out", [])
+    print(
+        f"  flat out, every kiosk syncing without pause ({cpu('flat out')})\n"
+        f"    {len(rounds) / args.saturation:.1f} rounds/s (the morning needs "
+        f"{kiosks / args.interval:g}), {f.pushed['flat out'] / args.saturation:.0f} events/s "
+        f"stored, {f.pulled['flat out'] / args.saturation:.0f} events/s pulled"
+    )
+    print(f"    {'sync round (push + people + events)':<38}{_ms(rounds)}")
+    print(f"    {'  of which the kiosk itself':<38}{_ms(f.own.get('flat out', []))}")
+    _requests(f.requests.get("flat out", {}))
+    print(
+        f"  events/s at saturation, push only   {f.pushed['push only'] / args.saturation:7.0f}"
+        f"   (batches of {PUSH_BATCH}; {cpu('push only')})"
+    )
+    _requests(f.requests.get("push only", {}))
+    pushed_total = sum(f.pushed.values()) + old.pushed
+    bad = {k: v for k, v in f.statuses.items() if not k.endswith(" 200")}
+    log = r.hub_log.read_text(errors="replace")
+    print(
+        f"  hub stored {r.stored} events (kiosks pushed {pushed_total}); "
+        f"HTTP errors: {sum(bad.values())} {dict(bad) or ''}; errors: {len(f.errors)}"
+    )
+    for error in f.errors[:5]:
+        print(f"    {error}")
+    for failure in f.failures[:5]:
+        print(f"      {failure}")
+    if "Traceback" in log or "ERROR" in log:
+        print(f"  the hub logged {log.count('Traceback')} exceptions:\n{log[-3000:]}")
 
 
 def engine_name(url: str) -> str:
@@ -425,21 +745,38 @@ def engine_name(url: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--postgres", metavar="URL", help="hub on a scratch database there")
+    parser.add_argument(
+        "--db",
+        default="sqlite",
+        metavar="sqlite|URL",
+        help="the hub's database: sqlite (a scratch file), or a PostgreSQL server's URL, on "
+        "which a scratch database is made and dropped",
+    )
+    parser.add_argument("--postgres", metavar="URL", help="the same as --db URL")
     parser.add_argument("--kiosks", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2, help="client processes")
+    parser.add_argument("--workers", type=int, default=2, help="client processes for the kiosks")
     parser.add_argument("--children", type=int, default=200)
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
-    parser.add_argument("--morning", type=float, default=60.0, help="the morning, in seconds")
-    parser.add_argument("--saturation", type=float, default=15.0, help="seconds flat out")
+    parser.add_argument(
+        "--morning", type=float, default=60.0, help="seconds for the 45-minute morning"
+    )
+    parser.add_argument("--saturation", type=float, default=15.0, help="seconds of each flat out")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="days of past events on the hub (a new kiosk's first sync pulls them all)",
+    )
     parser.add_argument("--quick", action="store_true", help="4 kiosks, 12 children, seconds")
     args = parser.parse_args()
     if args.quick:
         args.kiosks, args.workers, args.children = 4, 2, 12
-        args.interval, args.morning, args.saturation = 1.0, 4.0, 2.0
-    with scratch_database(args.postgres) as url:
+        args.interval, args.morning, args.saturation = 1.0, 3.0, 1.0
+    server = args.postgres or (None if args.db == "sqlite" else args.db)
+    with scratch_database(server) as url:
         run(url, args)
 
 

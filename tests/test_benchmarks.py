@@ -58,6 +58,12 @@ def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> No
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    for figure in ("sync round", "events/s at saturation", "catch-up after a morning offline"):
-        assert figure in result.stdout
+    for figure in (
+        "sync round",
+        "GET /people",
+        "events/s at saturation",
+        "catch-up after a day offline",
+        "catch-up of a new kiosk",
+    ):
+        assert figure in result.stdout, result.stdout
     assert "errors: 0" in result.stdout, result.stdout
