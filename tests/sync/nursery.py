@@ -36,6 +36,7 @@ from db.models import (
 
 SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
 PAIRING_CODE = "ACRN-DOOR-2026"
+SIDE_DOOR_CODE = "SIDE-DOOR-2026"  # made by add_side_door, for tests with a second door
 EXPIRED_CODE = "OLDC-ODEX-PIRE"
 # What must never leave the office (R11): a kiosk database holding any of these is a breach.
 NEEDS = "Severe peanut allergy: adrenaline pen in the red bag"
@@ -76,6 +77,22 @@ def seed_nursery(url: str) -> Nursery:
         db.commit()
     engine.dispose()
     return nursery
+
+
+def add_side_door(url: str) -> None:
+    """A second door, made in the office with a pairing code (``SIDE_DOOR_CODE``) as the
+    manager would make it, not yet paired."""
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        db.add(
+            Kiosk(
+                name="Side door",
+                pairing_code_hash=pairing_code_hash(SIDE_DOOR_CODE),
+                pairing_expires_at=utc_now() + timedelta(hours=1),
+            )
+        )
+        db.commit()
+    engine.dispose()
 
 
 def _add_people(db: Session, url: str, now: datetime) -> Nursery:

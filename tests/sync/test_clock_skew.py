@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from admin.app import create_app
 from admin.config import HubSettings
-from admin.views.kiosks import pairing_code_hash
 from db.clock import utc_now
 from db.credentials import hash_password
 from db.engine import make_engine, session_factory
@@ -33,7 +32,7 @@ from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient, pair_with_hub
 from kiosk.sync.start import on_door_thread
 from kiosk.views import sync_lines
-from tests.sync.nursery import PAIRING_CODE, SECRET, Hub, Nursery
+from tests.sync.nursery import PAIRING_CODE, SECRET, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
 
 
 class WrongClock:
@@ -59,22 +58,12 @@ class Door:
 
 @pytest.fixture
 def doors(hub: Hub, nursery: Nursery, tmp_path: Path) -> Iterator[tuple[Door, Door]]:
-    engine = make_engine(nursery.url)
-    with session_factory(engine)() as db:
-        db.add(
-            Kiosk(
-                name="Side door",
-                pairing_code_hash=pairing_code_hash("SIDE-DOOR-2026"),
-                pairing_expires_at=utc_now() + timedelta(hours=1),
-            )
-        )
-        db.commit()
-    engine.dispose()
+    add_side_door(nursery.url)
     http = httpx.Client(timeout=10)
     made: list[Door] = []
     for device, code, minutes in (
         ("front-door", PAIRING_CODE, 10),
-        ("side-door", "SIDE-DOOR-2026", -10),
+        ("side-door", SIDE_DOOR_CODE, -10),
     ):
         token = pair_with_hub(http, hub.base, code=code, device=device)
         store = KioskStore(str(tmp_path / f"{device}.db"), device=device)
@@ -196,18 +185,8 @@ MANAGER = ("office-manager", "a-manager-password-for-the-test")
 
 
 def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> str:
-    engine = make_engine(nursery.url)
-    with session_factory(engine)() as db:
-        db.add(
-            Kiosk(
-                name="Side door",
-                pairing_code_hash=pairing_code_hash("SIDE-DOOR-2026"),
-                pairing_expires_at=utc_now() + timedelta(hours=1),
-            )
-        )
-        db.commit()
-    engine.dispose()
-    return pair_with_hub(http, hub.base, code="SIDE-DOOR-2026", device="side-door")
+    add_side_door(nursery.url)
+    return pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
 
 
 def _push(

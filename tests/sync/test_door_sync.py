@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from admin.views.kiosks import pairing_code_hash
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.models import Event, Kiosk
@@ -23,7 +21,7 @@ from kiosk.service import KioskService
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient, SyncLoop, pair_with_hub
 from kiosk.sync.start import on_door_thread, start_sync
-from tests.sync.nursery import Hub, Nursery
+from tests.sync.nursery import SIDE_DOOR_CODE, Hub, Nursery, add_side_door
 
 
 def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -104,19 +102,9 @@ def test_a_revoked_kiosk_knows_it_was_revoked(
 def test_a_child_signed_in_at_one_door_is_collected_at_another(
     door: KioskService, client: SyncClient, hub: Hub, nursery: Nursery, tmp_path: Path
 ) -> None:
-    engine = make_engine(nursery.url)
-    with session_factory(engine)() as db:
-        db.add(
-            Kiosk(
-                name="Side door",
-                pairing_code_hash=pairing_code_hash("SIDE-DOOR-2026"),
-                pairing_expires_at=utc_now() + timedelta(hours=1),
-            )
-        )
-        db.commit()
-    engine.dispose()
+    add_side_door(nursery.url)
     with httpx.Client(timeout=10) as http:
-        side_token = pair_with_hub(http, hub.base, code="SIDE-DOOR-2026", device="side-door")
+        side_token = pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
     side_store = KioskStore(str(tmp_path / "side.db"), device="side-door")
     side = KioskService(side_store, device="side-door")
     try:
