@@ -120,6 +120,8 @@ class Timeline:
     pending_collections: dict[str, EventRecord] = field(default_factory=dict)
     alerts: dict[str, Alert] = field(default_factory=dict)
     password_failures: dict[int, list[datetime]] = field(default_factory=dict)
+    pin_failures: dict[int, list[datetime]] = field(default_factory=dict)  # by member of staff
+    pin_failures_at: dict[str, list[datetime]] = field(default_factory=dict)  # by device
     staff_on_site: dict[int, Shift] = field(default_factory=dict)
     shifts: list[Shift] = field(default_factory=list)
     visitors_on_site: dict[str, Visit] = field(default_factory=dict)
@@ -155,6 +157,14 @@ class Timeline:
 
     def recent_password_failures(self, child_id: int, since: datetime) -> int:
         return sum(1 for t in self.password_failures.get(child_id, ()) if t >= since)
+
+    def recent_pin_failures(self, staff_id: int, since: datetime) -> int:
+        """Wrong PINs for this member of staff since ``since``, at any door."""
+        return sum(1 for t in self.pin_failures.get(staff_id, ()) if t >= since)
+
+    def recent_pin_failures_at(self, device: str, since: datetime) -> int:
+        """Wrong PINs at this door since ``since``, whoever's picture was tapped."""
+        return sum(1 for t in self.pin_failures_at.get(device, ()) if t >= since)
 
     # --- handlers ---------------------------------------------------------------------------
 
@@ -253,6 +263,12 @@ class Timeline:
         alert.resolved_at = max(as_utc(e.occurred_at), alert.raised_at)
         alert.resolution = _text(e.payload, "note")
 
+    def _pin_failed(self, e: EventRecord) -> None:
+        at = as_utc(e.occurred_at)
+        if e.staff_id is not None:
+            self.pin_failures.setdefault(e.staff_id, []).append(at)
+        self.pin_failures_at.setdefault(e.device, []).append(at)
+
     def _lockout_cleared(self, e: EventRecord) -> None:
         if e.child_id is not None:
             self.password_failures.pop(e.child_id, None)
@@ -302,6 +318,7 @@ _HANDLERS = {
     EventType.ALERT_ACKNOWLEDGED: Timeline._alert_acknowledged,
     EventType.ALERT_RESOLVED: Timeline._alert_resolved,
     EventType.LOCKOUT_CLEARED: Timeline._lockout_cleared,
+    EventType.STAFF_PIN_FAILED: Timeline._pin_failed,
     EventType.STAFF_SIGNED_IN: Timeline._staff_in,
     EventType.STAFF_SIGNED_OUT: Timeline._staff_out,
     EventType.VISITOR_SIGNED_IN: Timeline._visitor_in,

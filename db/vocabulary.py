@@ -18,6 +18,7 @@ class EventType(StrEnum):
     ALERT_ACKNOWLEDGED = "alert_acknowledged"
     ALERT_RESOLVED = "alert_resolved"
     LOCKOUT_CLEARED = "lockout_cleared"
+    STAFF_PIN_FAILED = "staff_pin_failed"  # a wrong staff PIN at a kiosk: counted, not alerted
     STAFF_SIGNED_IN = "staff_signed_in"
     STAFF_SIGNED_OUT = "staff_signed_out"
     VISITOR_SIGNED_IN = "visitor_signed_in"
@@ -63,6 +64,7 @@ class Reason(StrEnum):
     UNKNOWN_CHILD = "unknown_child"
     ARRIVAL_NOT_ACKNOWLEDGED = "arrival_not_acknowledged"
     LATE_COLLECTION = "late_collection"
+    STAFF_PIN_LOCKED = "staff_pin_locked"
 
 
 SEVERITY_OF: dict[Reason, Severity] = {
@@ -75,6 +77,7 @@ SEVERITY_OF: dict[Reason, Severity] = {
     Reason.WRONG_PASSWORD: Severity.HIGH,
     Reason.LOCKED_OUT: Severity.HIGH,
     Reason.NO_PASSWORD_AGREED: Severity.HIGH,
+    Reason.STAFF_PIN_LOCKED: Severity.HIGH,
     Reason.MALFORMED_CARD: Severity.WARNING,
     Reason.STAFF_CARD: Severity.WARNING,
     Reason.PASSWORD_TOO_LONG: Severity.WARNING,
@@ -102,6 +105,7 @@ STAFF_TEXT: dict[Reason, str] = {
     Reason.UNKNOWN_CHILD: "Collection asked for a child the kiosk does not know",
     Reason.ARRIVAL_NOT_ACKNOWLEDGED: "An arrival has not been acknowledged by staff",
     Reason.LATE_COLLECTION: "A child is still here after their session ended",
+    Reason.STAFF_PIN_LOCKED: "Too many wrong staff PINs at a kiosk: PIN entry is paused",
 }
 
 

@@ -20,7 +20,13 @@ from db.timeline import EventRecord, Timeline
 from db.vocabulary import EventType
 from kiosk.door import CardHolder, Door, StaffInfo
 from kiosk.door.collection import Collector
-from kiosk.door.decisions import Arrived, CardDecision, CollectionDecision, ConfirmDecision
+from kiosk.door.decisions import (
+    Arrived,
+    CardDecision,
+    CollectionDecision,
+    ConfirmDecision,
+    PinChecked,
+)
 from kiosk.door.door import arrival, collection, handover, presence, watch
 from kiosk.store.local import KioskStore, SyncStatus
 
@@ -141,8 +147,11 @@ class KioskService:
         self._commit(decision.events)
         return decision
 
-    def verify_pin(self, staff_id: int, pin: str) -> StaffInfo | None:
-        return handover.verify_staff_pin(self.door, staff_id=staff_id, pin=pin)
+    def verify_pin(self, staff_id: int, pin: str) -> PinChecked:
+        """A PIN typed at this door: counted, and paused after too many wrong ones."""
+        checked = handover.check_staff_pin(self.door, staff_id=staff_id, pin=pin, now=self._now())
+        self._commit(checked.events)
+        return checked
 
     def staff_by_card(self, payload: str) -> StaffInfo | None:
         decision = collection.read_card(self.door, payload, now=self._now())

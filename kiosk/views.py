@@ -157,7 +157,8 @@ def _alert_row(book: PeopleBook, alert: Alert, zone: ZoneInfo) -> dict[str, Any]
     child = book.children.get(alert.child_id or -1)
     adult = book.adults.get(alert.adult_id or -1)
     presented = alert.details.get("presented") or {}
-    who = adult.full_name if adult else str(presented.get("name") or presented.get("card_id") or "")
+    shown = presented.get("name") or presented.get("card_id") or presented.get("pin_of") or ""
+    who = adult.full_name if adult else str(shown)
     return {
         "uuid": alert.uuid,
         "severity": alert.severity.value,

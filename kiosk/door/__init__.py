@@ -27,11 +27,17 @@ from kiosk.door.decisions import (
     HandedOver,
     Locked,
     NotConfirmed,
+    PinChecked,
     Refused,
     ReleasePending,
 )
 from kiosk.door.door import Door
-from kiosk.door.handover import cancel_collection, confirm_handover, verify_staff_pin
+from kiosk.door.handover import (
+    cancel_collection,
+    check_staff_pin,
+    confirm_handover,
+    verify_staff_pin,
+)
 from kiosk.door.presence import staff_sign_in, staff_sign_out, visitor_sign_in, visitor_sign_out
 from kiosk.door.watch import acknowledge_alert, clear_lockout, due_alerts, is_locked, resolve_alert
 
@@ -54,6 +60,7 @@ __all__ = [
     "NotConfirmed",
     "PeopleBook",
     "PermissionInfo",
+    "PinChecked",
     "Refused",
     "ReleasePending",
     "RestrictionInfo",
@@ -62,6 +69,7 @@ __all__ = [
     "acknowledge_alert",
     "acknowledge_arrival",
     "cancel_collection",
+    "check_staff_pin",
     "clear_lockout",
     "confirm_handover",
     "decide_arrival",

@@ -119,6 +119,11 @@ class DoorPolicy:
     minimum_collector_age: int = 16
     password_attempt_limit: int = 3
     password_window: timedelta = timedelta(minutes=60)
+    # A staff PIN releases a child, and has only 10,000 values: guessing must stop early and
+    # loudly. Per member of staff (at any door) and per door (whoever's picture was tapped).
+    staff_pin_attempt_limit: int = 5
+    door_pin_attempt_limit: int = 10
+    staff_pin_window: timedelta = timedelta(minutes=15)
     acknowledgement_window: timedelta = timedelta(minutes=10)
     late_collection_grace: timedelta = timedelta(minutes=10)
 

@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from db.timeline import EventRecord
 from db.vocabulary import Check, CollectionMethod, EventType, Reason, Severity
+from kiosk.door.book import StaffInfo
 
 # What the adult at the door is told whenever anything is not right. Calm, the same every time,
 # and it gives nothing away: staff read the reason on their own screens.
@@ -86,6 +87,18 @@ class Locked:
     events: tuple[EventRecord, ...]
     message: str = PLEASE_WAIT
     reason: Reason = Reason.LOCKED_OUT
+
+
+@dataclass(frozen=True)
+class PinChecked:
+    """A staff PIN checked: ``staff`` when it was theirs. ``locked`` when PIN entry is paused
+    (too many wrong PINs for this member of staff or at this door); then no PIN is checked at
+    all, the right one included, until the window has passed. ``events``: the wrong PIN, and
+    the alert when this one reached the limit."""
+
+    staff: StaffInfo | None
+    locked: bool = False
+    events: tuple[EventRecord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from kiosk.door.decisions import (
     CardDecision,
     CollectionDecision,
     ConfirmDecision,
+    PinChecked,
 )
 
 
@@ -52,6 +53,9 @@ class Door(DoorContext):
 
     def verify_staff_pin(self, *, staff_id: int, pin: str) -> StaffInfo | None:
         return handover.verify_staff_pin(self, staff_id=staff_id, pin=pin)
+
+    def check_staff_pin(self, *, staff_id: int, pin: str, now: datetime) -> PinChecked:
+        return handover.check_staff_pin(self, staff_id=staff_id, pin=pin, now=now)
 
     def confirm(
         self, *, request_uuid: str, staff: StaffInfo, now: datetime, id_document: str = ""

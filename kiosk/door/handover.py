@@ -6,7 +6,7 @@ from datetime import datetime
 
 from db.credentials import CredentialError, check_password
 from db.timeline import EventRecord
-from db.vocabulary import Check, CollectionMethod, EventType
+from db.vocabulary import Check, CollectionMethod, EventType, Reason
 from kiosk.door.book import StaffInfo
 from kiosk.door.collection import ByChosenAdult, ByPassword, Collector, decide_collection
 from kiosk.door.context import DoorContext, clean_text
@@ -16,6 +16,7 @@ from kiosk.door.decisions import (
     DoorInputError,
     HandedOver,
     NotConfirmed,
+    PinChecked,
     Refused,
 )
 
@@ -31,6 +32,43 @@ def verify_staff_pin(ctx: DoorContext, *, staff_id: int, pin: str) -> StaffInfo 
         return staff if check_password(pin, staff.pin_hash) else None
     except CredentialError:
         return None
+
+
+def check_staff_pin(ctx: DoorContext, *, staff_id: int, pin: str, now: datetime) -> PinChecked:
+    """A PIN typed at the door, counted. A staff PIN can release a child, so each wrong one is
+    recorded, and at the limit (per member of staff at any door, or per door) PIN entry pauses
+    for the window and every staff screen is alerted once. While paused nothing is checked, the
+    right PIN included: a guesser learns nothing. A staff card still works. bcrypt: call it off
+    the UI thread."""
+    policy = ctx.policy
+    since = now - policy.staff_pin_window
+    by_staff = ctx.timeline.recent_pin_failures(staff_id, since)
+    at_door = ctx.timeline.recent_pin_failures_at(ctx.device, since)
+    if by_staff >= policy.staff_pin_attempt_limit or at_door >= policy.door_pin_attempt_limit:
+        return PinChecked(staff=None, locked=True)
+    staff = verify_staff_pin(ctx, staff_id=staff_id, pin=pin)
+    if staff is not None:
+        return PinChecked(staff=staff)
+    failed = ctx.event(EventType.STAFF_PIN_FAILED, now=now, staff_id=staff_id)
+    member = ctx.book.staff.get(staff_id)
+    locked = (
+        by_staff + 1 >= policy.staff_pin_attempt_limit
+        or at_door + 1 >= policy.door_pin_attempt_limit
+    )
+    if not locked:
+        return PinChecked(staff=None, events=(failed,))
+    minutes = int(policy.staff_pin_window.total_seconds() // 60)
+    alert = ctx.alert(
+        Reason.STAFF_PIN_LOCKED,
+        now=now,
+        ref=failed.uuid,
+        presented={
+            "pin_of": member.full_name if member is not None else f"staff #{staff_id}",
+            "wrong_pins": max(by_staff, at_door) + 1,
+            "paused_minutes": minutes,
+        },
+    )
+    return PinChecked(staff=None, locked=True, events=(failed, alert))
 
 
 def staff_from_card(ctx: DoorContext, holder: CardHolder) -> StaffInfo | None:
@@ -111,6 +149,7 @@ def cancel_collection(
 __all__ = [
     "CollectionMethod",
     "cancel_collection",
+    "check_staff_pin",
     "confirm_handover",
     "staff_from_card",
     "verify_staff_pin",

@@ -18,6 +18,7 @@ from kiosk.door import (
     DoorInputError,
     HandedOver,
     NotConfirmed,
+    PinChecked,
     ReleasePending,
     StaffInfo,
 )
@@ -194,12 +195,22 @@ class Flows:
         self.go("staff_pin", then=lambda staff: self.go("staff", staff=staff))
 
     def check_staff_pin(
-        self, staff_id: int, pin: str, then: Callable[[StaffInfo], None], wrong: Callable[[], None]
+        self,
+        staff_id: int,
+        pin: str,
+        then: Callable[[StaffInfo], None],
+        wrong: Callable[[bool], None],
     ) -> None:
-        self.call(
-            lambda: self.service.verify_pin(staff_id, pin),
-            lambda staff: then(staff) if staff is not None else wrong(),
-        )
+        """``then(staff)`` for the right PIN, else ``wrong(paused)``: paused when PIN entry
+        stopped after too many wrong PINs (every staff screen has been alerted)."""
+
+        def answered(checked: PinChecked) -> None:
+            if checked.staff is not None:
+                then(checked.staff)
+            else:
+                wrong(checked.locked)
+
+        self.call(lambda: self.service.verify_pin(staff_id, pin), answered)
 
     def open_handover(self, request_uuid: str, staff: StaffInfo | None = None) -> None:
         request = self.door.timeline.pending_collections.get(request_uuid)

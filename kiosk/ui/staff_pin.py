@@ -56,5 +56,10 @@ class StaffPinScreen(KioskScreen):
             self.context["staff_id"], pin, self.context["then"], self.wrong_pin
         )
 
-    def wrong_pin(self) -> None:
-        self.message.set(self._("That PIN is not right. Please try again."))
+    def wrong_pin(self, paused: bool = False) -> None:
+        if paused:
+            self.message.set(
+                self._("Too many wrong PINs: PIN entry is paused. Please use a staff card.")
+            )
+        else:
+            self.message.set(self._("That PIN is not right. Please try again."))

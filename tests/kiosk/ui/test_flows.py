@@ -238,6 +238,46 @@ def test_a_wrong_staff_pin_does_not_confirm(kiosk: Kiosk) -> None:
     assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
 
 
+def test_five_wrong_pins_pause_the_pad_alert_staff_and_a_staff_card_still_confirms(
+    kiosk: Kiosk,
+) -> None:
+    """Someone who is not Saskia guessing her PIN to release Mia: after five guesses the pad
+    stops checking, even the right PIN, and every staff screen hears of it."""
+    _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
+    kiosk.scan(kiosk.card("Kirsty Walsh"))
+    kiosk.tap("Staff: confirm the handover")
+    kiosk.tap("Confirm with my PIN")
+    _pin(kiosk, pin="1111")
+    for guess in ("2222", "3333", "4444"):
+        assert "That PIN is not right. Please try again." in kiosk.texts()
+        for digit in guess:
+            kiosk.tap(digit)
+        kiosk.tap("OK")
+        kiosk.settle()
+    assert kiosk.app.banner.opacity == 0, "typos alone do not alarm the hallway"
+    for digit in "5555":
+        kiosk.tap(digit)
+    kiosk.tap("OK")
+    kiosk.settle()
+    paused = "Too many wrong PINs: PIN entry is paused. Please use a staff card."
+    assert paused in kiosk.texts()
+    assert kiosk.app.banner.opacity > 0, "staff are called"
+    kiosk.screenshot("kiosk-staff-pin-paused")
+
+    for digit in SASKIA_PIN:  # the right PIN, now: still not checked
+        kiosk.tap(digit)
+    kiosk.tap("OK")
+    kiosk.settle()
+    assert kiosk.screen == "staff_pin" and paused in kiosk.texts()
+    assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
+    (alert,) = kiosk.app.door.timeline.open_alerts()
+    assert alert.reason == Reason.STAFF_PIN_LOCKED
+
+    kiosk.scan(kiosk.card("Saskia Brown"))
+    assert kiosk.screen == "done"
+    assert kiosk.ids["Mia Walsh"] not in kiosk.app.door.timeline.on_site
+
+
 def test_staff_acknowledge_and_resolve_an_alert_with_a_note(kiosk: Kiosk) -> None:
     _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
     kiosk.scan(kiosk.card("Hannah Fletcher", revoked=True))
