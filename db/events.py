@@ -37,10 +37,18 @@ class _EventRow(Protocol):
     payload: dict[str, Any] | None
 
 
+KNOWN_TYPES = frozenset(t.value for t in EventType)
+
+
+def event_type(name: str) -> EventType | str:
+    """The type as this version knows it, or the plain string a newer version wrote."""
+    return EventType(name) if name in KNOWN_TYPES else name
+
+
 def to_record(row: _EventRow) -> EventRecord:
     return EventRecord(
         uuid=row.uuid,
-        type=EventType(row.type),
+        type=event_type(row.type),
         occurred_at=row.occurred_at,
         device=row.device,
         child_id=row.child_id,
@@ -88,7 +96,7 @@ def row_values(record: EventRecord, recorded_at: datetime) -> dict[str, Any]:
     """The ``events`` row for a record, as column values."""
     return {
         "uuid": record.uuid,
-        "type": record.type.value,
+        "type": str(record.type),
         "occurred_at": record.occurred_at,
         "recorded_at": recorded_at,
         "device": record.device,
@@ -115,8 +123,9 @@ def events_between(
     query = select(*(table.c[name] for name in _RECORD_COLUMNS)).where(
         table.c.occurred_at >= start, table.c.occurred_at < end
     )
-    if types is not None:
-        query = query.where(table.c.type.in_([t.value for t in types]))
+    # Only the types this version knows: a newer kiosk's new kind of event is kept, not folded.
+    wanted = list(EventType) if types is None else types
+    query = query.where(table.c.type.in_([t.value for t in wanted]))
     query = query.order_by(table.c.occurred_at, table.c.seq)
     return [to_record(row) for row in session.execute(query)]
 

@@ -21,7 +21,9 @@ class EventRecord:
     """One immutable event, made where it happened."""
 
     uuid: str
-    type: EventType
+    # A type this version does not know (sent by a newer kiosk) stays a plain string: the hub
+    # stores and passes it on; no fold reads it (db.events.events_between leaves it out).
+    type: EventType | str
     occurred_at: datetime
     device: str
     child_id: int | None = None
@@ -39,7 +41,7 @@ _RANK = {"child_arrived": 0, "child_collected": 2}
 def event_order(event: EventRecord) -> tuple[datetime, int, str]:
     """A total order, so every door folds the same day whatever order events reached it in:
     by time; at the same instant an arrival before anything else and a collection last."""
-    return (as_utc(event.occurred_at), _RANK.get(event.type.value, 1), event.uuid)
+    return (as_utc(event.occurred_at), _RANK.get(str(event.type), 1), event.uuid)
 
 
 @dataclass
@@ -140,7 +142,7 @@ class Timeline:
         return timeline
 
     def apply(self, event: EventRecord) -> None:
-        handler = _HANDLERS.get(event.type)
+        handler = _HANDLERS.get(event.type) if isinstance(event.type, EventType) else None
         if handler is not None:
             handler(self, event)
         for answer in self.early.pop(event.uuid, ()):

@@ -29,7 +29,7 @@ def arrival(child_id: int, adult_id: int, *, minutes_ago: int = 0) -> EventRecor
 def as_json(event: EventRecord) -> dict[str, Any]:
     return {
         "uuid": event.uuid,
-        "type": event.type.value,
+        "type": str(event.type),
         "occurred_at": event.occurred_at.isoformat(),
         "device": event.device,
         "child_id": event.child_id,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -13,7 +15,10 @@ from db.clock import utc_now
 from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
 from db.models import Kiosk
-from kiosk.sync import pair_with_hub
+from db.register import daily_register
+from kiosk.store.local import KioskStore
+from kiosk.sync import SyncClient, pair_with_hub
+from kiosk.sync.apply import read_state
 from tests.sync.events import arrival, as_json, hub_event_uuids
 from tests.sync.nursery import (
     ADDRESS,
@@ -22,9 +27,13 @@ from tests.sync.nursery import (
     PAIRING_CODE,
     PHONES,
     REASON,
+    SIDE_DOOR_CODE,
     Hub,
     Nursery,
+    add_side_door,
 )
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -197,3 +206,48 @@ def test_text_no_database_can_hold_is_refused_and_text_that_only_looks_like_it_i
     assert answer.status_code == 200 and answer.json()["stored"] == 1, answer.text
     page = http.get(f"{hub.base}/api/v1/events", headers=_auth(token)).json()
     assert page["events"][0]["payload"] == kept["payload"]
+
+
+def test_a_door_newer_than_the_office_keeps_syncing_and_an_older_door_passes_over_the_new_kind(
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, tmp_path: Path
+) -> None:
+    """The front door was updated first and records a kind of event this version does not
+    know. The office stores it rather than refusing the batch (which would hold up Maya's
+    arrival behind it); the register counts the arrival; the side door, older, passes over the
+    new kind and keeps its place in the stream."""
+    arrived = as_json(arrival(nursery.child_id, nursery.adult_id))
+    newer = {**as_json(arrival(nursery.child_id, nursery.adult_id)), "type": "door_held_open"}
+    answer = http.post(
+        f"{hub.base}/api/v1/events", json={"events": [newer, arrived]}, headers=_auth(token)
+    )
+    assert answer.status_code == 200 and answer.json()["stored"] == 2, answer.text
+    assert sorted(hub_event_uuids(nursery.url)) == sorted([newer["uuid"], arrived["uuid"]])
+    engine = make_engine(nursery.url)
+    with session_factory(engine)() as db:
+        (row,) = daily_register(db, utc_now().astimezone(LONDON).date(), LONDON)
+    engine.dispose()
+    assert row.child_id == nursery.child_id
+
+    add_side_door(nursery.url)
+    side_token = pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    side = KioskStore(str(tmp_path / "side.db"), device="side-door")
+    try:
+        older = SyncClient(side, hub.base, side_token, clock=utc_now, http=http)
+        assert [e.uuid for e in older.pull_events()] == [arrived["uuid"]]
+        assert read_state(side.sessions)[1] > 0  # the cursor moved past both
+        assert older.pull_events() == []
+        kept = side.today(now=utc_now(), zone=LONDON)
+        assert [e.uuid for e in kept] == [arrived["uuid"]]
+    finally:
+        side.close()
+
+    for bad in ("", "Child_Arrived", "drop table events;", "a" * 41, "🙂"):
+        refused = http.post(
+            f"{hub.base}/api/v1/events",
+            json={
+                "events": [{**as_json(arrival(nursery.child_id, nursery.adult_id)), "type": bad}]
+            },
+            headers=_auth(token),
+        )
+        assert refused.status_code == 422 and refused.json()["code"], (bad, refused.text)
+    assert len(hub_event_uuids(nursery.url)) == 2

@@ -100,7 +100,7 @@ def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
     gate = arrival(nursery.child_id, nursery.adult_id)
     gate_json = {
         "uuid": gate.uuid,
-        "type": gate.type.value,
+        "type": str(gate.type),
         "occurred_at": gate.occurred_at.isoformat(),
         "device": "garden-gate",
         "child_id": gate.child_id,
