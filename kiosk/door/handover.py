@@ -57,16 +57,18 @@ def check_staff_pin(ctx: DoorContext, *, staff_id: int, pin: str, now: datetime)
     )
     if not locked:
         return PinChecked(staff=None, events=(failed,))
+    name = member.full_name if member is not None else f"staff #{staff_id}"
     minutes = int(policy.staff_pin_window.total_seconds() // 60)
+    if by_staff + 1 >= policy.staff_pin_attempt_limit:
+        what = f"{by_staff + 1} wrong PINs for {name}"
+    else:
+        what = f"{at_door + 1} wrong staff PINs at this door, the last for {name}"
     alert = ctx.alert(
         Reason.STAFF_PIN_LOCKED,
         now=now,
         ref=failed.uuid,
-        presented={
-            "pin_of": member.full_name if member is not None else f"staff #{staff_id}",
-            "wrong_pins": max(by_staff, at_door) + 1,
-            "paused_minutes": minutes,
-        },
+        text=f"{what}: PIN entry is paused for {minutes} minutes",
+        presented={"pin_of": name},
     )
     return PinChecked(staff=None, locked=True, events=(failed, alert))
 
