@@ -42,9 +42,10 @@ def _unique(texts: Iterable[str]) -> list[str]:
 def zxing_decoder() -> Decoder:
     import zxingcpp
 
-    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-
+    # The format is named at each call, not held in a zxingcpp object by this closure: one still
+    # alive when the kiosk exits makes nanobind print "leaked" lines into the log every time.
     def decode(frame: Frame) -> list[str]:
+        qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
         found = zxingcpp.read_barcodes(to_grey(frame), formats=qr_only)
         return _unique(barcode.text for barcode in found)
 
