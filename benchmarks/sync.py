@@ -239,19 +239,20 @@ class Figures:
     client_cpu: dict[str, float] = field(default_factory=dict)  # a process's CPU seconds
 
     def add(self, other: Figures) -> None:
-        for phase, values in other.rounds.items():
-            self.rounds.setdefault(phase, []).extend(values)
-        for phase, values in other.own.items():
-            self.own.setdefault(phase, []).extend(values)
+        _merge(self.rounds, other.rounds)
+        _merge(self.own, other.own)
         for phase, by_name in other.requests.items():
-            mine = self.requests.setdefault(phase, {})
-            for name, values in by_name.items():
-                mine.setdefault(name, []).extend(values)
+            _merge(self.requests.setdefault(phase, {}), by_name)
         self.statuses.update(other.statuses)
         self.pushed.update(other.pushed)
         self.pulled.update(other.pulled)
         self.errors += other.errors
         self.failures += other.failures
+
+
+def _merge(into: dict[str, list[float]], more: dict[str, list[float]]) -> None:
+    for name, values in more.items():
+        into.setdefault(name, []).extend(values)
 
 
 class Door:
@@ -273,9 +274,7 @@ class Door:
         try:
             result = self.client.sync_once()
         except Exception as exc:
-            self.figures.errors.append(f"{self.device} {phase}: {exc!r}")
-            self.figures.failures += [f"{self.device}: {f}" for f in self.transport.failures]
-            self.transport.failures.clear()
+            self._failed(phase, exc)
             return
         if timed:
             took = time.perf_counter() - began
@@ -288,15 +287,17 @@ class Door:
         try:
             self.figures.pushed[phase] += self.client.push()
         except Exception as exc:
-            self.figures.errors.append(f"{self.device} {phase}: {exc!r}")
-            self.figures.failures += [f"{self.device}: {f}" for f in self.transport.failures]
-            self.transport.failures.clear()
+            self._failed(phase, exc)
+
+    def _failed(self, phase: str, exc: Exception) -> None:
+        """A round or push that failed, with the HTTP requests that failed it."""
+        self.figures.errors.append(f"{self.device} {phase}: {exc!r}")
+        self.figures.failures += [f"{self.device}: {f}" for f in self.transport.failures]
+        self.transport.failures.clear()
 
     def end_phase(self, phase: str) -> None:
         samples, statuses = self.transport.take()
-        mine = self.figures.requests.setdefault(phase, {})
-        for name, values in samples.items():
-            mine.setdefault(name, []).extend(values)
+        _merge(self.figures.requests.setdefault(phase, {}), samples)
         self.figures.statuses.update(statuses)
 
     def close(self) -> None:

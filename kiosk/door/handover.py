@@ -50,19 +50,16 @@ def check_staff_pin(ctx: DoorContext, *, staff_id: int, pin: str, now: datetime)
     if staff is not None:
         return PinChecked(staff=staff)
     failed = ctx.event(EventType.STAFF_PIN_FAILED, now=now, staff_id=staff_id)
+    by_staff, at_door = by_staff + 1, at_door + 1  # counting this one
     member = ctx.book.staff.get(staff_id)
-    locked = (
-        by_staff + 1 >= policy.staff_pin_attempt_limit
-        or at_door + 1 >= policy.door_pin_attempt_limit
-    )
-    if not locked:
-        return PinChecked(staff=None, events=(failed,))
     name = member.full_name if member is not None else f"staff #{staff_id}"
-    minutes = int(policy.staff_pin_window.total_seconds() // 60)
-    if by_staff + 1 >= policy.staff_pin_attempt_limit:
-        what = f"{by_staff + 1} wrong PINs for {name}"
+    if by_staff >= policy.staff_pin_attempt_limit:
+        what = f"{by_staff} wrong PINs for {name}"
+    elif at_door >= policy.door_pin_attempt_limit:
+        what = f"{at_door} wrong staff PINs at this door, the last for {name}"
     else:
-        what = f"{at_door + 1} wrong staff PINs at this door, the last for {name}"
+        return PinChecked(staff=None, events=(failed,))
+    minutes = int(policy.staff_pin_window.total_seconds() // 60)
     alert = ctx.alert(
         Reason.STAFF_PIN_LOCKED,
         now=now,

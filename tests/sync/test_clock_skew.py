@@ -32,6 +32,7 @@ from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient, pair_with_hub
 from kiosk.sync.start import on_door_thread
 from kiosk.views import sync_lines
+from tests.admin.conftest import sign_in
 from tests.sync.nursery import PAIRING_CODE, SECRET, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
 
 
@@ -216,14 +217,10 @@ def _kiosks_page(url: str) -> str:
         db.commit()
     engine.dispose()
     settings = HubSettings(database_url=url, secret_key=SECRET, demo=False)
-    with TestClient(create_app(settings), base_url="https://testserver") as office:
-        login = office.get("/login")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
-        signed_in = office.post(
-            "/login",
-            data={"username": MANAGER[0], "password": MANAGER[1], "csrf_token": csrf},
-            follow_redirects=False,
-        )
+    with TestClient(
+        create_app(settings), base_url="https://testserver", follow_redirects=False
+    ) as office:
+        signed_in = sign_in(office, MANAGER)
         assert signed_in.status_code == 303, signed_in.text
         page = office.get("/kiosks")
         office.app.state.engine.dispose()  # type: ignore[attr-defined]
