@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -220,10 +221,8 @@ def demo_nursery(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def copy_database(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-    src.close()
-    dst.close()
 
 
 @pytest.fixture
@@ -511,7 +510,9 @@ def test_one_command_pairs_the_pi_with_a_real_hub(pi: Path) -> None:
 
 
 def event_uuids(database: Path) -> set[str]:
-    with sqlite3.connect(database) as connection:
+    # closing(): a connection left to the garbage collector closes later, and its last close
+    # deletes -wal and -shm, under the feet of a test listing the folder.
+    with closing(sqlite3.connect(database)) as connection:
         return {row[0] for row in connection.execute("SELECT uuid FROM events")}
 
 
@@ -545,7 +546,7 @@ def test_a_backup_made_while_the_kiosk_writes_restores_to_the_same_events(tmp_pa
     done = sh(HANDOVER, "restore", copy, "--db", restored)
     assert done.returncode == 0, done.stdout + done.stderr
     assert event_uuids(restored) == at_backup
-    with sqlite3.connect(restored) as connection:
+    with closing(sqlite3.connect(restored)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     upgrade_to_head(make_engine(str(restored)))  # it opens as a kiosk database
 
