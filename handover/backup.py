@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,18 +28,24 @@ def _stamp() -> str:
 
 
 def _check(path: Path) -> None:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
         raise BackupError(f"{path} failed its integrity check: {result}")
 
 
 def _copy(source: Path, target: Path) -> None:
-    # Opened read-write: a reader of a WAL database must be able to use its -shm file.
-    with sqlite3.connect(source, timeout=10) as src, sqlite3.connect(target) as dst:
+    # Opened read-write: a reader of a WAL database must be able to use its -shm file. Each
+    # connection is closed here and now (closing(): sqlite3's own "with" only commits): one
+    # left to the garbage collector would close later, after restore() has moved files away,
+    # and might then tidy up a -wal or -shm that is no longer its own.
+    with (
+        closing(sqlite3.connect(source, timeout=10)) as src,
+        closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst, pages=256)  # in steps, so the kiosk's writer is never held up for long
     # One self-contained file: a backup carries no -wal or -shm beside it.
-    with sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(target)) as dst:
         dst.execute("PRAGMA journal_mode=DELETE")
 
 
