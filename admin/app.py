@@ -15,7 +15,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin.api import build_api
 from admin.config import HubSettings
+from admin.deps import manager_exists
 from admin.errors import install_handlers
+from admin.first_run import SetupCode
+from admin.ops import health, metrics
+from admin.ops.logs import log_event
 from admin.security import PRE_COOKIE
 from admin.setting_info import SettingCache
 from admin.sound import chime_wav
@@ -39,7 +43,7 @@ from admin.views import (
 from admin.views import settings as nursery_settings
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.migrate import upgrade_to_head
+from db.migrate import head_revision, upgrade_to_head
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
@@ -62,11 +66,17 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.sessions = session_factory(engine)
     app.state.clock = clock
     app.state.setting_info = SettingCache(app.state.sessions)
+    app.state.schema_head = head_revision()
+    app.state.metrics = metrics.HubMetrics(app.state.sessions, clock)
+    app.state.setup_code = _setup_code(app, demo=settings.demo)
     install_handlers(app)
     app.add_middleware(BrowserDefaults, secure=settings.secure_cookies)
+    app.add_middleware(metrics.RequestObserver, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/api/v1", build_api(app.state.sessions, clock=clock))
     for module in (
+        health,
+        metrics,
         auth,
         live,
         today,
@@ -97,6 +107,15 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         )
 
     return app
+
+
+def _setup_code(app: FastAPI, *, demo: bool) -> SetupCode | None:
+    """A code for /setup when this hub has no manager yet; never for the demo."""
+    with app.state.sessions() as db:
+        if demo or manager_exists(db):
+            return None
+    log_event("setup_code_issued")  # the code itself goes to the console only
+    return SetupCode.new()
 
 
 class BrowserDefaults:

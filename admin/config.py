@@ -40,6 +40,9 @@ class HubSettings:
     login_window_minutes: int = 15
     secure_cookies: bool = True
     live_poll_seconds: float = 1.0
+    data_dir: Path | None = None  # None: the SQLite file's folder (see admin/ops/health.py)
+    min_free_mb: int = 100  # less free space in the data folder makes /healthz answer 503
+    metrics_token: str | None = None  # None: /metrics for this machine only
 
 
 def _read_secret(env: Mapping[str, str]) -> str | None:
@@ -90,16 +93,25 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() not in ("0", "no", "false", "")
 
 
+def _whole_number(env: Mapping[str, str], name: str, default: int, *, low: int, what: str) -> int:
+    value = env.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < low:
+        raise ConfigError(f"{name} must be a whole number of {what} (at least {low})")
+    return int(value)
+
+
 def load_settings(database_url: str, env: Mapping[str, str] | None = None) -> HubSettings:
     env = os.environ if env is None else env
     demo = is_demo_database(database_url)
-    idle = env.get("HANDOVER_SESSION_IDLE_MINUTES", "30")
-    if not idle.isdigit() or int(idle) < 1:
-        raise ConfigError("HANDOVER_SESSION_IDLE_MINUTES must be a whole number of minutes")
+    idle = _whole_number(env, "HANDOVER_SESSION_IDLE_MINUTES", 30, low=1, what="minutes")
+    data_dir = env.get("HANDOVER_DATA_DIR", "").strip()
     return HubSettings(
         database_url=database_url,
         secret_key=check_secret(_read_secret(env), demo=demo),
         demo=demo,
-        session_idle_minutes=int(idle),
+        session_idle_minutes=idle,
         secure_cookies=_flag(env, "HANDOVER_SECURE_COOKIES", True),
+        data_dir=Path(data_dir) if data_dir else None,
+        min_free_mb=_whole_number(env, "HANDOVER_MIN_FREE_MB", 100, low=0, what="megabytes"),
+        metrics_token=env.get("HANDOVER_METRICS_TOKEN", "").strip() or None,
     )

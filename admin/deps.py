@@ -36,9 +36,7 @@ def get_now(request: Request) -> datetime:
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-def setup_done(request: Request, db: Session) -> bool:
-    if getattr(request.app.state, "setup_done", False):
-        return True
+def manager_exists(db: Session) -> bool:
     manager = db.scalar(
         select(Staff.id).where(
             Staff.role == Role.MANAGER.value,
@@ -46,8 +44,14 @@ def setup_done(request: Request, db: Session) -> bool:
             Staff.deleted_at.is_(None),
         )
     )
-    request.app.state.setup_done = manager is not None
     return manager is not None
+
+
+def setup_done(request: Request, db: Session) -> bool:
+    if getattr(request.app.state, "setup_done", False):
+        return True
+    request.app.state.setup_done = manager_exists(db)
+    return bool(request.app.state.setup_done)
 
 
 def current_staff(request: Request, db: SessionDep, now: NowDep) -> Staff:

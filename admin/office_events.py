@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
+from admin.ops.logs import log_alerts
 from db.events import append_events
 from db.timeline import EventRecord
 from db.vocabulary import EventType
@@ -39,4 +40,5 @@ def record_office_event(
     )
     append_events(db, [record])
     db.commit()
+    log_alerts([record])
     return record

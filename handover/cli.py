@@ -145,17 +145,29 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
     from admin.app import create_app
     from admin.config import ConfigError, load_settings
+    from admin.first_run import setup_code_banner
+    from admin.ops.logs import configure_hub_logging
 
     try:
         settings = load_settings(args.db)
     except ConfigError as exc:
         raise CommandError(str(exc)) from exc
+    configure_hub_logging()
     app = create_app(settings)
     mode = "demo mode" if settings.demo else _shown(args.db)
-    print(f"The office is open at http://{args.host}:{args.port}/  ({mode}; Ctrl+C stops it)")
+    office = f"http://{args.host}:{args.port}/"
+    print(f"The office is open at {office}  ({mode}; Ctrl+C stops it)")
+    if app.state.setup_code is not None:
+        print(setup_code_banner(app.state.setup_code.code, office))
     sys.stdout.flush()
+    # The access log is the hub's own (route templates, no query strings): see admin/ops.
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
     )
     return 0
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from admin.api.errors import ERRORS, ApiError, kiosk_revoked, unknown_device
 from admin.deps import NowDep, SessionDep
+from admin.ops.logs import log_event
 from admin.views.kiosks import pairing_code_hash
 from db.audit import set_actor
 from db.credentials import hash_secret, new_token
@@ -110,6 +111,7 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
     kiosk.pairing_code_hash, kiosk.pairing_expires_at = None, None
     kiosk.paired_at, kiosk.revoked_at, kiosk.last_seen_at = now, None, now
     db.commit()
+    log_event("kiosk_paired", kiosk=kiosk.id, client=client)
     return PairResponse(token=token, kiosk_id=kiosk.id)
 
 

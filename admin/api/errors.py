@@ -52,9 +52,15 @@ def error_body(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
 
 
+def _refused(request: Request, code: str) -> None:
+    # Counted and logged once per request by the hub's RequestObserver (admin/ops/metrics.py).
+    request.state.sync_refusal = code
+
+
 def install_api_handlers(api: FastAPI) -> None:
     @api.exception_handler(HubError)
-    def _api_error(_request: Request, exc: HubError) -> Response:
+    def _api_error(request: Request, exc: HubError) -> Response:
+        _refused(request, exc.code)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
         headers |= getattr(exc, "headers", None) or {}
         return JSONResponse(
@@ -62,7 +68,8 @@ def install_api_handlers(api: FastAPI) -> None:
         )
 
     @api.exception_handler(RequestValidationError)
-    def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        _refused(request, "invalid_request")
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         message = f"{where}: {first.get('msg', 'invalid')}" if where else "The request is invalid."
@@ -71,6 +78,7 @@ def install_api_handlers(api: FastAPI) -> None:
     @api.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
+        _refused(request, code)
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # every method the path has, not only the first route's
             headers["Allow"] = ", ".join(_methods(api, request.scope.get("path", "")))

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from admin.api.devices import CurrentKiosk, DeviceClock
 from admin.api.errors import ERRORS, ApiError
 from admin.deps import NowDep, SessionDep
+from admin.ops.logs import log_alerts
 from db.audit import set_actor
 from db.events import append_events, event_type
 from db.models import Event
@@ -142,6 +143,7 @@ def push(
         records = [_on_hub_time(r, clock.residual) for r in records]
     fresh = append_events(db, records)
     db.commit()
+    log_alerts(fresh, kiosk=kiosk.id)
     return Stored(
         stored=len(fresh),
         duplicates=len(records) - len(fresh),

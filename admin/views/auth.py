@@ -9,7 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from admin.deps import FormDep, NowDep, SessionDep, setup_done
+from admin.first_run import SetupCode
 from admin.forms import Checked, strength_hint
+from admin.ops.logs import log_event
 from admin.security import SESSION_COOKIE, attempt_login, end_session, start_session
 from admin.templating import render
 from db.audit import set_actor
@@ -51,7 +53,10 @@ def login(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
         allowed=settings.login_failures_allowed,
         window=timedelta(minutes=settings.login_window_minutes),
     )
+    client = request.client.host if request.client else None
     if result.staff is None:
+        # Never the username typed: it may be a name, or a password typed in the wrong box.
+        log_event("login_failed", client=client, locked=result.locked)
         context = {
             "next": _safe_next(checked.raw("next")),
             "error": result.message,
@@ -59,6 +64,7 @@ def login(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
         }
         return render(request, "login.html", context, status=429 if result.locked else 400)
     token = start_session(db, result.staff, now=now)
+    log_event("login", staff=result.staff.id, client=client)
     response = RedirectResponse(_safe_next(checked.raw("next")), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="strict", secure=settings.secure_cookies
@@ -78,17 +84,25 @@ def logout(request: Request, form: FormDep, db: SessionDep) -> Response:
 def setup_page(request: Request, db: SessionDep) -> Response:
     if setup_done(request, db):
         return RedirectResponse("/login", status_code=303)
-    has_setting = db.scalar(select(Setting.id).limit(1)) is not None
-    return render(
-        request,
-        "setup.html",
-        {
-            "has_setting": has_setting,
-            "values": {},
-            "errors": {},
-            "hint": strength_hint(STAFF_PASSWORD_MIN),
-        },
-    )
+    return _setup_form(request, db, values={}, errors={})
+
+
+def _setup_form(
+    request: Request,
+    db: SessionDep,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    context = {
+        "has_setting": db.scalar(select(Setting.id).limit(1)) is not None,
+        "asks_code": request.app.state.setup_code is not None,
+        "values": values,
+        "errors": errors,
+        "hint": strength_hint(STAFF_PASSWORD_MIN),
+    }
+    return render(request, "setup.html", context, status)
 
 
 @router.post("/setup")
@@ -96,6 +110,11 @@ def setup(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
     if setup_done(request, db):
         return RedirectResponse("/login", status_code=303)
     checked = Checked(form)
+    code: SetupCode | None = request.app.state.setup_code
+    verdict = code.check(checked.raw("setup_code"), now=now) if code is not None else None
+    if verdict is not None and not verdict.ok:
+        log_event("setup_code_refused", locked=verdict.locked)
+        checked.errors["setup_code"] = verdict.message
     has_setting = db.scalar(select(Setting.id).limit(1)) is not None
     name = "" if has_setting else checked.text("setting_name", "the nursery's name", max_len=200)
     first = checked.text("first_name", "your first name")
@@ -108,33 +127,25 @@ def setup(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
     if username and taken is not None:
         checked.errors["username"] = "That username is already taken."
     if not checked.ok:
-        values = {
-            k: checked.raw(k) for k in ("setting_name", "first_name", "last_name", "username")
-        }
-        return render(
-            request,
-            "setup.html",
-            {
-                "has_setting": has_setting,
-                "values": values,
-                "errors": checked.errors,
-                "hint": strength_hint(STAFF_PASSWORD_MIN),
-            },
-            400,
-        )
+        # Everything typed comes back except the passwords; a wrong code is typed again.
+        fields = ("setting_name", "first_name", "last_name", "username")
+        values = {k: checked.raw(k) for k in fields}
+        status = 429 if verdict is not None and verdict.locked else 400
+        return _setup_form(request, db, values=values, errors=checked.errors, status=status)
     set_actor(db, "first-run")
     if not has_setting:
         db.add(Setting(name=name))
-    db.add(
-        Staff(
-            username=username,
-            first_name=first,
-            last_name=last,
-            role=Role.MANAGER.value,
-            password_hash=hash_password(password),
-        )
+    manager = Staff(
+        username=username,
+        first_name=first,
+        last_name=last,
+        role=Role.MANAGER.value,
+        password_hash=hash_password(password),
     )
+    db.add(manager)
     db.commit()
     request.app.state.setting_info.forget()
     request.app.state.setup_done = True
+    request.app.state.setup_code = None  # spent: the manager adds everyone else
+    log_event("first_manager_created", staff=manager.id)
     return RedirectResponse("/login", status_code=303)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.errors import HubError
 from admin.forms import Checked
+from admin.ops.logs import log_event
 from admin.templating import render
 from db.models import Setting
 
@@ -56,9 +57,12 @@ def save_settings(request: Request, form: FormDep, me: ManagerOnly, db: SessionD
             {"values": values, "errors": checked.errors, "saved": 0, "numbers": NUMBERS},
             status=400,
         )
-    setting.name = name
-    for key, value in numbers.items():
-        setattr(setting, key, value)
+    wanted: dict[str, object] = {"name": name, **numbers}
+    changed = [key for key, value in wanted.items() if getattr(setting, key) != value]
+    for key in changed:
+        setattr(setting, key, wanted[key])
     db.commit()
+    if changed:  # which settings, not their values: the nursery's name is not for the journal
+        log_event("settings_changed", staff=me.id, fields=",".join(changed))
     request.app.state.setting_info.forget()
     return RedirectResponse("/settings?saved=1", status_code=303)

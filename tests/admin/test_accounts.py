@@ -141,9 +141,9 @@ def test_every_page_of_a_demo_database_says_it_is_a_demo(client: TestClient) -> 
 def test_the_first_run_asks_for_the_manager_account(tmp_path: Path) -> None:
     database = str(tmp_path / "new.db")
     upgrade_to_head(make_engine(database))
-    with TestClient(
-        make_app(database, demo=False), base_url="https://testserver", follow_redirects=False
-    ) as client:
+    app = make_app(database, demo=False)
+    code = app.state.setup_code.code  # what `handover hub` prints (tests/admin/test_first_run.py)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         setup = client.get("/today", follow_redirects=True)
         assert setup.url.path == "/setup" and "Nursery name" in setup.text
         bad = client.post(
@@ -159,11 +159,13 @@ def test_the_first_run_asks_for_the_manager_account(tmp_path: Path) -> None:
             },
         )
         assert bad.status_code == 400 and "too short" in bad.text
+        assert "Please type it" in bad.text  # no setup code was given
         assert 'value="Bluebells"' in bad.text and 'value="short"' not in bad.text
         done = client.post(
             "/setup",
             data={
                 "csrf_token": csrf_of(bad),
+                "setup_code": code.lower(),  # as typed from the console, in either case
                 "setting_name": "Bluebells",
                 "first_name": "Ann",
                 "last_name": "Lee",

@@ -1,0 +1,1 @@
+"""Running the hub: its health (``/healthz``), its metrics (``/metrics``) and its log lines."""
