@@ -20,10 +20,6 @@ from admin.views.kiosks import new_pairing_code
 
 SETUP_TRIES = 5
 SETUP_WINDOW = timedelta(minutes=15)
-WHERE_TO_LOOK = (
-    'It is on the hub\'s console after "Setup code:" (on a server: '
-    "journalctl -u handover-hub | grep 'Setup code')."
-)
 
 
 def _plain(code: str) -> str:
@@ -65,7 +61,7 @@ class SetupCode:
                 self._failures.append(now)
             left = SETUP_TRIES - len(self._failures)
             said = "That is not the setup code." if offered.strip() else "Please type it."
-            return CodeCheck(False, f"{said} {WHERE_TO_LOOK} Tries left: {left}.")
+            return CodeCheck(False, f"{said} Tries left: {left}.")
 
 
 def setup_code_banner(code: str, office_url: str) -> str:

@@ -1,0 +1,76 @@
+"""``handover hub`` as its own process, as systemd runs it, with its console kept in a file
+(what the journal would hold): the tests read its health, metrics, log and setup code."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+
+from tests.admin.conftest import SECRET
+
+SETUP_CODE = re.compile(r"^Setup code: ([A-Z0-9-]+)$", re.MULTILINE)
+
+
+class RunningHub:
+    def __init__(self, database: str, console: Path, env: Mapping[str, str] | None = None) -> None:
+        self.database, self.console = database, console
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
+        # Plain HTTP on loopback in these tests: httpx would keep Secure cookies to itself.
+        self.env |= {"HANDOVER_SECRET_KEY": SECRET, "HANDOVER_SECURE_COOKIES": "0", **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def start(self, host: str = "127.0.0.1") -> RunningHub:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "handover", "hub", "--db", self.database]
+        with self.console.open("ab") as console:
+            self.process = subprocess.Popen(
+                [*command, "--host", host, "--port", str(port)],
+                env=self.env,
+                stdout=console,
+                stderr=console,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the hub stopped:\n{self.output()}"
+            try:
+                httpx.get(f"{self.url}/healthz", timeout=2)
+                return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError(f"the hub did not answer in 60 s:\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+
+    def output(self) -> str:
+        return self.console.read_text(encoding="utf-8", errors="replace")
+
+    def log_lines(self, event: str) -> list[str]:
+        """The hub's structured lines for one event (``event=login``, not ``login_failed``)."""
+        return [line for line in self.output().splitlines() if f" event={event} " in f"{line} "]
+
+    def setup_codes(self) -> list[str]:
+        """Every setup code this hub printed, oldest first (one per start)."""
+        return SETUP_CODE.findall(self.output())
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
