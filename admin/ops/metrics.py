@@ -103,10 +103,10 @@ def _kiosk_metrics(db: Session) -> Iterator[Metric]:
         "When each paired kiosk last spoke to the hub (Unix time).",
         labels=["kiosk", "name"],
     )
-    counts = {"paired": 0, "revoked": 0, "waiting_to_pair": 0}
+    counts = {"paired": 0, "revoked": 0, "not_paired": 0}
     for kiosk in kiosks:
-        state = "revoked" if kiosk.revoked_at else "paired" if kiosk.token_hash else None
-        counts[state or "waiting_to_pair"] += 1
+        state = "revoked" if kiosk.revoked_at else "paired" if kiosk.token_hash else "not_paired"
+        counts[state] += 1
         if state == "paired" and kiosk.last_seen_at is not None:
             last.add_metric([str(kiosk.id), kiosk.name], kiosk.last_seen_at.timestamp())
     for state, count in counts.items():

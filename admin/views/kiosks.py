@@ -14,6 +14,7 @@ from sqlalchemy import select
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
+from admin.ops.logs import log_event
 from admin.templating import render
 from db.credentials import hash_secret
 from db.models import Kiosk
@@ -127,4 +128,5 @@ def revoke_kiosk(
     kiosk.pairing_code_hash = None
     kiosk.pairing_expires_at = None
     db.commit()
+    log_event("kiosk_revoked", kiosk=kiosk.id, staff=me.id)
     return RedirectResponse("/kiosks", status_code=303)

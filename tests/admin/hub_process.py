@@ -10,11 +10,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from tests.admin.conftest import SECRET
+from tests.admin.conftest import SECRET, csrf_of
 
 SETUP_CODE = re.compile(r"^Setup code: ([A-Z0-9-]+)$", re.MULTILINE)
 
@@ -74,3 +75,31 @@ class RunningHub:
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+
+
+@dataclass(frozen=True)
+class PairedKiosk:
+    kiosk_id: int
+    code: str
+    token: str
+
+
+def signed_in(hub: RunningHub, who: tuple[str, str]) -> httpx.Client:
+    """A browser-like client of the office, signed in as ``who``."""
+    client = hub.client()
+    form = {"username": who[0], "password": who[1], "next": "/today"}
+    answer = client.post("/login", data={**form, "csrf_token": csrf_of(client.get("/login"))})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk:
+    """Registered on the Kiosks page by the manager, then paired as the kiosk pairs."""
+    page = manager.get("/kiosks")
+    made = manager.post("/kiosks", data={"name": name, "csrf_token": csrf_of(page)})
+    found = re.search(r"data-pairing-code>([^<]+)<", made.text)
+    assert found, made.text
+    device = name.lower().replace(" ", "-")
+    answer = httpx.post(f"{hub.url}/api/v1/pair", json={"code": found[1], "device": device})
+    assert answer.status_code == 200, answer.text
+    return PairedKiosk(answer.json()["kiosk_id"], found[1], answer.json()["token"])
