@@ -1,0 +1,101 @@
+"""What watching the hub costs: ``/healthz`` and ``/metrics`` on a nursery of 200 children and
+a year of events, and the Today page with and without the middleware that times, counts and
+logs every request (the "before" and "after" of issue 16.3, measured in one run, the two
+interleaved so both see the same machine). Served in-process through the whole web stack;
+prints p50/p95; it is not a test.
+
+    .venv/bin/python -m benchmarks.hub_health                  # SQLite in a temp dir
+    .venv/bin/python -m benchmarks.hub_health --postgres postgresql://postgres@127.0.0.1/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import cast
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from admin.app import create_app
+from admin.config import HubSettings
+from admin.ops.logs import configure_hub_logging
+from admin.ops.metrics import RequestObserver
+from admin.security import SESSION_COOKIE
+from benchmarks.admin_pages import SECRET, _ms, _prepare
+from benchmarks.scratch import scratch_database
+
+METRICS_TOKEN = "benchmark-metrics-token"  # noqa: S105
+
+
+def _hub(url: str, clock: Callable[[], object], *, observed: bool) -> FastAPI:
+    # The test client is not on loopback: it reads the metrics with a token, as Prometheus would.
+    settings = HubSettings(
+        database_url=url, secret_key=SECRET, demo=False, metrics_token=METRICS_TOKEN
+    )
+    app = create_app(settings, clock=clock)  # type: ignore[arg-type]
+    if not observed:  # the hub as it was before: the middleware stack is built on first use
+        kept = [m for m in app.user_middleware if cast(object, m.cls) is not RequestObserver]
+        app.user_middleware = kept
+    return app
+
+
+def _timed(client: TestClient, path: str) -> float:
+    started = time.perf_counter()
+    answer = client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert answer.status_code == 200, answer.text[:200]
+    return elapsed
+
+
+def run(url: str, *, children: int, days: int, requests: int) -> None:
+    now, token, _ = _prepare(url, children, days)
+    configure_hub_logging(open(os.devnull, "w"))  # noqa: SIM115 - formatted and written, unread
+
+    def clock() -> object:
+        return now + timedelta(seconds=time.perf_counter() % 60)
+
+    before, after = _hub(url, clock, observed=False), _hub(url, clock, observed=True)
+    with (
+        TestClient(before, base_url="https://office") as plain,
+        TestClient(after, base_url="https://office") as watched,
+    ):
+        for client in (plain, watched):
+            client.cookies.set(SESSION_COOKIE, token)
+            client.headers["Authorization"] = f"Bearer {METRICS_TOKEN}"
+            for path in ("/today", "/healthz", "/metrics"):
+                client.get(path)  # warm the pool, templates and statement cache
+        samples: dict[str, list[float]] = {"before": [], "after": [], "healthz": [], "metrics": []}
+        for _ in range(requests):
+            samples["before"].append(_timed(plain, "/today"))
+            samples["after"].append(_timed(watched, "/today"))
+            samples["healthz"].append(_timed(watched, "/healthz"))
+            samples["metrics"].append(_timed(watched, "/metrics"))
+    print(f"{'today, before (no observer)':38s} {_ms(samples['before'])}")
+    print(f"{'today, after (timed, counted, logged)':38s} {_ms(samples['after'])}")
+    print(f"{'/healthz':38s} {_ms(samples['healthz'])}")
+    print(f"{'/metrics':38s} {_ms(samples['metrics'])}")
+    before.state.engine.dispose()
+    after.state.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="run on a scratch database made on this server"
+    )
+    parser.add_argument("--children", type=int, default=200)
+    parser.add_argument("--days", type=int, default=365, help="days of history")
+    parser.add_argument("--requests", type=int, default=200, help="requests per figure")
+    args = parser.parse_args()
+    with scratch_database(args.postgres) as url:
+        run(url, children=args.children, days=args.days, requests=args.requests)
+
+
+if __name__ == "__main__":
+    main()
