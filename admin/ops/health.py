@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -52,11 +51,20 @@ def last_verification() -> Verification:
     return Verification()
 
 
+def _revision(connection: Connection) -> str | None:
+    # Read directly: alembic's MigrationContext costs ten times as much (2.5 ms) per poll.
+    try:
+        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:  # no table yet: a database never migrated
+        return None
+    return str(found) if found is not None else None
+
+
 def _database(engine: Engine, head: str) -> tuple[dict[str, Any], list[str]]:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-            revision = MigrationContext.configure(connection).get_current_revision()
+            revision = _revision(connection)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
         return {"database": {"ok": False}}, [f"the database does not answer: {reason}"]
