@@ -14,6 +14,7 @@ import argparse
 import random
 import statistics
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -94,19 +95,24 @@ def run(url: str, *, children: int, days: int, requests: int) -> None:
     app.state.engine.dispose()
 
 
-def main() -> None:
+def run_on_scratch_nursery(description: str, run: Callable[..., None]) -> None:
+    """The command line of the office benchmarks: a nursery's size and a scratch database."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+        description=description, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument(
         "--postgres", metavar="URL", help="run on a scratch database made on this server"
     )
     parser.add_argument("--children", type=int, default=200)
     parser.add_argument("--days", type=int, default=365, help="days of history")
-    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--requests", type=int, default=200, help="requests per figure")
     args = parser.parse_args()
     with scratch_database(args.postgres) as url:
         run(url, children=args.children, days=args.days, requests=args.requests)
+
+
+def main() -> None:
+    run_on_scratch_nursery(__doc__ or "", run)
 
 
 if __name__ == "__main__":

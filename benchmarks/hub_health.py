@@ -10,7 +10,6 @@ prints p50/p95; it is not a test.
 
 from __future__ import annotations
 
-import argparse
 import os
 import time
 from collections.abc import Callable
@@ -25,8 +24,7 @@ from admin.config import HubSettings
 from admin.ops.logs import configure_hub_logging
 from admin.ops.metrics import RequestObserver
 from admin.security import SESSION_COOKIE
-from benchmarks.admin_pages import SECRET, _ms, _prepare
-from benchmarks.scratch import scratch_database
+from benchmarks.admin_pages import SECRET, _ms, _prepare, run_on_scratch_nursery
 
 METRICS_TOKEN = "benchmark-metrics-token"  # noqa: S105
 
@@ -83,18 +81,7 @@ def run(url: str, *, children: int, days: int, requests: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument(
-        "--postgres", metavar="URL", help="run on a scratch database made on this server"
-    )
-    parser.add_argument("--children", type=int, default=200)
-    parser.add_argument("--days", type=int, default=365, help="days of history")
-    parser.add_argument("--requests", type=int, default=200, help="requests per figure")
-    args = parser.parse_args()
-    with scratch_database(args.postgres) as url:
-        run(url, children=args.children, days=args.days, requests=args.requests)
+    run_on_scratch_nursery(__doc__ or "", run)
 
 
 if __name__ == "__main__":
