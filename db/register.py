@@ -6,16 +6,19 @@ the days the clocks change have 23 or 25 hours.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
 from db.events import events_between
-from db.models import Adult, Child, Room, Setting, Staff
+from db.loading import collector_paused
+from db.models import Adult, Child, Event, Room, Setting, Staff
 from db.names import full_name, sort_key
 from db.timeline import EventRecord, Shift, Stay, Timeline, Visit
 from db.vocabulary import EventType
@@ -25,6 +28,15 @@ PRESENCE_TYPES = (
     EventType.ARRIVAL_ACKNOWLEDGED,
     EventType.CHILD_COLLECTED,
 )
+# Who is on the premises: children's stays, staff shifts and visits. Alerts, requests and PIN
+# failures change none of these, so the on-site list does not read them.
+ON_SITE_TYPES = (
+    *PRESENCE_TYPES,
+    EventType.STAFF_SIGNED_IN,
+    EventType.STAFF_SIGNED_OUT,
+    EventType.VISITOR_SIGNED_IN,
+    EventType.VISITOR_SIGNED_OUT,
+)
 
 
 def setting_zone(session: Session) -> ZoneInfo:
@@ -32,9 +44,24 @@ def setting_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(setting.time_zone if setting else "Europe/London")
 
 
-def day_timeline(session: Session, day: date, zone: ZoneInfo) -> Timeline:
+@collector_paused()
+def day_timeline(
+    session: Session, day: date, zone: ZoneInfo, *, types: Iterable[EventType] | None = None
+) -> Timeline:
+    """The local day folded from its events; ``types`` narrows the read to what a caller
+    folds (the register reads three kinds, not alerts and requests)."""
     start, end = local_day_bounds(day, zone)
-    return Timeline.of(events_between(session, start, end))
+    return Timeline.of(events_between(session, start, end, types=types))
+
+
+def events_on(day: date, zone: ZoneInfo, types: Iterable[EventType]) -> Select[Any]:
+    """The events of these types on a local day, as a query to narrow another by."""
+    start, end = local_day_bounds(day, zone)
+    return select(Event).where(
+        Event.occurred_at >= start,
+        Event.occurred_at < end,
+        Event.type.in_([t.value for t in types]),
+    )
 
 
 @dataclass(frozen=True)
@@ -56,11 +83,20 @@ class Names:
     rooms: dict[int, str]
 
     @classmethod
-    def load(cls, session: Session) -> Names:
-        children = session.execute(
-            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id)
-        ).all()
-        adults = session.execute(select(Adult.id, Adult.first_name, Adult.last_name)).all()
+    def load(cls, session: Session, *, named_in: Select[Any] | None = None) -> Names:
+        """Every name, or with ``named_in`` only the children and adults those events name: a
+        day's register of a large nursery needs a few hundred names, not every family ever
+        enrolled. Staff and rooms, a few dozen rows, are always read whole (key persons)."""
+        child_query = select(
+            Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id
+        )
+        adult_query = select(Adult.id, Adult.first_name, Adult.last_name)
+        if named_in is not None:
+            events = named_in.subquery()
+            child_query = child_query.where(Child.id.in_(select(events.c.child_id)))
+            adult_query = adult_query.where(Adult.id.in_(select(events.c.adult_id)))
+        children = session.execute(child_query).all()
+        adults = session.execute(adult_query).all()
         staff = session.execute(select(Staff.id, Staff.first_name, Staff.last_name)).all()
         return cls(
             children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in children},
@@ -117,11 +153,17 @@ def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
     return sort_key(child.last_name, child.first_name) if child else ("",)
 
 
+@collector_paused()
 def daily_register(session: Session, day: date, zone: ZoneInfo | None = None) -> list[RegisterRow]:
     """R17: each child present that local day, every period, in name order."""
     zone = zone or setting_zone(session)
-    timeline = day_timeline(session, day, zone)
-    names = Names.load(session)
+    timeline = day_timeline(session, day, zone, types=PRESENCE_TYPES)
+    names = Names.load(session, named_in=events_on(day, zone, PRESENCE_TYPES))
+    return register_rows(timeline, names)
+
+
+def register_rows(timeline: Timeline, names: Names) -> list[RegisterRow]:
+    """Every stay of a folded day, in name order: what the register shows."""
     stays = [s for periods in timeline.stays.values() for s in periods]
     stays.sort(key=lambda s: (_child_order(names, s.child_id), s.arrived_at))
     return [_row(s, names) for s in stays]
@@ -148,10 +190,17 @@ class OnSite:
         return sum(len(v) for v in self.children_by_room.values())
 
 
+@collector_paused()
 def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -> OnSite:
     zone = zone or setting_zone(session)
-    timeline = day_timeline(session, local_day(now, zone), zone)
-    names = Names.load(session)
+    day = local_day(now, zone)
+    timeline = day_timeline(session, day, zone, types=ON_SITE_TYPES)
+    names = Names.load(session, named_in=events_on(day, zone, ON_SITE_TYPES))
+    return who_is_on_site(timeline, names)
+
+
+def who_is_on_site(timeline: Timeline, names: Names) -> OnSite:
+    """Children by room in name order, staff by name, visitors as they came."""
     result = OnSite()
     for stay in sorted(timeline.on_site.values(), key=lambda s: _child_order(names, s.child_id)):
         result.children_by_room.setdefault(stay.room_id, []).append(stay)
