@@ -6,7 +6,7 @@ the days the clocks change have 23 or 25 hours.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.clock import local_day, local_day_bounds
 from db.events import events_between
 from db.loading import collector_paused
-from db.models import Adult, Child, Event, Room, Setting, Staff
+from db.models import Adult, Child, Room, Setting, Staff
 from db.names import full_name, sort_key
 from db.timeline import EventRecord, Shift, Stay, Timeline, Visit
 from db.vocabulary import EventType
@@ -54,14 +54,24 @@ def day_timeline(
     return Timeline.of(events_between(session, start, end, types=types))
 
 
-def events_on(day: date, zone: ZoneInfo, types: Iterable[EventType]) -> Select[Any]:
-    """The events of these types on a local day, as a query to narrow another by."""
-    start, end = local_day_bounds(day, zone)
-    return select(Event).where(
-        Event.occurred_at >= start,
-        Event.occurred_at < end,
-        Event.type.in_([t.value for t in types]),
-    )
+# Ids per query: well inside every database's limit on bound parameters.
+_IDS_PER_QUERY = 5000
+
+
+def _named(
+    session: Session,
+    query: Select[*tuple[Any, ...]],
+    id_column: Any,
+    ids: Collection[int] | None,
+) -> list[Any]:
+    if ids is None:
+        return list(session.execute(query).all())
+    wanted = sorted(ids)
+    rows: list[Any] = []
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        chunk = wanted[start : start + _IDS_PER_QUERY]
+        rows += session.execute(query.where(id_column.in_(chunk))).all()
+    return rows
 
 
 @dataclass(frozen=True)
@@ -83,24 +93,29 @@ class Names:
     rooms: dict[int, str]
 
     @classmethod
-    def load(cls, session: Session, *, named_in: Select[Any] | None = None) -> Names:
-        """Every name, or with ``named_in`` only the children and adults those events name: a
-        day's register of a large nursery needs a few hundred names, not every family ever
-        enrolled. Staff and rooms, a few dozen rows, are always read whole (key persons)."""
-        child_query = select(
-            Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id
+    def load(
+        cls,
+        session: Session,
+        *,
+        children: Collection[int] | None = None,
+        adults: Collection[int] | None = None,
+    ) -> Names:
+        """Every name, or only those of the children and adults given: a day's register of a
+        large nursery names a few hundred people, not every family ever enrolled. Staff and
+        rooms, a few dozen rows, are always read whole (key persons)."""
+        child_rows = _named(
+            session,
+            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id),
+            Child.id,
+            children,
         )
-        adult_query = select(Adult.id, Adult.first_name, Adult.last_name)
-        if named_in is not None:
-            events = named_in.subquery()
-            child_query = child_query.where(Child.id.in_(select(events.c.child_id)))
-            adult_query = adult_query.where(Adult.id.in_(select(events.c.adult_id)))
-        children = session.execute(child_query).all()
-        adults = session.execute(adult_query).all()
+        adult_rows = _named(
+            session, select(Adult.id, Adult.first_name, Adult.last_name), Adult.id, adults
+        )
         staff = session.execute(select(Staff.id, Staff.first_name, Staff.last_name)).all()
         return cls(
-            children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in children},
-            adults={r[0]: full_name(r[1], r[2]) for r in adults},
+            children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in child_rows},
+            adults={r[0]: full_name(r[1], r[2]) for r in adult_rows},
             staff={r[0]: full_name(r[1], r[2]) for r in staff},
             rooms={r[0]: r[1] for r in session.execute(select(Room.id, Room.name)).all()},
         )
@@ -158,7 +173,14 @@ def daily_register(session: Session, day: date, zone: ZoneInfo | None = None) ->
     """R17: each child present that local day, every period, in name order."""
     zone = zone or setting_zone(session)
     timeline = day_timeline(session, day, zone, types=PRESENCE_TYPES)
-    names = Names.load(session, named_in=events_on(day, zone, PRESENCE_TYPES))
+    stays = [s for periods in timeline.stays.values() for s in periods]
+    adults = {
+        adult
+        for s in stays
+        for adult in (s.brought_by_adult_id, s.collected_by_adult_id)
+        if adult is not None
+    }
+    names = Names.load(session, children=timeline.stays.keys(), adults=adults)
     return register_rows(timeline, names)
 
 
@@ -195,7 +217,7 @@ def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -
     zone = zone or setting_zone(session)
     day = local_day(now, zone)
     timeline = day_timeline(session, day, zone, types=ON_SITE_TYPES)
-    names = Names.load(session, named_in=events_on(day, zone, ON_SITE_TYPES))
+    names = Names.load(session, children=timeline.on_site.keys(), adults=())
     return who_is_on_site(timeline, names)
 
 
