@@ -40,15 +40,20 @@ def typed(door: Door, staff: StaffInfo, pin: str, now: datetime) -> PinChecked:
     return checked
 
 
+def saskias_shift(nursery: Nursery) -> tuple[Door, StaffInfo]:
+    """Saskia's first handover of the day: her PIN checked in full at the front door."""
+    saskia = nursery.member_of_staff()
+    door = nursery.door()
+    assert typed(door, saskia, STAFF_PIN, MORNING).staff == saskia
+    return door, saskia
+
+
 def failures(door: Door, staff: StaffInfo) -> int:
     return door.timeline.recent_pin_failures(staff.id, MORNING - timedelta(days=1))
 
 
 def test_saskias_second_handover_of_the_afternoon_skips_bcrypt(bcrypt_checks: list[str]) -> None:
-    nursery = Nursery()
-    saskia = nursery.member_of_staff()
-    door = nursery.door()
-    assert typed(door, saskia, STAFF_PIN, MORNING).staff == saskia
+    door, saskia = saskias_shift(Nursery())
     for minute in range(5):
         assert typed(door, saskia, STAFF_PIN, AFTERNOON + timedelta(minutes=minute)).staff == saskia
     assert bcrypt_checks == [STAFF_PIN], "one full check, then the shift's memory"
@@ -58,9 +63,7 @@ def test_a_wrong_pin_after_a_right_one_still_pays_bcrypt_and_is_counted(
     bcrypt_checks: list[str],
 ) -> None:
     nursery = Nursery()
-    saskia = nursery.member_of_staff()
-    door = nursery.door()
-    typed(door, saskia, STAFF_PIN, MORNING)
+    door, saskia = saskias_shift(nursery)
     for minute in range(4):
         checked = typed(door, saskia, WRONG, AFTERNOON + timedelta(minutes=minute))
         assert checked.staff is None
@@ -86,18 +89,14 @@ def test_a_pin_remembered_for_one_member_does_not_confirm_as_another(
 
 def test_the_next_morning_every_pin_is_checked_in_full_again(bcrypt_checks: list[str]) -> None:
     nursery = Nursery()
-    saskia = nursery.member_of_staff()
-    door = nursery.door()
-    typed(door, saskia, STAFF_PIN, MORNING)
+    door, saskia = saskias_shift(nursery)
     assert typed(door, saskia, STAFF_PIN, MORNING + timedelta(days=1)).staff == saskia
     assert bcrypt_checks == [STAFF_PIN, STAFF_PIN]
 
 
 def test_signing_out_ends_the_shift_and_its_memory(bcrypt_checks: list[str]) -> None:
     nursery = Nursery()
-    saskia = nursery.member_of_staff()
-    door = nursery.door()
-    typed(door, saskia, STAFF_PIN, MORNING)
+    door, saskia = saskias_shift(nursery)
     # Signed out at the garden gate; the event reaches this door by sync.
     garden = Door(door.book, policy=door.policy, device="garden-gate")
     door.record([garden.event(EventType.STAFF_SIGNED_OUT, now=MORNING, staff_id=saskia.id)])
@@ -109,9 +108,7 @@ def test_a_pin_changed_at_the_office_retires_the_old_one_at_once(
     bcrypt_checks: list[str],
 ) -> None:
     nursery = Nursery()
-    saskia = nursery.member_of_staff()
-    door = nursery.door()
-    typed(door, saskia, STAFF_PIN, MORNING)
+    door, saskia = saskias_shift(nursery)
     new_hash = hash_password("8080")
     nursery.staff = [replace(saskia, pin_hash=new_hash)]
     door.replace_book(nursery.book())  # the office's change, synced
