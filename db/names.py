@@ -13,6 +13,8 @@ _FOLD = str.maketrans(
 def sort_key(*parts: str) -> tuple[str, ...]:
     """A locale-independent collation good enough for a register: accents and case are
     secondary, so "Zoë" files with "Zoe" and "Łukasz" with "Lukasz"."""
+    if all(part.isascii() for part in parts):  # most names: nothing to fold or decompose
+        return (*(part.lower() for part in parts), *parts)
     keys = []
     for part in parts:
         folded = part.casefold().translate(_FOLD)

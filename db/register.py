@@ -6,15 +6,18 @@ the days the clocks change have 23 or 25 hours.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
 from db.events import events_between
+from db.loading import collector_paused
 from db.models import Adult, Child, Room, Setting, Staff
 from db.names import full_name, sort_key
 from db.timeline import EventRecord, Shift, Stay, Timeline, Visit
@@ -25,6 +28,15 @@ PRESENCE_TYPES = (
     EventType.ARRIVAL_ACKNOWLEDGED,
     EventType.CHILD_COLLECTED,
 )
+# Who is on the premises: children's stays, staff shifts and visits. Alerts, requests and PIN
+# failures change none of these, so the on-site list does not read them.
+ON_SITE_TYPES = (
+    *PRESENCE_TYPES,
+    EventType.STAFF_SIGNED_IN,
+    EventType.STAFF_SIGNED_OUT,
+    EventType.VISITOR_SIGNED_IN,
+    EventType.VISITOR_SIGNED_OUT,
+)
 
 
 def setting_zone(session: Session) -> ZoneInfo:
@@ -32,9 +44,34 @@ def setting_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(setting.time_zone if setting else "Europe/London")
 
 
-def day_timeline(session: Session, day: date, zone: ZoneInfo) -> Timeline:
+@collector_paused()
+def day_timeline(
+    session: Session, day: date, zone: ZoneInfo, *, types: Iterable[EventType] | None = None
+) -> Timeline:
+    """The local day folded from its events; ``types`` narrows the read to what a caller
+    folds (the register reads three kinds, not alerts and requests)."""
     start, end = local_day_bounds(day, zone)
-    return Timeline.of(events_between(session, start, end))
+    return Timeline.of(events_between(session, start, end, types=types))
+
+
+# Ids per query: well inside every database's limit on bound parameters.
+_IDS_PER_QUERY = 5000
+
+
+def _named(
+    session: Session,
+    query: Select[*tuple[Any, ...]],
+    id_column: Any,
+    ids: Collection[int] | None,
+) -> list[Any]:
+    if ids is None:
+        return list(session.execute(query).all())
+    wanted = sorted(ids)
+    rows: list[Any] = []
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        chunk = wanted[start : start + _IDS_PER_QUERY]
+        rows += session.execute(query.where(id_column.in_(chunk))).all()
+    return rows
 
 
 @dataclass(frozen=True)
@@ -56,15 +93,29 @@ class Names:
     rooms: dict[int, str]
 
     @classmethod
-    def load(cls, session: Session) -> Names:
-        children = session.execute(
-            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id)
-        ).all()
-        adults = session.execute(select(Adult.id, Adult.first_name, Adult.last_name)).all()
+    def load(
+        cls,
+        session: Session,
+        *,
+        children: Collection[int] | None = None,
+        adults: Collection[int] | None = None,
+    ) -> Names:
+        """Every name, or only those of the children and adults given: a day's register of a
+        large nursery names a few hundred people, not every family ever enrolled. Staff and
+        rooms, a few dozen rows, are always read whole (key persons)."""
+        child_rows = _named(
+            session,
+            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id),
+            Child.id,
+            children,
+        )
+        adult_rows = _named(
+            session, select(Adult.id, Adult.first_name, Adult.last_name), Adult.id, adults
+        )
         staff = session.execute(select(Staff.id, Staff.first_name, Staff.last_name)).all()
         return cls(
-            children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in children},
-            adults={r[0]: full_name(r[1], r[2]) for r in adults},
+            children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in child_rows},
+            adults={r[0]: full_name(r[1], r[2]) for r in adult_rows},
             staff={r[0]: full_name(r[1], r[2]) for r in staff},
             rooms={r[0]: r[1] for r in session.execute(select(Room.id, Room.name)).all()},
         )
@@ -117,11 +168,24 @@ def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
     return sort_key(child.last_name, child.first_name) if child else ("",)
 
 
+@collector_paused()
 def daily_register(session: Session, day: date, zone: ZoneInfo | None = None) -> list[RegisterRow]:
     """R17: each child present that local day, every period, in name order."""
     zone = zone or setting_zone(session)
-    timeline = day_timeline(session, day, zone)
-    names = Names.load(session)
+    timeline = day_timeline(session, day, zone, types=PRESENCE_TYPES)
+    stays = [s for periods in timeline.stays.values() for s in periods]
+    adults = {
+        adult
+        for s in stays
+        for adult in (s.brought_by_adult_id, s.collected_by_adult_id)
+        if adult is not None
+    }
+    names = Names.load(session, children=timeline.stays.keys(), adults=adults)
+    return register_rows(timeline, names)
+
+
+def register_rows(timeline: Timeline, names: Names) -> list[RegisterRow]:
+    """Every stay of a folded day, in name order: what the register shows."""
     stays = [s for periods in timeline.stays.values() for s in periods]
     stays.sort(key=lambda s: (_child_order(names, s.child_id), s.arrived_at))
     return [_row(s, names) for s in stays]
@@ -148,10 +212,17 @@ class OnSite:
         return sum(len(v) for v in self.children_by_room.values())
 
 
+@collector_paused()
 def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -> OnSite:
     zone = zone or setting_zone(session)
-    timeline = day_timeline(session, local_day(now, zone), zone)
-    names = Names.load(session)
+    day = local_day(now, zone)
+    timeline = day_timeline(session, day, zone, types=ON_SITE_TYPES)
+    names = Names.load(session, children=timeline.on_site.keys(), adults=())
+    return who_is_on_site(timeline, names)
+
+
+def who_is_on_site(timeline: Timeline, names: Names) -> OnSite:
+    """Children by room in name order, staff by name, visitors as they came."""
     result = OnSite()
     for stay in sorted(timeline.on_site.values(), key=lambda s: _child_order(names, s.child_id)):
         result.children_by_room.setdefault(stay.room_id, []).append(stay)

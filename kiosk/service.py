@@ -126,6 +126,7 @@ class KioskService:
         if local_day(now, self.setting.zone) != self._day:
             self._day = local_day(now, self.setting.zone)
             self.door.timeline = Timeline.of(self.store.today(now=now, zone=self.setting.zone))
+            self.door.shift_pins.forget()  # a new day, new shifts: every PIN checked in full
         return now
 
     # --- operations: call through run() -----------------------------------------------------

@@ -11,6 +11,7 @@ from db.timeline import EventRecord, Timeline
 from db.vocabulary import SEVERITY_OF, STAFF_TEXT, EventType, Reason, Severity
 from kiosk.door.book import DoorPolicy, PeopleBook
 from kiosk.door.decisions import DoorInputError, Refused, new_event
+from kiosk.door.shift_pins import ShiftPins
 
 MAX_NAME_CHARS = 100
 MAX_NOTE_CHARS = 2000
@@ -22,6 +23,7 @@ class DoorContext:
     policy: DoorPolicy = field(default_factory=DoorPolicy)
     timeline: Timeline = field(default_factory=Timeline)
     device: str = "kiosk"
+    shift_pins: ShiftPins = field(default_factory=ShiftPins, repr=False, compare=False)
 
     def today(self, now: datetime) -> date:
         return local_day(now, self.policy.time_zone)

@@ -34,12 +34,16 @@ class Door(DoorContext):
         )
 
     def record(self, events: Iterable[EventRecord]) -> None:
-        for event in events:
+        batch = list(events)
+        for event in batch:
             self.timeline.apply(event)
+        self.shift_pins.notice(batch)
 
     def replace_book(self, book: PeopleBook) -> None:
-        """New people data from the hub; the day's events stay as they are."""
+        """New people data from the hub; the day's events stay as they are. A PIN changed at
+        the office is checked in full from now on."""
         self.book = book
+        self.shift_pins.review(book.staff)
 
     # The rules, bound to this door. Each returns a decision; none records anything.
     def arrive(self, *, child_ids: Sequence[int], now: datetime, **who: object) -> Arrived:

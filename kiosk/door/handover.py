@@ -23,15 +23,25 @@ from kiosk.door.decisions import (
 MAX_ID_DOCUMENT_CHARS = 100
 
 
-def verify_staff_pin(ctx: DoorContext, *, staff_id: int, pin: str) -> StaffInfo | None:
-    """The member of staff, if the PIN is theirs. bcrypt: call it off the UI thread."""
+def verify_staff_pin(
+    ctx: DoorContext, *, staff_id: int, pin: str, now: datetime | None = None
+) -> StaffInfo | None:
+    """The member of staff, if the PIN is theirs. bcrypt: call it off the UI thread. Given
+    ``now``, a PIN this member already proved today is recognised without bcrypt, and a PIN
+    that passes bcrypt is remembered for the day (see kiosk.door.shift_pins)."""
     staff = ctx.book.staff.get(staff_id)
     if staff is None or not staff.active or not staff.pin_hash:
         return None
+    day = ctx.today(now) if now is not None else None
+    if day is not None and ctx.shift_pins.recalls(staff, pin, day=day):
+        return staff
     try:
-        return staff if check_password(pin, staff.pin_hash) else None
+        proved = check_password(pin, staff.pin_hash)
     except CredentialError:
         return None
+    if proved and day is not None:
+        ctx.shift_pins.remember(staff, pin, day=day)
+    return staff if proved else None
 
 
 def check_staff_pin(ctx: DoorContext, *, staff_id: int, pin: str, now: datetime) -> PinChecked:
@@ -46,7 +56,7 @@ def check_staff_pin(ctx: DoorContext, *, staff_id: int, pin: str, now: datetime)
     at_door = ctx.timeline.recent_pin_failures_at(ctx.device, since)
     if by_staff >= policy.staff_pin_attempt_limit or at_door >= policy.door_pin_attempt_limit:
         return PinChecked(staff=None, locked=True)
-    staff = verify_staff_pin(ctx, staff_id=staff_id, pin=pin)
+    staff = verify_staff_pin(ctx, staff_id=staff_id, pin=pin, now=now)
     if staff is not None:
         return PinChecked(staff=staff)
     failed = ctx.event(EventType.STAFF_PIN_FAILED, now=now, staff_id=staff_id)

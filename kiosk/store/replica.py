@@ -6,7 +6,9 @@ the office-only and sensitive columns are never selected.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
 from db.events import events_between
+from db.loading import collector_paused
 from db.models import (
     Adult,
     AgreedPassword,
@@ -57,12 +60,18 @@ def load_policy(session: Session) -> DoorPolicy:
     )
 
 
+def _rows(session: Session, *columns: Any) -> Sequence[Sequence[Any]]:
+    """Plain rows of the live (not tombstoned) records of the first column's table: the book
+    is rebuilt at start and every 30 s, and ORM objects cost ten times as much to load."""
+    table = columns[0].class_
+    return session.execute(select(*columns).where(table.deleted_at.is_(None))).all()
+
+
 def _children(session: Session) -> list[ChildInfo]:
     booked: dict[int, dict[int, list[int]]] = {}
-    for booking in session.scalars(select(ChildBooking).where(ChildBooking.deleted_at.is_(None))):
-        booked.setdefault(booking.child_id, {}).setdefault(booking.weekday, []).append(
-            booking.session_id
-        )
+    bookings = _rows(session, ChildBooking.child_id, ChildBooking.weekday, ChildBooking.session_id)
+    for child_id, weekday, session_id in bookings:
+        booked.setdefault(child_id, {}).setdefault(weekday, []).append(session_id)
     rows = session.execute(
         select(
             Child.id,
@@ -91,80 +100,86 @@ def _children(session: Session) -> list[ChildInfo]:
     ]
 
 
-def load_book(session: Session) -> PeopleBook:
-    adults = session.execute(
-        select(
-            Adult.id,
-            Adult.first_name,
-            Adult.last_name,
-            Adult.date_of_birth,
-            Adult.confirmed_adult,
-            Adult.photo.is_not(None),
-        ).where(Adult.deleted_at.is_(None))
+def _adults(session: Session) -> list[AdultInfo]:
+    rows = _rows(
+        session,
+        Adult.id,
+        Adult.first_name,
+        Adult.last_name,
+        Adult.date_of_birth,
+        Adult.confirmed_adult,
+        Adult.photo.is_not(None),
     )
-    staff = session.execute(
-        select(
-            Staff.id,
-            Staff.first_name,
-            Staff.last_name,
-            Staff.pin_hash,
-            Staff.room_id,
-            Staff.qualified_teacher,
-            Staff.active,
-            Staff.role,
-        ).where(Staff.deleted_at.is_(None))
+    return [AdultInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+
+def _staff(session: Session) -> list[StaffInfo]:
+    rows = _rows(
+        session,
+        Staff.id,
+        Staff.first_name,
+        Staff.last_name,
+        Staff.pin_hash,
+        Staff.room_id,
+        Staff.qualified_teacher,
+        Staff.active,
+        Staff.role,
+    )
+    return [StaffInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] == Role.MANAGER) for r in rows]
+
+
+def _cards(session: Session) -> list[CardInfo]:
+    rows = _rows(
+        session,
+        Card.id,
+        Card.secret_hash,
+        Card.holder_adult_id,
+        Card.holder_staff_id,
+        Card.revoked_at.is_not(None),
+    )
+    return [CardInfo(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+
+@collector_paused()
+def load_book(session: Session) -> PeopleBook:
+    authorisations = _rows(
+        session, Authorisation.child_id, Authorisation.adult_id, Authorisation.relationship
+    )
+    permissions = _rows(
+        session,
+        OneOffPermission.id,
+        OneOffPermission.child_id,
+        OneOffPermission.adult_id,
+        OneOffPermission.valid_from,
+        OneOffPermission.valid_to,
+        OneOffPermission.taken_by_staff_id,
+        OneOffPermission.taken_at,
+    )
+    restrictions = _rows(
+        session, Restriction.id, Restriction.child_id, Restriction.person_name, Restriction.adult_id
+    )
+    passwords = _rows(session, AgreedPassword.id, AgreedPassword.password_hash)
+    sessions = _rows(
+        session,
+        NurserySession.id,
+        NurserySession.name,
+        NurserySession.starts_at,
+        NurserySession.ends_at,
     )
     return PeopleBook(
         children=_children(session),
-        adults=[AdultInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in adults],
-        staff=[
-            StaffInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] == Role.MANAGER) for r in staff
-        ],
-        cards=[
-            CardInfo(
-                c.id, c.secret_hash, c.holder_adult_id, c.holder_staff_id, c.revoked_at is not None
-            )
-            for c in session.scalars(select(Card).where(Card.deleted_at.is_(None)))
-        ],
-        authorisations=[
-            AuthorisationInfo(a.child_id, a.adult_id, a.relationship)
-            for a in session.scalars(
-                select(Authorisation).where(Authorisation.deleted_at.is_(None))
-            )
-        ],
-        permissions=[
-            PermissionInfo(
-                p.id,
-                p.child_id,
-                p.adult_id,
-                p.valid_from,
-                p.valid_to,
-                p.taken_by_staff_id,
-                p.taken_at,
-            )
-            for p in session.scalars(
-                select(OneOffPermission).where(OneOffPermission.deleted_at.is_(None))
-            )
-        ],
-        restrictions=[
-            RestrictionInfo(r.id, r.child_id, r.person_name, r.adult_id)
-            for r in session.scalars(select(Restriction).where(Restriction.deleted_at.is_(None)))
-        ],
-        password_hashes={
-            p.id: p.password_hash
-            for p in session.scalars(
-                select(AgreedPassword).where(AgreedPassword.deleted_at.is_(None))
-            )
-        },
-        sessions=[
-            SessionInfo(s.id, s.name, s.starts_at, s.ends_at)
-            for s in session.scalars(
-                select(NurserySession).where(NurserySession.deleted_at.is_(None))
-            )
-        ],
+        adults=_adults(session),
+        staff=_staff(session),
+        cards=_cards(session),
+        authorisations=[AuthorisationInfo(*r) for r in authorisations],
+        permissions=[PermissionInfo(*r) for r in permissions],
+        restrictions=[RestrictionInfo(*r) for r in restrictions],
+        password_hashes={r[0]: r[1] for r in passwords},
+        sessions=[SessionInfo(*r) for r in sessions],
     )
 
 
+@collector_paused()
 def load_today(session: Session, *, now: datetime, zone: ZoneInfo) -> list[EventRecord]:
     start, end = local_day_bounds(local_day(now, zone), zone)
     return events_between(session, start, end)

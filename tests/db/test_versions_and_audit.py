@@ -121,3 +121,24 @@ def test_names_in_every_script_survive_the_round_trip(session: Session) -> None:
     session.commit()
     session.expire_all()
     assert sorted(session.scalars(select(Child.first_name))) == sorted(names)
+
+
+def test_an_import_that_adds_families_and_renames_one_audits_each_row_once(
+    session: Session,
+) -> None:
+    """A spreadsheet import: many new adults and one corrected name in a single flush. Each new
+    row is logged as a creation, the corrected one as an update, all under one version."""
+    set_actor(session, "staff:1")
+    zoe = _child()
+    session.add(zoe)
+    session.commit()
+    zoe.last_name = "Nguyen"
+    session.add_all(
+        Adult(first_name=f"Carer{i}", last_name="Import", confirmed_adult=True) for i in range(300)
+    )
+    session.commit()
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.id > 1)).all()
+    actions = sorted((e.entity, e.action) for e in entries)
+    assert actions == [("adults", "create")] * 300 + [("children", "update")]
+    versions = {a.version for a in session.scalars(select(Adult))}
+    assert versions == {zoe.version}
