@@ -32,4 +32,4 @@ class AlertBanner(Card):
             return
         self.background = list(theme.CRITICAL if banner["critical"] else theme.WARNING)
         text = self.app.translator.gettext("A member of staff is needed at the door.")
-        self.label.set(f"⚠  {text}  ({banner['count']})")
+        self.label.set(f"⚠  {text}")
