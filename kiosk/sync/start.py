@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import httpx
 
-from kiosk.service import RAISED_HERE, KioskService
+from kiosk.service import CANNOT_SAVE, RAISED_HERE, KioskService
 from kiosk.sync.client import HubRefused, SyncClient, SyncResult, Writer
 from kiosk.sync.loop import SyncLoop
 from kiosk.sync.pairing import load_token, pair_with_hub, save_token, token_path
@@ -89,9 +89,17 @@ def start_sync(
     def on_round() -> None:
         service.run(lambda: service.synced_with(hub_url))
 
-    loop = SyncLoop(client, on_pulled=on_pulled, on_round=on_round, interval=interval)
-    # An alert raised here goes to the office at once, not at the next tick.
+    loop = SyncLoop(
+        client,
+        on_pulled=on_pulled,
+        on_round=on_round,
+        interval=interval,
+        save_fault=lambda: service.save_fault,
+    )
+    # An alert raised here goes to the office at once, not at the next tick; so does a door
+    # that cannot save (over HTTP alone: its outbox is on the disk that failed).
     service.subscribe(RAISED_HERE, loop.nudge)
+    service.subscribe(CANNOT_SAVE, loop.nudge)
     service.run(lambda: service.synced_with(hub_url))
     loop.start()
     return loop
