@@ -47,6 +47,9 @@ DATA_MESSAGES = (
     "The office hub has not answered since {time}.",
     "This kiosk's clock is {n} min slow.",
     "This kiosk's clock is {n} min fast.",
+    # kiosk.door_health: what staff mode says about the door's own disk
+    "This door cannot save since {time} ({reason}): nothing is being recorded.",
+    "Low on space: {n} MB left on this kiosk (warning below {limit} MB).",
 )
 
 

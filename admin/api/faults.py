@@ -59,6 +59,7 @@ def report_fault(body: FaultIn, kiosk: CurrentKiosk, db: SessionDep, now: NowDep
             "severity": SEVERITY_OF[reason].value,
             "text": f"{STAFF_TEXT[reason]} ({kiosk.name})",
             "detail": body.detail,
+            "kiosk_id": kiosk.id,  # the Kiosks page marks the door until the alert is resolved
             "free_space_bytes": body.free_space_bytes,
             "device_time": body.occurred_at.isoformat(),
         },

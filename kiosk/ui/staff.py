@@ -9,7 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
 
-from kiosk import views
+from kiosk import door_health, views
 from kiosk.ui import theme
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
@@ -57,15 +57,24 @@ class StaffModeScreen(KioskScreen):
         return column
 
     def _office(self) -> Any:
-        """A line at the foot of every tab: is this door in touch with the office?"""
-        app = self.app
-        said = views.sync_lines(
-            app.service.sync_status, now=app.service.clock(), zone=app.service.setting.zone
+        """A line at the foot of every tab: is this door in touch with the office, and can it
+        save? A disk in trouble comes first: while it lasts nothing is recorded."""
+        service = self.app.service
+        zone = service.setting.zone
+        said = views.sync_lines(service.sync_status, now=service.clock(), zone=zone)
+        disk = door_health.disk_lines(
+            service.save_fault,
+            service.free_bytes,
+            low_space_mb=service.setting.low_space_mb,
+            zone=zone,
         )
-        text = "  ".join(self._(message).format(**params) for message, params in said["lines"])
-        colour = theme.WARNING if said["warning"] else theme.MUTED
-        line = Text(text, size=16, color=colour, size_hint_y=None, height=u(40), rtl=self.rtl)
+        lines = disk + said["lines"]
+        text = "  ".join(self._(message).format(**params) for message, params in lines)
+        colour = theme.CRITICAL if disk else theme.WARNING if said["warning"] else theme.MUTED
+        height = u(40) if not disk else u(64)
+        line = Text(text, size=16, color=colour, size_hint_y=None, height=height, rtl=self.rtl)
         line.sync_warning = said["warning"]
+        line.disk_warning = bool(disk)
         return line
 
     def switch(self, tab: str) -> None:

@@ -20,6 +20,7 @@ from kiosk.devices.sound import SilentChime
 from kiosk.store.local import KioskStore
 from tests.full_disk import fill, small_filesystem
 from tests.kiosk.ui.conftest import Kiosk
+from tests.kiosk.ui.test_flows import _pin
 
 
 @contextmanager
@@ -73,6 +74,11 @@ def test_on_a_full_disk_mias_arrival_says_the_door_cannot_save_and_staff_hear_it
             fault = kiosk.app.service.save_fault
             assert fault is not None and "full" in fault.reason
             kiosk.screenshot("kiosk-cannot-save")
+            kiosk.tap("Staff: open staff mode")
+            _pin(kiosk)
+            foot = " ".join(kiosk.texts())
+            assert "This door cannot save since 08:35 (database or disk is full)" in foot
+            kiosk.screenshot("kiosk-staff-cannot-save")
 
             filler.unlink()  # the caretaker makes room: the next try is recorded
             kiosk.app.home()
@@ -88,6 +94,22 @@ def test_on_a_full_disk_mias_arrival_says_the_door_cannot_save_and_staff_hear_it
             assert _arrivals(folder / "kiosk.db") == 1, "one arrival: the one confirmed"
     finally:
         kiosk.app.chime = before
+
+
+def test_staff_mode_warns_that_the_disk_is_low_before_it_is_full(kiosk: Kiosk) -> None:
+    with database_on_a_small_disk(kiosk):  # a few MB free: below the default 200 MB
+        service = kiosk.app.service
+        service.run(service.tick).result()  # the door looks at its disk every few seconds
+        kiosk.tap("Staff")
+        _pin(kiosk)
+        foot = " ".join(kiosk.texts())
+        assert "Low on space:" in foot and "MB left on this kiosk (warning below 200 MB)" in foot
+        kiosk.tap("Exit")
+        assert kiosk.screen == "home"
+    service.run(service.tick).result()
+    kiosk.tap("Staff")
+    _pin(kiosk)
+    assert "Low on space:" not in " ".join(kiosk.texts()), "a roomy disk says nothing"
 
 
 def test_the_public_banner_never_says_how_many_incidents_there_are(kiosk: Kiosk) -> None:
