@@ -70,6 +70,7 @@ class KioskService:
         # Read by screens on the UI thread, replaced whole (never mutated) on the door thread.
         self.sync_status = SyncStatus()
         self.save_fault: SaveFault | None = None
+        self.recovery: Any = None  # a kiosk.store.health.Recovery when start-up replaced the db
         self.free_bytes = store.free_bytes()
 
     # --- plumbing ---------------------------------------------------------------------------

@@ -123,6 +123,7 @@ class SyncClient:
         self.skew: float | None = None
         self.page = PAGE
         self.disk_told = False  # the hub hears of free space once a round, not every request
+        self.own_events = False  # True only to rebuild a damaged database: see sync/start.py
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         # Our clock goes with every request, with the correction we already add to the system
@@ -226,7 +227,9 @@ class SyncClient:
         more = True
         while more:
             _, since = read_state(self.store.sessions)
-            params = {"since": since, "limit": self.page, "device": self.store.device}
+            params: dict[str, Any] = {"since": since, "limit": self.page}
+            if not self.own_events:
+                params["device"] = self.store.device
             page = self._call("GET", "/events", params=params)
             # A kind of event from a newer door that this kiosk does not know is passed over
             # (the cursor still moves past it): the door keeps syncing until it is updated.

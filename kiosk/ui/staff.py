@@ -141,6 +141,7 @@ class StaffModeScreen(KioskScreen):
 
     def _alerts(self, rows: GridLayout) -> None:
         app = self.app
+        self._recovery(rows)
         alerts = views.alert_rows(app.door.book, app.door.timeline, app.service.setting.zone)
         if not alerts:
             rows.add_widget(
@@ -169,6 +170,19 @@ class StaffModeScreen(KioskScreen):
             row = self._row(text, *buttons, colour=colour)
             row.children[-1].color = (1, 1, 1, 1)
             rows.add_widget(row)
+
+    def _recovery(self, rows: GridLayout) -> None:
+        """First on the Alerts tab, while this run lasts: the damaged database start-up
+        replaced, and what may be missing because of it."""
+        service = self.app.service
+        names = {c.id: c.full_name for c in service.door.book.children.values()}
+        said = door_health.recovery_lines(service.recovery, names, zone=service.setting.zone)
+        for number, (message, params) in enumerate(said):
+            text = self._(message).format(**params)
+            line = Text(text, size=18, bold=number == 0, halign="left", rtl=self.rtl)
+            line.size_hint_y, line.height = None, u(60) if number == 0 else u(34)
+            line.color = theme.CRITICAL if number == 0 else theme.MUTED
+            rows.add_widget(line)
 
     def _handovers(self, rows: GridLayout) -> None:
         app = self.app
