@@ -115,7 +115,9 @@ def _pi_backups() -> Path | None:
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
     from kiosk.bootstrap import prepare_kivy
+    from kiosk.stopping import end_at_once_on_sigterm
 
+    end_at_once_on_sigterm()  # before Kivy loads SDL
     # Said before Kivy loads: once loaded, Kivy takes stderr into its own log.
     if not has_screen() and args.screenshot_after is None and not os.environ.get("SDL_VIDEODRIVER"):
         print(NO_SCREEN.format(kiosk=f"--db {args.db}"), file=sys.stderr)
