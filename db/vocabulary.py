@@ -65,6 +65,7 @@ class Reason(StrEnum):
     ARRIVAL_NOT_ACKNOWLEDGED = "arrival_not_acknowledged"
     LATE_COLLECTION = "late_collection"
     STAFF_PIN_LOCKED = "staff_pin_locked"
+    KIOSK_CANNOT_SAVE = "kiosk_cannot_save"  # a door's disk refused a write: it records nothing
 
 
 SEVERITY_OF: dict[Reason, Severity] = {
@@ -78,6 +79,7 @@ SEVERITY_OF: dict[Reason, Severity] = {
     Reason.LOCKED_OUT: Severity.HIGH,
     Reason.NO_PASSWORD_AGREED: Severity.HIGH,
     Reason.STAFF_PIN_LOCKED: Severity.HIGH,
+    Reason.KIOSK_CANNOT_SAVE: Severity.HIGH,
     Reason.MALFORMED_CARD: Severity.WARNING,
     Reason.STAFF_CARD: Severity.WARNING,
     Reason.PASSWORD_TOO_LONG: Severity.WARNING,
@@ -106,6 +108,8 @@ STAFF_TEXT: dict[Reason, str] = {
     Reason.ARRIVAL_NOT_ACKNOWLEDGED: "An arrival has not been acknowledged by staff",
     Reason.LATE_COLLECTION: "A child is still here after their session ended",
     Reason.STAFF_PIN_LOCKED: "Too many wrong staff PINs at a kiosk: PIN entry is paused",
+    Reason.KIOSK_CANNOT_SAVE: "A kiosk cannot save: arrivals and collections there are not "
+    "being recorded",
 }
 
 

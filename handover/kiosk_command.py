@@ -8,7 +8,12 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
 
 NO_SCREEN = """\
 There is no screen here (no DISPLAY), so the kiosk is not shown. To see it:
@@ -56,6 +61,13 @@ def add_kiosk_command(commands: argparse._SubParsersAction) -> None:  # type: ig
         "--pair", metavar="CODE", help="pair with --hub using the code from the office panel"
     )
     kiosk.add_argument(
+        "--backups",
+        type=Path,
+        default=os.environ.get("HANDOVER_BACKUPS") or _pi_backups(),
+        help="where nightly backups are kept, to restore a damaged database from "
+        "(default: $HANDOVER_BACKUPS, else /var/backups/handover where it exists)",
+    )
+    kiosk.add_argument(
         "--screenshot-after",
         nargs=2,
         metavar=("SECONDS", "PNG"),
@@ -96,9 +108,16 @@ def _size(raw: str) -> tuple[int, int]:
     return width, height
 
 
-def cmd_kiosk(args: argparse.Namespace) -> int:
-    from kiosk.bootstrap import build_app, prepare_kivy
+def _pi_backups() -> Path | None:
+    folder = Path("/var/backups/handover")  # where handover-backup.service writes them
+    return folder if folder.is_dir() else None
 
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from kiosk.bootstrap import prepare_kivy
+    from kiosk.stopping import end_at_once_on_sigterm
+
+    end_at_once_on_sigterm()  # before Kivy loads SDL
     # Said before Kivy loads: once loaded, Kivy takes stderr into its own log.
     if not has_screen() and args.screenshot_after is None and not os.environ.get("SDL_VIDEODRIVER"):
         print(NO_SCREEN.format(kiosk=f"--db {args.db}"), file=sys.stderr)
@@ -109,10 +128,6 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     token = _hub_token(args)
     if args.pair and token is None:
         return 1  # the reason was printed; a door must not open believing it is paired
-    if args.hub and token:
-        from kiosk.sync.start import first_sync
-
-        first_sync(db=args.db, device=args.device, hub_url=args.hub, token=token)
     width, height = args.size
     prepare_kivy(
         width=width,
@@ -120,9 +135,10 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         fullscreen=args.fullscreen,
         headless=not has_screen() and args.screenshot_after is not None,
     )
-    app = build_app(
-        db=str(Path(args.db)), device=args.device, camera=args.camera, decoder=args.decoder
-    )
+    try:
+        app = _open_the_door(args, token)
+    except Exception as error:  # whatever it is, a clear screen beats a restart loop
+        return _out_of_service(args, error)
     if args.screenshot_after:
         _schedule_screenshot(float(args.screenshot_after[0]), args.screenshot_after[1])
     if args.hub and token:
@@ -131,6 +147,43 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         app.sync_loop = start_sync(app.service, hub_url=args.hub, token=token)
     app.run()
     return 0
+
+
+def _open_the_door(args: argparse.Namespace, token: str | None) -> KioskApp:
+    """Check (and if need be replace) the database, sync once, build the app."""
+    from db.clock import utc_now
+    from kiosk.bootstrap import build_app
+    from kiosk.store.health import recover
+    from kiosk.sync.start import first_sync, rebuild_from_hub
+
+    from_hub = None
+    if args.hub and token:
+        from_hub = partial(rebuild_from_hub, device=args.device, hub_url=args.hub, token=token)
+    recovery = recover(Path(args.db), now=utc_now(), backups=args.backups, from_hub=from_hub)
+    if args.hub and token:
+        first_sync(db=args.db, device=args.device, hub_url=args.hub, token=token)
+    app = build_app(
+        db=str(Path(args.db)), device=args.device, camera=args.camera, decoder=args.decoder
+    )
+    app.service.recovery = recovery
+    return app
+
+
+def _out_of_service(args: argparse.Namespace, error: Exception) -> int:
+    import logging
+
+    from kiosk.store.health import OutOfService
+    from kiosk.ui.out_of_service import OutOfServiceApp
+
+    reason = error.reason if isinstance(error, OutOfService) else f"It could not start: {error}"
+    logging.getLogger("handover.kiosk").exception("the door is out of service")
+    # To the real stderr (the journal on a Pi): Kivy has taken sys.stderr into its own log.
+    print(f"handover kiosk: out of service: {reason}", file=sys.__stderr__, flush=True)
+    app = OutOfServiceApp(reason)
+    if args.screenshot_after:
+        _schedule_screenshot(float(args.screenshot_after[0]), args.screenshot_after[1])
+    app.run()
+    return app.exit_status
 
 
 def _hub_token(args: argparse.Namespace) -> str | None:

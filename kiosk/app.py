@@ -26,7 +26,8 @@ from kiosk.devices.scanning import CameraScanner
 from kiosk.devices.sound import Chime, SilentChime
 from kiosk.door import StaffInfo
 from kiosk.i18n import Translator
-from kiosk.service import ALERT, CHANGED, KioskService
+from kiosk.service import ALERT, CANNOT_SAVE, CHANGED, KioskService
+from kiosk.store.disk import CannotSave
 from kiosk.ui import flows
 from kiosk.ui.arrival import ArrivalBoardScreen, ArrivalConfirmScreen, ChooseAdultScreen
 from kiosk.ui.banner import AlertBanner
@@ -34,7 +35,7 @@ from kiosk.ui.collection import CollectionBoardScreen
 from kiosk.ui.entry import EntryScreen
 from kiosk.ui.handover import HandoverScreen
 from kiosk.ui.home import HomeScreen
-from kiosk.ui.message import DoneScreen, WaitScreen
+from kiosk.ui.message import CannotSaveScreen, DoneScreen, WaitScreen
 from kiosk.ui.staff import StaffModeScreen
 from kiosk.ui.staff_pin import StaffPinScreen
 from kiosk.watchdog import Watchdog, watchdog_interval
@@ -48,6 +49,7 @@ SCREENS = {
     "entry": EntryScreen,
     "wait": WaitScreen,
     "done": DoneScreen,
+    "cannot_save": CannotSaveScreen,
     "staff_pin": StaffPinScreen,
     "handover": HandoverScreen,
     "staff": StaffModeScreen,
@@ -91,6 +93,7 @@ class KioskApp(flows.Flows, App):
         root.add_widget(self.screens)
         self.service.subscribe(CHANGED, self._changed)
         self.service.subscribe(ALERT, self._alerted)
+        self.service.subscribe(CANNOT_SAVE, self._cannot_save)
         self.translator.on_change(self._language_changed)
         Window.bind(on_touch_down=self._touched, on_textinput=self._typed, on_key_down=self._key)
         Clock.schedule_interval(lambda _dt: self._idle_check(), 1)
@@ -132,12 +135,18 @@ class KioskApp(flows.Flows, App):
         then: Callable[[Any], None] | None = None,
         failed: Callable[[Exception], None] | None = None,
     ) -> None:
-        """Run on the door thread; ``then``/``failed`` come back on the UI thread."""
-        self.service.run(
-            work,
-            mainthread(then) if then else None,
-            mainthread(failed) if failed else mainthread(self._failed),
-        )
+        """Run on the door thread; ``then``/``failed`` come back on the UI thread. A write the
+        disk refused goes to the "cannot save" screen whatever the flow: it must never look
+        like an ordinary refusal or wait."""
+        otherwise = failed or self._failed
+
+        def went_wrong(error: Exception) -> None:
+            if isinstance(error, CannotSave):
+                self.go("cannot_save")
+            else:
+                otherwise(error)
+
+        self.service.run(work, mainthread(then) if then else None, mainthread(went_wrong))
 
     def _failed(self, error: Exception) -> None:
         self.go("wait")
@@ -172,6 +181,11 @@ class KioskApp(flows.Flows, App):
             a.reason == Reason.RESTRICTED_PERSON for a in self.door.timeline.open_alerts()
         )
         self.chime.play("critical" if critical else "alert")
+
+    @mainthread
+    def _cannot_save(self) -> None:
+        self.banner.refresh()
+        self.chime.play("critical")
 
     def _language_changed(self) -> None:
         self.go(self.screens.current, **self.screens.current_screen.context)

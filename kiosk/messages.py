@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from kiosk.door_health import MESSAGES as DOOR_HEALTH
+
 KIOSK = Path(__file__).parent
 # Messages passed around as data before translation (tab names, ID documents, entry labels).
 DATA_MESSAGES = (
@@ -47,6 +49,8 @@ DATA_MESSAGES = (
     "The office hub has not answered since {time}.",
     "This kiosk's clock is {n} min slow.",
     "This kiosk's clock is {n} min fast.",
+    # kiosk.door_health: what staff mode says about the door's own disk and database
+    *DOOR_HEALTH,
 )
 
 

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from uuid import uuid4
 
 from db.clock import local_day, utc_now
 from db.timeline import EventRecord, Timeline
@@ -28,6 +29,7 @@ from kiosk.door.decisions import (
     PinChecked,
 )
 from kiosk.door.door import arrival, collection, handover, presence, watch
+from kiosk.store.disk import MB, CannotSave, SaveFault
 from kiosk.store.local import KioskStore, SyncStatus
 
 log = logging.getLogger("handover.kiosk")
@@ -38,6 +40,7 @@ BOOK_REFRESH = timedelta(seconds=30)
 CHANGED = "changed"  # anything on the register, alerts or people changed
 ALERT = "alert"  # a new alert was raised: sound, banner
 RAISED_HERE = "raised-here"  # this door raised an alert: the office must hear of it now
+CANNOT_SAVE = "cannot-save"  # a write failed: say so, sound, and tell the office over HTTP
 
 
 class KioskService:
@@ -66,6 +69,9 @@ class KioskService:
         self._listeners: dict[str, list[Callable[[], None]]] = {}
         # Read by screens on the UI thread, replaced whole (never mutated) on the door thread.
         self.sync_status = SyncStatus()
+        self.save_fault: SaveFault | None = None
+        self.recovery: Any = None  # a kiosk.store.health.Recovery when start-up replaced the db
+        self.free_bytes = store.free_bytes()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -112,13 +118,34 @@ class KioskService:
         batch = list(events)
         if not batch:
             return
-        fresh = self.store.append(batch)
+        try:
+            fresh = self.store.append(batch)
+        except CannotSave as failure:
+            # The door records nothing it could not store: the screen must not confirm it.
+            self._cannot_save(failure)
+            raise
+        if self.save_fault is not None:
+            self.save_fault = None  # room again (or a disk back): the banner may go
+            log.warning("the door can save again")
         self.door.record(batch)
         self.sync_status = replace(self.sync_status, waiting=self.sync_status.waiting + len(fresh))
         if any(e.type == EventType.ALERT_RAISED for e in batch):
             self._emit(RAISED_HERE)
             self._emit(ALERT)
         self._emit(CHANGED)
+
+    def _cannot_save(self, failure: CannotSave) -> None:
+        self.free_bytes = self.store.free_bytes()
+        if self.save_fault is None:
+            log.error("this door cannot save: %s", failure.reason)
+            self.save_fault = SaveFault(failure.reason, self.clock(), self.free_bytes, str(uuid4()))
+        self._emit(CANNOT_SAVE)
+
+    @property
+    def low_on_space(self) -> bool:
+        """Less room left than the setting's threshold: staff are warned before it runs out."""
+        free = self.free_bytes
+        return free is not None and free < self.setting.low_space_mb * MB
 
     def _now(self) -> datetime:
         """The time, after starting a new day's register at local midnight."""
@@ -245,6 +272,7 @@ class KioskService:
     def tick(self) -> None:
         """Every few seconds: alerts that time made due, and people data from the office."""
         now = self._now()
+        self.free_bytes = self.store.free_bytes()
         if now - self._book_loaded >= BOOK_REFRESH:
             self.door.replace_book(self.store.book())
             self._book_loaded = now

@@ -173,12 +173,13 @@ def _alert_row(book: PeopleBook, alert: Alert, zone: ZoneInfo) -> dict[str, Any]
 
 
 def public_alert_banner(timeline: Timeline) -> dict[str, Any] | None:
-    """What everyone in the hallway may see: that staff are needed, never who or why."""
+    """What everyone in the hallway may see: that staff are needed, never who, why or how
+    often (a count would tell a watching adult how many incidents there have been)."""
     open_alerts = [a for a in timeline.open_alerts() if a.acknowledged_at is None]
     if not open_alerts:
         return None
     critical = any(a.severity == Severity.CRITICAL for a in open_alerts)
-    return {"count": len(open_alerts), "critical": critical}
+    return {"critical": critical}
 
 
 def on_site_by_room(

@@ -13,7 +13,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from admin.api import devices, events, people
+from admin.api import devices, events, faults, people
 from admin.api.errors import install_api_handlers
 from admin.api.limits import BodyLimit
 
@@ -31,6 +31,6 @@ def build_api(sessions: sessionmaker[Session], *, clock: Callable[[], datetime])
     api.state.clock = clock
     install_api_handlers(api)
     api.add_middleware(BodyLimit)
-    for module in (devices, people, events):
+    for module in (devices, people, events, faults):
         api.include_router(module.router)
     return api

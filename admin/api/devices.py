@@ -9,6 +9,7 @@ again) rather than "unknown". Failed pairings are limited per address: a pairing
 Every request may carry ``X-Device-Time``, the kiosk's clock when it sent it. The hub keeps the
 difference on the kiosk's row (the panel shows a clock that is off) and uses it to put the
 kiosk's events at the right time among the other doors' (see admin/api/events.py).
+``X-Device-Free-Space`` (bytes left on the kiosk's disk) is kept the same way, for the panel.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ def current_kiosk(
     clock: DeviceClock,
     response: Response,
     authorization: Annotated[str, Header()] = "",
+    x_device_free_space: Annotated[int | None, Header(ge=0, le=2**62)] = None,
 ) -> Kiosk:
     token = _bearer(authorization)
     kiosk = db.scalar(select(Kiosk).where(Kiosk.token_hash == hash_secret(token)))
@@ -181,6 +183,8 @@ def current_kiosk(
         raise unknown_device()
     if kiosk.revoked_at is not None or kiosk.deleted_at is not None:
         raise kiosk_revoked()
+    if x_device_free_space is not None:
+        _free_space(db, kiosk.id, now, x_device_free_space)
     _seen(db, kiosk.id, now, clock.skew if clock else None)
     if clock is not None:  # every answer tells the kiosk how far off it is
         response.headers["X-Clock-Skew"] = f"{clock.skew:.3f}"
@@ -193,6 +197,14 @@ def _seen(db: Session, kiosk_id: int, now: datetime, skew: float | None) -> None
     values: dict[str, object] = {"last_seen_at": now}
     if skew is not None:
         values |= {"clock_skew_seconds": skew, "clock_checked_at": now}
+    db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(values))
+    db.commit()
+
+
+def _free_space(db: Session, kiosk_id: int, now: datetime, free: int) -> None:
+    # Room left on the kiosk's disk: the Kiosks page warns before it runs out. The kiosk sends
+    # it once a sync round, not with every request. A Core update, like "last seen" below.
+    values = {"free_space_bytes": free, "free_space_at": now}
     db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(values))
     db.commit()
 

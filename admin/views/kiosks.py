@@ -1,23 +1,27 @@
 """Kiosks: register a door and get a one-time pairing code (shown once, kept as a hash, valid
 for a day); revoke a kiosk, which ends its device token; see when each door last called and
-whether its clock is right. Manager only."""
+whether its clock is right, how much room its disk has left, and whether it has said it cannot
+save. Manager only."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
 from admin.ops.logs import log_event
 from admin.templating import render
+from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
 from db.credentials import hash_secret
-from db.models import Kiosk
+from db.models import Kiosk, Setting
+from db.vocabulary import Reason
 
 router = APIRouter()
 PAIRING_VALID = timedelta(hours=24)
@@ -49,18 +53,42 @@ def clock_text(skew: float | None) -> str:
     return f"{amount} {'slow' if skew > 0 else 'fast'}"
 
 
-HELPERS = {"clock_text": clock_text, "clock_warning": CLOCK_WARNING}
+def space_text(free: int | None) -> str:
+    """Room left on a kiosk's disk, as it said at its last sync."""
+    if free is None:
+        return "not known yet"
+    if free >= 10 * 2**30:
+        return f"{free / 2**30:.0f} GB free"
+    if free >= 2**30:
+        return f"{free / 2**30:.1f} GB free"
+    return f"{free // 2**20} MB free"
 
 
-def _kiosks(db: SessionDep) -> list[Kiosk]:
+HELPERS = {"clock_text": clock_text, "clock_warning": CLOCK_WARNING, "space_text": space_text}
+
+
+def _kiosks(db: Session) -> list[Kiosk]:
     return list(db.scalars(select(Kiosk).where(Kiosk.deleted_at.is_(None)).order_by(Kiosk.id)))
 
 
+def _disk(db: Session, now: datetime) -> dict[str, object]:
+    """What the page needs to warn about disks: the setting's threshold in bytes, and the
+    kiosks whose "cannot save" alert no one has resolved yet."""
+    low_mb = db.scalar(select(Setting.kiosk_low_space_mb).where(Setting.deleted_at.is_(None)))
+    alerts = alerts_since(db, now - OPEN_LOOKBACK, now + CLOCK_SKEW).open_alerts()
+    cannot_save = {
+        a.details.get("kiosk_id") for a in alerts if a.reason == Reason.KIOSK_CANNOT_SAVE
+    }
+    return {"low_space": (low_mb or 200) * 2**20, "cannot_save": cannot_save}
+
+
+def _page(db: Session, now: datetime, **more: object) -> dict[str, object]:
+    return HELPERS | _disk(db, now) | {"kiosks": _kiosks(db), "errors": {}, "values": {}} | more
+
+
 @router.get("/kiosks")
-def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep) -> Response:
-    return render(
-        request, "kiosks.html", HELPERS | {"kiosks": _kiosks(db), "errors": {}, "values": {}}
-    )
+def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
+    return render(request, "kiosks.html", _page(db, now))
 
 
 @router.post("/kiosks")
@@ -73,12 +101,7 @@ def register_kiosk(
         return render(
             request,
             "kiosks.html",
-            HELPERS
-            | {
-                "kiosks": _kiosks(db),
-                "errors": checked.errors,
-                "values": {"name": checked.raw("name")},
-            },
+            _page(db, now, errors=checked.errors, values={"name": checked.raw("name")}),
             400,
         )
     code = new_pairing_code()
@@ -87,12 +110,7 @@ def register_kiosk(
     )
     db.add(kiosk)
     db.commit()
-    return render(
-        request,
-        "kiosks.html",
-        HELPERS
-        | {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
-    )
+    return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
 
 
 @router.post("/kiosks/{kiosk_id}/pairing")
@@ -107,12 +125,7 @@ def new_code(
     kiosk.pairing_expires_at = now + PAIRING_VALID
     kiosk.token_hash, kiosk.paired_at, kiosk.revoked_at = None, None, None
     db.commit()
-    return render(
-        request,
-        "kiosks.html",
-        HELPERS
-        | {"kiosks": _kiosks(db), "errors": {}, "values": {}, "code": code, "paired": kiosk},
-    )
+    return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
 
 
 @router.post("/kiosks/{kiosk_id}/revoke")

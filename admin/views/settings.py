@@ -1,5 +1,6 @@
 """The nursery's settings: name, the minimum age of a collector (R7), how long an arrival may
-wait for staff (R2), late-collection grace (R9) and the retention period (GDPR). Manager only."""
+wait for staff (R2), late-collection grace (R9), the retention period (GDPR), and how little
+room on a kiosk's disk is "low". Manager only."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ NUMBERS = {
     "arrival_acknowledgement_minutes": ("the minutes an arrival may wait for staff", 1, 120),
     "late_collection_grace_minutes": ("the late-collection grace in minutes", 0, 120),
     "retention_years": ("the retention period in years", 1, 25),
+    # A kiosk on a 16 GB card with a year of events uses well under 100 MB; below this much
+    # room staff mode and the Kiosks page warn, long before a write fails.
+    "kiosk_low_space_mb": ("the free disk space (MB) below which a kiosk warns", 20, 100_000),
 }
 
 

@@ -70,3 +70,6 @@ class Kiosk(Versioned, Base):
     # The hub's clock minus the kiosk's, measured at its last request (X-Device-Time).
     clock_skew_seconds: Mapped[float | None]
     clock_checked_at: Mapped[datetime | None]
+    # Room left on the kiosk's disk, as it said at its last request (X-Device-Free-Space).
+    free_space_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    free_space_at: Mapped[datetime | None]

@@ -29,6 +29,8 @@ class Setting(Versioned, Base):
     )
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
     kiosk_idle_seconds: Mapped[int] = mapped_column(default=30)
+    # Below this much free disk a kiosk warns staff (and the office), before a write fails.
+    kiosk_low_space_mb: Mapped[int] = mapped_column(default=200, server_default="200")
     retention_years: Mapped[int] = mapped_column(default=3)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

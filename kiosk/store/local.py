@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from db.models.sync import ALERT_PRIORITY, NORMAL_PRIORITY
 from db.timeline import EventRecord
 from db.vocabulary import EventType, PrivacyMode
 from kiosk.door.book import DoorPolicy, PeopleBook
+from kiosk.store.disk import free_bytes, saving
 from kiosk.store.replica import load_book, load_policy, load_today
 
 
@@ -57,11 +59,14 @@ class KioskSetting:
     privacy_mode: PrivacyMode
     languages: tuple[str, ...]
     idle_seconds: int
+    low_space_mb: int = 200  # staff are warned when the kiosk's disk has less room than this
 
 
 class KioskStore:
     def __init__(self, url: str, *, device: str) -> None:
         self.engine = make_engine(url)
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self.path = Path(database) if database and database != ":memory:" else None
         upgrade_to_head(self.engine)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
         self.device = device
@@ -83,6 +88,7 @@ class KioskStore:
                 privacy_mode=PrivacyMode(row.privacy_mode),
                 languages=tuple(row.languages or ["en"]),
                 idle_seconds=row.kiosk_idle_seconds,
+                low_space_mb=row.kiosk_low_space_mb,
             )
 
     def book(self) -> PeopleBook:
@@ -124,13 +130,17 @@ class KioskStore:
         disk is an event that will reach the hub. Returns those that were new."""
         if not events:
             return []
-        with self.sessions.begin() as session:
+        with saving(), self.sessions.begin() as session:  # a full disk raises CannotSave
             fresh = append_events(session, list(events))
             now = utc_now()
             session.add_all(
                 Outbox(event_uuid=e.uuid, created_at=now, priority=_priority(e)) for e in fresh
             )
-            return fresh
+        return fresh
+
+    def free_bytes(self) -> int | None:
+        """Room left beside the database (a statvfs, no query): reported to the hub."""
+        return free_bytes(self.path)
 
     def receive(self, events: Sequence[EventRecord]) -> list[EventRecord]:
         """Store events other devices made (pulled from the hub): no outbox, they came from it."""

@@ -21,6 +21,7 @@ from db.events import KNOWN_TYPES
 from db.models import Event, Outbox
 from db.timeline import EventRecord
 from db.vocabulary import EventType
+from kiosk.store.disk import SaveFault
 from kiosk.store.local import KioskStore
 from kiosk.sync.apply import apply_events_page, apply_people_page, note_attempt, read_state
 
@@ -121,6 +122,8 @@ class SyncClient:
         self.token = token
         self.skew: float | None = None
         self.page = PAGE
+        self.disk_told = False  # the hub hears of free space once a round, not every request
+        self.own_events = False  # True only to rebuild a damaged database: see sync/start.py
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         # Our clock goes with every request, with the correction we already add to the system
@@ -131,6 +134,9 @@ class SyncClient:
             "X-Device-Time": self.clock().isoformat(),
             "X-Device-Clock-Offset": f"{self.clock_offset():.3f}",
         }
+        if not self.disk_told and (free := self.store.free_bytes()) is not None:
+            headers["X-Device-Free-Space"] = str(free)
+            self.disk_told = True
         try:
             answer = self.http.request(method, self.api + path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:  # refused, reset, timed out: the hub is away
@@ -150,6 +156,7 @@ class SyncClient:
         """One full round; raises :class:`HubUnavailable` or :class:`HubRefused`, after noting
         the error in the sync state for staff mode to show."""
         sessions = self.store.sessions
+        self.disk_told = False
         try:
             result = SyncResult(pushed=self.push())
             result.people_changed = self.pull_people()
@@ -161,6 +168,19 @@ class SyncClient:
         result.clock_skew_seconds = self.skew
         self.write(lambda: note_attempt(sessions, at=self.clock(), error=None, skew=self.skew))
         return result
+
+    def report_fault(self, fault: SaveFault) -> None:
+        """Tell the office this door cannot save: one request, from memory, touching no disk
+        here. Raises like any call; the hub stores a resend of the same report once."""
+        body = {
+            "uuid": fault.uuid,
+            "kind": "cannot_save",
+            "occurred_at": fault.since.isoformat(),
+            "device": self.store.device,
+            "detail": fault.reason[:300],
+            "free_space_bytes": fault.free_bytes,
+        }
+        self._call("POST", "/faults", json=body)
 
     def _unsent(self) -> list[Event]:
         query = (
@@ -207,7 +227,9 @@ class SyncClient:
         more = True
         while more:
             _, since = read_state(self.store.sessions)
-            params = {"since": since, "limit": self.page, "device": self.store.device}
+            params: dict[str, Any] = {"since": since, "limit": self.page}
+            if not self.own_events:
+                params["device"] = self.store.device
             page = self._call("GET", "/events", params=params)
             # A kind of event from a newer door that this kiosk does not know is passed over
             # (the cursor still moves past it): the door keeps syncing until it is updated.

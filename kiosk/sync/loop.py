@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from kiosk.store.disk import SaveFault
 from kiosk.sync.client import HubRefused, HubUnavailable, SyncClient, SyncResult
 
 log = logging.getLogger("handover.kiosk.sync")
@@ -29,6 +30,7 @@ class SyncLoop:
         on_pulled: Callable[[SyncResult], None],
         on_round: Callable[[], None] | None = None,
         interval: float = 5.0,
+        save_fault: Callable[[], SaveFault | None] = lambda: None,
     ) -> None:
         self.client = client
         self.on_pulled = on_pulled
@@ -38,6 +40,8 @@ class SyncLoop:
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
         self.backoff: float | None = None
+        self.save_fault = save_fault
+        self.fault_told: str | None = None  # the UUID of the last fault the hub acknowledged
 
     def start(self) -> None:
         self._thread.start()
@@ -61,10 +65,23 @@ class SyncLoop:
 
     def round(self) -> None:
         try:
+            self._tell_fault()
             self._round()
         finally:
             if self.on_round is not None:
                 self.on_round()
+
+    def _tell_fault(self) -> None:
+        """First, before anything that writes: a door that cannot save tells the office."""
+        fault = self.save_fault()
+        if fault is None or fault.uuid == self.fault_told:
+            return
+        try:
+            self.client.report_fault(fault)
+        except (HubUnavailable, HubRefused) as exc:
+            log.warning("could not tell the office this door cannot save (%s)", exc)
+            return
+        self.fault_told = fault.uuid
 
     def _round(self) -> None:
         try:

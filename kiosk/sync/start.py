@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
 
-from kiosk.service import RAISED_HERE, KioskService
-from kiosk.sync.client import HubRefused, SyncClient, SyncResult, Writer
+from kiosk.service import CANNOT_SAVE, RAISED_HERE, KioskService
+from kiosk.sync.client import HubRefused, HubUnavailable, SyncClient, SyncResult, Writer
 from kiosk.sync.loop import SyncLoop
 from kiosk.sync.pairing import load_token, pair_with_hub, save_token, token_path
 
@@ -44,7 +45,6 @@ def first_sync(*, db: str, device: str, hub_url: str, token: str) -> None:
     what it has and the sync thread keeps trying."""
     from db.clock import utc_now
     from kiosk.store.local import KioskStore
-    from kiosk.sync.client import HubUnavailable
 
     store = KioskStore(db, device=device)
     try:
@@ -57,6 +57,28 @@ def first_sync(*, db: str, device: str, hub_url: str, token: str) -> None:
         print(f"The hub refused this kiosk ({exc.code}); opening with what it has.")
     finally:
         store.close()
+
+
+def rebuild_from_hub(path: Path, *, device: str, hub_url: str, token: str) -> bool:
+    """Bring a replacement for a damaged database up to date from the office: people, and
+    every event including this door's own (a normal pull leaves those out: the door has them).
+    False when the hub did not answer or refused."""
+    from db.clock import utc_now
+    from kiosk.store.local import KioskStore
+
+    store = KioskStore(str(path), device=device)
+    try:
+        with httpx.Client(timeout=TIMEOUT) as http:
+            client = SyncClient(store, hub_url, token, clock=utc_now, http=http)
+            client.own_events = True
+            client.sync_once()
+    except (HubUnavailable, HubRefused) as exc:
+        print(f"Could not rebuild this kiosk's database from the hub ({exc}).", file=sys.stderr)
+        return False
+    finally:
+        store.close()
+    print(f"Rebuilt this kiosk's database from {hub_url}.")
+    return True
 
 
 def on_door_thread(service: KioskService) -> Writer:
@@ -89,9 +111,17 @@ def start_sync(
     def on_round() -> None:
         service.run(lambda: service.synced_with(hub_url))
 
-    loop = SyncLoop(client, on_pulled=on_pulled, on_round=on_round, interval=interval)
-    # An alert raised here goes to the office at once, not at the next tick.
+    loop = SyncLoop(
+        client,
+        on_pulled=on_pulled,
+        on_round=on_round,
+        interval=interval,
+        save_fault=lambda: service.save_fault,
+    )
+    # An alert raised here goes to the office at once, not at the next tick; so does a door
+    # that cannot save (over HTTP alone: its outbox is on the disk that failed).
     service.subscribe(RAISED_HERE, loop.nudge)
+    service.subscribe(CANNOT_SAVE, loop.nudge)
     service.run(lambda: service.synced_with(hub_url))
     loop.start()
     return loop

@@ -24,6 +24,9 @@ class AlertBanner(Card):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.app.service.save_fault is not None:
+            self._cannot_save()
+            return
         banner = views.public_alert_banner(self.app.door.timeline)
         self.opacity = 0 if banner is None else 1
         self.disabled = banner is None
@@ -32,4 +35,11 @@ class AlertBanner(Card):
             return
         self.background = list(theme.CRITICAL if banner["critical"] else theme.WARNING)
         text = self.app.translator.gettext("A member of staff is needed at the door.")
-        self.label.set(f"⚠  {text}  ({banner['count']})")
+        self.label.set(f"⚠  {text}")
+
+    def _cannot_save(self) -> None:
+        """Above any alert: while the door cannot save, every arrival and collection fails."""
+        self.opacity, self.disabled, self.height = 1, False, u(56)
+        self.background = list(theme.CRITICAL)
+        _ = self.app.translator.gettext
+        self.label.set(f"⚠  {_('This door cannot save.')} {_('Please tell a member of staff.')}")

@@ -56,6 +56,48 @@ class WaitScreen(KioskScreen):
         return column
 
 
+class CannotSaveScreen(KioskScreen):
+    """The door could not record what was just done (a full or failing disk). It says so
+    plainly, never "please wait" as if all were well: nothing was signed in or out."""
+
+    family_data = False
+
+    def build(self) -> Any:
+        column = BoxLayout(orientation="vertical", padding=u(30), spacing=u(20))
+        column.add_widget(
+            Text(
+                self._("This door cannot save."),
+                size=52,
+                bold=True,
+                color=theme.CRITICAL,
+                rtl=self.rtl,
+            )
+        )
+        column.add_widget(
+            Text(self._("Please tell a member of staff."), size=38, bold=True, rtl=self.rtl)
+        )
+        column.add_widget(
+            Text(
+                self._("Nothing was signed in or out just now."),
+                size=28,
+                color=theme.MUTED,
+                rtl=self.rtl,
+            )
+        )
+        row = BoxLayout(size_hint_y=None, height=theme.touch() * 1.2, spacing=u(16))
+        row.add_widget(
+            BigButton(
+                self._("Staff: open staff mode"),
+                self.app.start_staff_mode,
+                colour=theme.STAFF,
+                size=28,
+                rtl=self.rtl,
+            )
+        )
+        column.add_widget(row)
+        return column
+
+
 class DoneScreen(KioskScreen):
     """The happy ending, with the key person named (R10). Goes home by itself."""
 

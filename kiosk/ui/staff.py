@@ -9,7 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
 
-from kiosk import views
+from kiosk import door_health, views
 from kiosk.ui import theme
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
@@ -57,15 +57,24 @@ class StaffModeScreen(KioskScreen):
         return column
 
     def _office(self) -> Any:
-        """A line at the foot of every tab: is this door in touch with the office?"""
-        app = self.app
-        said = views.sync_lines(
-            app.service.sync_status, now=app.service.clock(), zone=app.service.setting.zone
+        """A line at the foot of every tab: is this door in touch with the office, and can it
+        save? A disk in trouble comes first: while it lasts nothing is recorded."""
+        service = self.app.service
+        zone = service.setting.zone
+        said = views.sync_lines(service.sync_status, now=service.clock(), zone=zone)
+        disk = door_health.disk_lines(
+            service.save_fault,
+            service.free_bytes,
+            low_space_mb=service.setting.low_space_mb,
+            zone=zone,
         )
-        text = "  ".join(self._(message).format(**params) for message, params in said["lines"])
-        colour = theme.WARNING if said["warning"] else theme.MUTED
-        line = Text(text, size=16, color=colour, size_hint_y=None, height=u(40), rtl=self.rtl)
+        lines = disk + said["lines"]
+        text = "  ".join(self._(message).format(**params) for message, params in lines)
+        colour = theme.CRITICAL if disk else theme.WARNING if said["warning"] else theme.MUTED
+        height = u(40) if not disk else u(64)
+        line = Text(text, size=16, color=colour, size_hint_y=None, height=height, rtl=self.rtl)
         line.sync_warning = said["warning"]
+        line.disk_warning = bool(disk)
         return line
 
     def switch(self, tab: str) -> None:
@@ -132,6 +141,7 @@ class StaffModeScreen(KioskScreen):
 
     def _alerts(self, rows: GridLayout) -> None:
         app = self.app
+        self._recovery(rows)
         alerts = views.alert_rows(app.door.book, app.door.timeline, app.service.setting.zone)
         if not alerts:
             rows.add_widget(
@@ -160,6 +170,19 @@ class StaffModeScreen(KioskScreen):
             row = self._row(text, *buttons, colour=colour)
             row.children[-1].color = (1, 1, 1, 1)
             rows.add_widget(row)
+
+    def _recovery(self, rows: GridLayout) -> None:
+        """First on the Alerts tab, while this run lasts: the damaged database start-up
+        replaced, and what may be missing because of it."""
+        service = self.app.service
+        names = {c.id: c.full_name for c in service.door.book.children.values()}
+        said = door_health.recovery_lines(service.recovery, names, zone=service.setting.zone)
+        for number, (message, params) in enumerate(said):
+            text = self._(message).format(**params)
+            line = Text(text, size=18, bold=number == 0, halign="left", rtl=self.rtl)
+            line.size_hint_y, line.height = None, u(60) if number == 0 else u(34)
+            line.color = theme.CRITICAL if number == 0 else theme.MUTED
+            rows.add_widget(line)
 
     def _handovers(self, rows: GridLayout) -> None:
         app = self.app
