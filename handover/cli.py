@@ -146,6 +146,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
     from admin.app import create_app
     from admin.config import ConfigError, load_settings
 
+    holding = _hold_database(args.db)  # noqa: F841 - held (locked) until this process ends
     try:
         settings = load_settings(args.db)
     except ConfigError as exc:
@@ -158,6 +159,15 @@ def cmd_hub(args: argparse.Namespace) -> int:
         app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
     )
     return 0
+
+
+def _hold_database(url: str) -> object:
+    from handover.running import DatabaseInUse, hold_for_hub
+
+    try:
+        return hold_for_hub(url)
+    except DatabaseInUse as exc:
+        raise CommandError(f"{exc}: one hub per database (stop the other first)") from exc
 
 
 def _add_hub_options(parser: argparse.ArgumentParser) -> None:

@@ -560,7 +560,7 @@ def test_a_backup_made_while_the_kiosk_writes_restores_to_the_same_events(tmp_pa
         )
     assert len(list((tmp_path / "backups").glob("kiosk-*.db"))) == 2  # rotated
     missing = sh(HANDOVER, "backup", "--db", tmp_path / "nothing.db", "--to", tmp_path / "b")
-    assert missing.returncode == 1 and "there is no database" in missing.stdout
+    assert missing.returncode == 1 and "there is no database" in missing.stderr
 
 
 # --- updates --------------------------------------------------------------------------------
