@@ -23,6 +23,7 @@ import pytest
 
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
+from tests.deploy.helpers import settings, sh
 from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 ROOT = Path(__file__).parents[2]
@@ -42,23 +43,6 @@ UNITS = [
     "handover-backup.timer",
 ]
 HANDOVER = Path(sys.executable).with_name("handover")
-
-
-def sh(
-    *command: str | Path,
-    env: dict[str, str] | None = None,
-    timeout: float = 180,
-    cwd: Path | None = None,
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(c) for c in command],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=env,
-        cwd=cwd,
-    )
 
 
 def install(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -92,14 +76,6 @@ def env_file(root: Path, **values: str) -> Path:
         text = re.sub(rf"^{key}=.*$", f"{key}={value}", text, flags=re.M)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def settings(path: Path) -> dict[str, str]:
-    return dict(
-        line.split("=", 1)
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    )
 
 
 # --- lint and verify ----------------------------------------------------------------------
