@@ -146,7 +146,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
     from admin.app import create_app
     from admin.config import ConfigError, load_settings
 
-    holding = _hold_database(args.db)  # noqa: F841 - held (locked) until this process ends
+    holding = _claim_database(args.db)  # noqa: F841 - held (locked) until this process ends
     try:
         settings = load_settings(args.db)
     except ConfigError as exc:
@@ -161,11 +161,16 @@ def cmd_hub(args: argparse.Namespace) -> int:
     return 0
 
 
-def _hold_database(url: str) -> object:
+def _claim_database(url: str) -> object:
+    """The hub's hold on its database (handover/running.py), once its pool settings are sane."""
+    from db.engine import pool_settings
     from handover.running import DatabaseInUse, hold_for_hub
 
     try:
+        pool_settings()
         return hold_for_hub(url)
+    except DatabaseUrlError as exc:
+        raise CommandError(str(exc), status=2) from exc
     except DatabaseInUse as exc:
         raise CommandError(f"{exc}: one hub per database (stop the other first)") from exc
 
