@@ -65,8 +65,7 @@ def _prove(dump: Path, url: URL) -> str:
             try:
                 connection.execute(text(f'CREATE DATABASE "{scratch}"'))
             except ProgrammingError:
-                libpq, env = _libpq(url)
-                _run(["pg_restore", "--list", str(dump)], env)
+                _run(["pg_restore", "--list", str(dump)], _libpq(url)[1])
                 return "checked by listing it only (grant CREATEDB to check by restoring)"
         try:
             libpq, env = _libpq(url.set(database=scratch))

@@ -139,6 +139,10 @@ else
     system chown handover:handover "$settings/secret-key"
 fi
 
+step "The database: made, or brought to the newest schema (a wrong URL or password shows here)"
+system runuser -u handover -- /opt/handover/current/bin/handover migrate \
+    --db "$(sed -n 's/^HANDOVER_DB=//p' "$root$settings/hub.env" 2>/dev/null || echo "${database:-$data/hub.db}")"
+
 step "systemd: the hub and its nightly backup, one instance per nursery"
 for unit in handover-hub@.service handover-hub-backup@.service handover-hub-backup@.timer; do
     write "/etc/systemd/system/$unit" 644 <"$here/$unit"

@@ -23,7 +23,7 @@ import pytest
 
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
-from tests.deploy.helpers import settings, sh
+from tests.deploy.helpers import settings, sh, verified_units
 from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 ROOT = Path(__file__).parents[2]
@@ -93,19 +93,9 @@ def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     release(tmp_path, "current-release")
     (tmp_path / "opt/handover/current").unlink()
     (tmp_path / "opt/handover/current").symlink_to("releases/current-release")
-    folder = tmp_path / "units"
-    folder.mkdir()
-    for unit in UNITS:
-        # The units as installed, with /opt/handover and /etc/handover inside this test's root
-        # (the verifier checks that every program they start exists).
-        text = (tmp_path / "etc/systemd/system" / unit).read_text(encoding="utf-8")
-        text = text.replace("/opt/handover", f"{tmp_path}/opt/handover")
-        text = text.replace("/etc/handover", f"{tmp_path}/etc/handover")
-        text = text.replace("User=handover", "User=root").replace("Group=handover", "Group=root")
-        (folder / unit).write_text(text, encoding="utf-8")
     if shutil.which("cage") is None:
         pytest.skip("cage is not installed (apt-get install cage): the kiosk unit starts it")
-    verified = sh("systemd-analyze", "verify", *(folder / u for u in UNITS))
+    verified = verified_units(tmp_path, {unit: unit for unit in UNITS})
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stderr.strip() == "", verified.stderr
 

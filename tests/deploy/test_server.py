@@ -16,9 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.deploy.helpers import settings, sh
+from tests.deploy.helpers import children_named, settings, sh, verified_units
 from tests.sync.nursery import free_port, seed_nursery
 
 ROOT = Path(__file__).parents[2]
@@ -83,17 +82,9 @@ def test_every_server_script_passes_shellcheck() -> None:
 def test_every_server_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     install(tmp_path, "--name", "little-acorns")
     use_release(tmp_path, "r1")
-    folder = tmp_path / "units"
-    folder.mkdir()
-    for unit in UNITS:
-        # An instance of each template, as installed, with /opt/handover inside this test's
-        # root (the verifier checks that every program it starts exists; a template alone is
-        # only parsed, and its mistakes only warned about).
-        text_ = (tmp_path / "etc/systemd/system" / unit).read_text(encoding="utf-8")
-        text_ = text_.replace("/opt/handover", f"{tmp_path}/opt/handover")
-        text_ = text_.replace("User=handover", "User=root").replace("Group=handover", "Group=root")
-        (folder / unit.replace("@.", "@little-acorns.")).write_text(text_, encoding="utf-8")
-    verified = sh("systemd-analyze", "verify", *sorted(folder.iterdir()))
+    # An instance of each template: a template alone is only parsed, its mistakes only warned
+    # about, and the programs it starts never looked for.
+    verified = verified_units(tmp_path, {u: u.replace("@.", "@little-acorns.") for u in UNITS})
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stderr.strip() == "", verified.stderr
 
@@ -113,6 +104,7 @@ def test_a_dry_run_shows_every_step_and_changes_nothing(tmp_path: Path) -> None:
         "[hub]",
         "write " + str(tmp_path / "etc/handover/oak-tree/hub.env") + " (mode 640)",
         "write " + str(tmp_path / "etc/handover/oak-tree/secret-key") + " (mode 600)",
+        "handover migrate --db /var/lib/handover/oak-tree/hub.db",
         "handover-hub@.service",
         "systemctl enable --now handover-hub@oak-tree.service",
         "systemctl enable --now handover-hub-backup@oak-tree.timer",
@@ -222,15 +214,6 @@ def test_each_nurserys_hub_starts_from_its_units_command_line_and_answers_over_h
 
 
 # --- updates --------------------------------------------------------------------------------
-
-
-def children_named(url: str) -> list[str]:
-    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
-    try:
-        with engine.connect() as connection:
-            return list(connection.scalars(text("SELECT first_name FROM children ORDER BY 1")))
-    finally:
-        engine.dispose()
 
 
 def test_an_update_that_comes_up_is_kept_and_one_that_does_not_is_rolled_back_with_nothing_lost(

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import PG_ADMIN_URL
+from tests.deploy.helpers import children_named, rename_every_child
 from tests.sync.nursery import Hub, free_port, seed_nursery
 
 HANDOVER = Path(sys.executable).with_name("handover")
@@ -20,25 +21,6 @@ def handover(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(HANDOVER), *map(str, args)], capture_output=True, text=True, timeout=120, check=False
     )
-
-
-def children_named(url: str) -> list[str]:
-    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
-    try:
-        with engine.connect() as connection:
-            names = connection.scalars(text("SELECT first_name FROM children ORDER BY 1"))
-            return list(names)
-    finally:
-        engine.dispose()
-
-
-def rename_every_child(url: str, name: str) -> None:
-    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("UPDATE children SET first_name = :n"), {"n": name})
-    finally:
-        engine.dispose()
 
 
 def scratch_databases() -> set[str]:
@@ -126,3 +108,33 @@ def test_a_restore_over_a_running_hubs_database_is_refused_until_the_hub_stops(
     restored = handover("restore", copy, "--db", url)
     assert restored.returncode == 0, restored.stderr
     assert "Today" not in children_named(url)
+
+
+@pytest.mark.postgres
+def test_a_hub_role_without_createdb_still_gets_its_nightly_dump_checked_by_listing(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A nursery's own role, owning only its database: no scratch database can be made, and the
+    backup must still be made, checked as far as it can be, and say how to check it fully."""
+    role = "handover_role_" + postgres_url.rsplit("_", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    database = postgres_url.rsplit("/", 1)[1]
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOCREATEDB'))
+        connection.execute(text(f'ALTER DATABASE "{database}" OWNER TO "{role}"'))
+    own = postgres_url.replace("://postgres@", f"://{role}@")
+    try:
+        seed_nursery(own)
+        made = handover("backup", "--db", own, "--to", tmp_path, "--keep", "3")
+        assert made.returncode == 0, made.stderr
+        assert "checked by listing it only (grant CREATEDB" in made.stdout
+        (dump,) = tmp_path.glob("*.dump")
+        rename_every_child(own, "Mistake")
+        restored = handover("restore", dump, "--db", own)  # and it restores as that role
+        assert restored.returncode == 0, restored.stderr
+        assert "Mistake" not in children_named(own)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
