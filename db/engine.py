@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +46,37 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+# A hub holds at most POOL_SIZE + MAX_OVERFLOW connections. SQLAlchemy's own 5 + 10 lets one hub
+# take 15 of a PostgreSQL server's 100; many nurseries' hubs share one server (deploy/server/
+# README.md), and measured (benchmarks/many_hubs.py) 2 + 3 served a nursery's busy morning
+# with no slower pages, so a group of twenty fits in the default 100.
+POOL_SIZE = 2
+MAX_OVERFLOW = 3
+
+
+def pool_settings(env: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The pool's size from ``HANDOVER_DB_POOL_SIZE`` and ``HANDOVER_DB_MAX_OVERFLOW``."""
+    env = os.environ if env is None else env
+    sizes = {}
+    for name, key, default, least in (
+        ("HANDOVER_DB_POOL_SIZE", "pool_size", POOL_SIZE, 1),
+        ("HANDOVER_DB_MAX_OVERFLOW", "max_overflow", MAX_OVERFLOW, 0),
+    ):
+        raw = env.get(name, "").strip() or str(default)
+        if not raw.isdigit() or int(raw) < least:
+            raise DatabaseUrlError(f"{name} must be a whole number, at least {least}: {raw!r}")
+        sizes[key] = int(raw)
+    return sizes
+
+
 def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(raw_url)
+    if not url.startswith("sqlite"):
+        # pre_ping: a hub outlives a database restart (an update, a restore) without an error
+        # page; application_name: `handover restore` and the server's admin see who is connected.
+        kwargs = {"pool_pre_ping": True, **pool_settings(), **kwargs}
+        if url.startswith("postgresql"):
+            kwargs.setdefault("connect_args", {"application_name": "handover"})
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

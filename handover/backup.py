@@ -1,4 +1,7 @@
-"""``handover backup`` and ``handover restore``: SQLite copies made while the kiosk runs.
+"""``handover backup`` and ``handover restore``: copies made while the kiosk or hub runs.
+
+PostgreSQL databases (``--db postgresql://...``) are dumped and proven as handover/pg_backup.py
+says; what follows is SQLite.
 
 A copy of a live SQLite file (with its WAL beside it) can be torn; SQLite's online backup API
 copies pages under a read transaction instead, so the copy is the database as of one moment,
@@ -7,16 +10,22 @@ named by its time (``kiosk-20261123T020000Z.db``), and only the newest ``--keep`
 
 A restore copies a backup back the same way (into the database file, never over it while a
 kiosk has it open: stop the service first) after checking it, and keeps the database it
-replaces as ``<name>.before-restore-<time>.db``.
+replaces as ``<name>.before-restore-<time>.db``. It refuses a database a running hub holds
+(handover/running.py says how that is known).
 """
 
 from __future__ import annotations
 
 import argparse
 import sqlite3
+import sys
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+
+from db.engine import DatabaseUrlError, normalise_url
+from handover import pg_backup
+from handover.running import DatabaseInUse, hold_sqlite
 
 
 class BackupError(Exception):
@@ -69,6 +78,11 @@ def restore(copy: Path, database: Path) -> Path | None:
     if not copy.is_file():
         raise BackupError(f"there is no backup at {copy}")
     _check(copy)
+    with hold_sqlite(database, holder="handover restore"):
+        return _replace(copy, database)
+
+
+def _replace(copy: Path, database: Path) -> Path | None:
     kept = None
     if database.exists():
         kept = database.with_name(f"{database.stem}.before-restore-{_stamp()}.db")
@@ -89,7 +103,9 @@ def add_backup_commands(commands: argparse._SubParsersAction) -> None:  # type: 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     made.set_defaults(func=cmd_backup)
-    made.add_argument("--db", required=True, type=Path, help="the SQLite database file")
+    made.add_argument(
+        "--db", required=True, type=_database, help="a SQLite file or a postgresql:// URL"
+    )
     made.add_argument("--to", required=True, type=Path, help="the folder for backups")
     made.add_argument("--keep", type=_positive, default=14, help="copies kept (default: 14)")
     back = commands.add_parser(
@@ -100,7 +116,9 @@ def add_backup_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     )
     back.set_defaults(func=cmd_restore)
     back.add_argument("backup", type=Path, help="a file made by handover backup")
-    back.add_argument("--db", required=True, type=Path, help="the database to replace")
+    back.add_argument(
+        "--db", required=True, type=_database, help="the database to replace (file or URL)"
+    )
 
 
 def _positive(raw: str) -> int:
@@ -113,23 +131,63 @@ def _positive(raw: str) -> int:
     return value
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
+def _database(raw: str) -> Path | str:
+    """A SQLite file as a Path; a PostgreSQL database as its SQLAlchemy URL."""
+    if "://" not in raw:
+        return Path(raw)
     try:
-        made = backup(args.db, args.to, keep=args.keep)
-    except (BackupError, sqlite3.Error) as exc:
-        print(f"handover backup: {exc}", flush=True)
+        url = normalise_url(raw)
+    except DatabaseUrlError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    if not url.startswith("postgresql"):
+        raise argparse.ArgumentTypeError("backups are for SQLite files and postgresql:// URLs")
+    return url
+
+
+def _name(database: Path | str) -> str:
+    return str(database) if isinstance(database, Path) else database.rsplit("/", 1)[-1]
+
+
+def backup_postgres(database_url: str, folder: Path, *, keep: int) -> tuple[Path, str]:
+    name = _name(database_url).split("?")[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}-{_stamp()}.dump"
+    how = pg_backup.dump(database_url, target)
+    for old in sorted(folder.glob(f"{name}-*.dump"))[:-keep]:
+        old.unlink()
+    return target, how
+
+
+FAILURES = (BackupError, pg_backup.PostgresBackupError, DatabaseInUse, sqlite3.Error, OSError)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    how = "checked"
+    try:
+        if isinstance(args.db, Path):
+            made = backup(args.db, args.to, keep=args.keep)
+        else:
+            made, how = backup_postgres(args.db, args.to, keep=args.keep)
+    except FAILURES as exc:
+        print(f"handover backup: {exc}", file=sys.stderr, flush=True)
         return 1
-    print(f"Backed up {args.db} to {made}.")
+    # The last word is the file: the update scripts read it back from this line.
+    print(f"Backed up {_name(args.db)} ({how}) to {made}.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     try:
-        kept = restore(args.backup, args.db)
-    except (BackupError, sqlite3.Error) as exc:
-        print(f"handover restore: {exc}", flush=True)
+        if isinstance(args.db, Path):
+            kept = restore(args.backup, args.db)
+        else:
+            kept = pg_backup.restore(
+                args.backup, args.db, keep_in=args.backup.parent, stamp=_stamp()
+            )
+    except FAILURES as exc:
+        print(f"handover restore: {exc}", file=sys.stderr, flush=True)
         return 1
-    print(f"Restored {args.db} from {args.backup}.")
+    print(f"Restored {_name(args.db)} from {args.backup}.")
     if kept is not None:
         print(f"The database it replaced is kept as {kept}.")
     return 0

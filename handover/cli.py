@@ -148,6 +148,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
     from admin.first_run import setup_code_banner
     from admin.ops.logs import configure_hub_logging
 
+    holding = _claim_database(args.db)  # noqa: F841 - held (locked) until this process ends
     try:
         settings = load_settings(args.db)
     except ConfigError as exc:
@@ -170,6 +171,20 @@ def cmd_hub(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=2,
     )
     return 0
+
+
+def _claim_database(url: str) -> object:
+    """The hub's hold on its database (handover/running.py), once its pool settings are sane."""
+    from db.engine import pool_settings
+    from handover.running import DatabaseInUse, hold_for_hub
+
+    try:
+        pool_settings()
+        return hold_for_hub(url)
+    except DatabaseUrlError as exc:
+        raise CommandError(str(exc), status=2) from exc
+    except DatabaseInUse as exc:
+        raise CommandError(f"{exc}: one hub per database (stop the other first)") from exc
 
 
 def _add_hub_options(parser: argparse.ArgumentParser) -> None:

@@ -23,6 +23,7 @@ SYSTEM_PACKAGES=(
     fonts-dejavu-core fonts-noto-core
     shellcheck           # lints these scripts
     systemd              # systemd-analyze verify, for the service units
+    postgresql-client    # pg_dump/pg_restore/psql for hub backups (Debian 12's 15 dumps a 15 server)
     cage xwayland wlr-randr # the Pi's kiosk compositor, run headless by tests/deploy
 )
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Install Handover's kiosk on a Raspberry Pi 4 or 5 running 64-bit Raspberry Pi OS (Bookworm).
 # Run from a checkout of Handover, as root:
 #
@@ -38,33 +39,8 @@ done
 release="$(date -u +%Y%m%dT%H%M%SZ)"
 base="$root/opt/handover"
 
-# Each step says what it does; --dry-run only says it, --root skips the system-wide ones.
-step() { printf '==> %s\n' "$1"; }
-run() {
-    if $dry_run; then
-        printf '    %s\n' "$*"
-    else
-        "$@"
-    fi
-}
-system() { # a step that needs the real Pi (packages, users, services, boot files)
-    if $dry_run || [[ -n "$root" ]]; then
-        printf '    %s%s\n' "$*" "$([[ -n "$root" ]] && ! $dry_run && echo '   [skipped: --root]')"
-    else
-        "$@"
-    fi
-}
-write() { # write stdin to a file (under --root), with a mode
-    local target="$root$1" mode="$2"
-    if $dry_run; then
-        printf '    write %s (mode %s)\n' "$target" "$mode"
-        cat >/dev/null
-    else
-        mkdir -p "$(dirname "$target")"
-        cat >"$target"
-        chmod "$mode" "$target"
-    fi
-}
+# shellcheck source=../common/steps.sh
+source "$here/../common/steps.sh"
 
 if [[ -z "$root" ]] && ! $dry_run && ((EUID != 0)); then
     echo "install.sh: run as root (sudo)" >&2
@@ -131,7 +107,7 @@ if $with_hub; then
         {
             echo "# The office hub's settings (handover-hub.service). Keep the key secret."
             echo "HANDOVER_HUB_DB=/var/lib/handover/hub.db"
-            echo "HANDOVER_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            echo "HANDOVER_SECRET_KEY=$(new_secret)"
             echo "# Plain HTTP on the nursery's own network; put HTTPS in front to remove this."
             echo "HANDOVER_SECURE_COOKIES=0"
         } | write /etc/handover/hub.env 600

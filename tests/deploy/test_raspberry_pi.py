@@ -23,6 +23,7 @@ import pytest
 
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
+from tests.deploy.helpers import settings, sh, verified_units
 from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 ROOT = Path(__file__).parents[2]
@@ -42,23 +43,6 @@ UNITS = [
     "handover-backup.timer",
 ]
 HANDOVER = Path(sys.executable).with_name("handover")
-
-
-def sh(
-    *command: str | Path,
-    env: dict[str, str] | None = None,
-    timeout: float = 180,
-    cwd: Path | None = None,
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(c) for c in command],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=env,
-        cwd=cwd,
-    )
 
 
 def install(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -94,14 +78,6 @@ def env_file(root: Path, **values: str) -> Path:
     return path
 
 
-def settings(path: Path) -> dict[str, str]:
-    return dict(
-        line.split("=", 1)
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
-    )
-
-
 # --- lint and verify ----------------------------------------------------------------------
 
 
@@ -117,19 +93,9 @@ def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     release(tmp_path, "current-release")
     (tmp_path / "opt/handover/current").unlink()
     (tmp_path / "opt/handover/current").symlink_to("releases/current-release")
-    folder = tmp_path / "units"
-    folder.mkdir()
-    for unit in UNITS:
-        # The units as installed, with /opt/handover and /etc/handover inside this test's root
-        # (the verifier checks that every program they start exists).
-        text = (tmp_path / "etc/systemd/system" / unit).read_text(encoding="utf-8")
-        text = text.replace("/opt/handover", f"{tmp_path}/opt/handover")
-        text = text.replace("/etc/handover", f"{tmp_path}/etc/handover")
-        text = text.replace("User=handover", "User=root").replace("Group=handover", "Group=root")
-        (folder / unit).write_text(text, encoding="utf-8")
     if shutil.which("cage") is None:
         pytest.skip("cage is not installed (apt-get install cage): the kiosk unit starts it")
-    verified = sh("systemd-analyze", "verify", *(folder / u for u in UNITS))
+    verified = verified_units(tmp_path, {unit: unit for unit in UNITS})
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stderr.strip() == "", verified.stderr
 
@@ -560,7 +526,7 @@ def test_a_backup_made_while_the_kiosk_writes_restores_to_the_same_events(tmp_pa
         )
     assert len(list((tmp_path / "backups").glob("kiosk-*.db"))) == 2  # rotated
     missing = sh(HANDOVER, "backup", "--db", tmp_path / "nothing.db", "--to", tmp_path / "b")
-    assert missing.returncode == 1 and "there is no database" in missing.stdout
+    assert missing.returncode == 1 and "there is no database" in missing.stderr
 
 
 # --- updates --------------------------------------------------------------------------------
