@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.core.window import Window
+from kivy.resources import resource_find
 
 BACKGROUND = (0.97, 0.96, 0.93, 1)  # warm paper
 SURFACE = (1, 1, 1, 1)
@@ -23,6 +24,10 @@ SELECTED = (0.96, 0.82, 0.45, 1)
 
 _NOTO = Path("/usr/share/fonts/truetype/noto")
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+_SYMBOLA = Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")
+# Kivy's own Roboto, by its file: kiosk/ui/text.py reads which characters a font has.
+_ROBOTO = resource_find("data/fonts/Roboto-Regular.ttf") or "Roboto"
+_ROBOTO_BOLD = resource_find("data/fonts/Roboto-Bold.ttf") or "Roboto"
 
 
 def _first(*candidates: Path, fallback: str) -> str:
@@ -31,15 +36,22 @@ def _first(*candidates: Path, fallback: str) -> str:
 
 # Noto covers Latin with every accent a register needs (Zoë, Łukasz, Nguyễn); Kivy's bundled
 # Roboto is the fallback. Arabic-script text needs a font with presentation forms.
-FONT = _first(_NOTO / "NotoSans-Regular.ttf", _DEJAVU / "DejaVuSans.ttf", fallback="Roboto")
-FONT_BOLD = _first(_NOTO / "NotoSans-Bold.ttf", _DEJAVU / "DejaVuSans-Bold.ttf", fallback="Roboto")
+FONT = _first(_NOTO / "NotoSans-Regular.ttf", _DEJAVU / "DejaVuSans.ttf", fallback=_ROBOTO)
+FONT_BOLD = _first(
+    _NOTO / "NotoSans-Bold.ttf", _DEJAVU / "DejaVuSans-Bold.ttf", fallback=_ROBOTO_BOLD
+)
 # Noto Sans has no ✓, ⚠, ⌫ or ␣; DejaVu Sans has them all.
-SYMBOL_FONT = _first(_DEJAVU / "DejaVuSans-Bold.ttf", fallback="Roboto")
+SYMBOL_FONT = _first(_DEJAVU / "DejaVuSans-Bold.ttf", fallback=_ROBOTO)
+# Emoji in names (Zoë 🌈, Łukasz ⭐): Symbola (Debian's fonts-symbola, free for any use) draws
+# them in one colour at the label's size. Kivy's SDL2 text provider draws Noto Color Emoji
+# only at its one bitmap size (109 px, five times a name's height), so that font is not used.
+# Without Symbola, emoji are left out of what is drawn (kiosk/ui/text.py), never boxes.
+EMOJI_FONT = _first(_SYMBOLA, fallback="")
 ARABIC_FONT = _first(
     _NOTO / "NotoSansArabic-Regular.ttf",
     _NOTO / "NotoNaskhArabic-Regular.ttf",
     _DEJAVU / "DejaVuSans.ttf",
-    fallback="Roboto",
+    fallback=_ROBOTO,
 )
 
 

@@ -18,7 +18,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 
 from kiosk.ui import theme
-from kiosk.ui.text import markup
+from kiosk.ui.text import fitting_size, markup
 from kiosk.ui.theme import u
 
 _textures: dict[int, Any] = {}
@@ -60,12 +60,30 @@ class Text(Label):
             **kwargs,
         )
         self.rtl = rtl
+        self.largest = u(size)
+        self.bind(size=self._fit)
         self.set(text)
-        self.bind(size=lambda *_: setattr(self, "text_size", (self.width, None)))
 
     def set(self, text: str) -> None:
         self.plain = text
         self.text = markup(text, self.rtl)
+        self._fit()
+
+    def _fit(self, *_: Any) -> None:
+        """Wrap inside the widget; where the text would spill out (a long name on a tile), a
+        smaller size, and at the smallest an ellipsis: never over a neighbour."""
+        font_size, shorten = fitting_size(
+            self.plain,
+            rtl=self.rtl,
+            font=self.font_name,
+            size=self.largest,
+            width=max(self.width, 1),
+            height=max(self.height, 1),
+        )
+        self.font_size = font_size
+        self.shorten = shorten
+        self.shorten_from = "left" if self.rtl else "right"
+        self.text_size = (self.width, None)
 
 
 class Card(ButtonBehavior, BoxLayout):
