@@ -109,17 +109,23 @@ def fitting_size(
 ) -> tuple[float, bool]:
     """The font size at which ``text`` wraps inside a ``width`` x ``height`` box with no
     word cut in two, shrinking to three fifths of ``size`` at most; and whether, even then, it
-    must be shortened with an ellipsis. A long name stays inside its own tile."""
-    smallest = size * 0.6
-    tried = size
-    while tried >= smallest:
+    must be shortened to one line with an ellipsis. A long name stays inside its own tile."""
+    # Whole pixels: Kivy opens a font file once for each size it is drawn at.
+    sizes = sorted({round(size * 0.9**step) for step in range(9)}, reverse=True)
+    for tried in sizes[:5]:  # down to three fifths
         if _fits(text, rtl, font, tried, width, height):
             return tried, False
-        tried *= 0.9
-    return smallest, True
+    # One shortened line, as tall as the box allows (Arabic script's lines are taller).
+    line = markup(text, rtl)
+    return next(
+        (s for s in sizes[4:] if _measure(line, font, s, None)[1] <= height), sizes[-1]
+    ), True
 
 
 def _fits(text: str, rtl: bool, font: str, size: float, width: float, height: float) -> bool:
+    one_line = _measure(markup(text, rtl), font, size, None)
+    if one_line[0] <= width:  # most names: one line, no word to cut
+        return one_line[1] <= height
     _, drawn = _measure(markup(text, rtl), font, size, width)
     if drawn > height:
         return False
