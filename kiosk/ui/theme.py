@@ -21,6 +21,21 @@ STAFF = (0.33, 0.29, 0.45, 1)  # quiet violet
 WARNING = (0.66, 0.38, 0.0, 1)  # 4.6:1 against white text
 CRITICAL = (0.64, 0.15, 0.17, 1)
 SELECTED = (0.96, 0.82, 0.45, 1)
+# Each room's own colour on the arrival board, in the order the setting made its rooms; each
+# carries white text at 4.5:1 or more. A three-year-old knows "the purple room" before its name.
+ROOMS = (
+    (0.0, 0.44, 0.46, 1),  # teal
+    (0.50, 0.25, 0.52, 1),  # plum
+    (0.62, 0.33, 0.0, 1),  # amber
+    (0.16, 0.35, 0.62, 1),  # blue
+    (0.68, 0.18, 0.32, 1),  # raspberry
+    (0.24, 0.42, 0.18, 1),  # leaf
+)
+
+
+def room_colour(place: int) -> tuple[float, ...]:
+    return ROOMS[place % len(ROOMS)]
+
 
 _NOTO = Path("/usr/share/fonts/truetype/noto")
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")

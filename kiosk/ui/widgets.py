@@ -141,8 +141,9 @@ class Tile(Card):
         detail: str = "",
         **kwargs: Any,
     ) -> None:
-        super().__init__(orientation="vertical", padding=u(6), spacing=u(4), **kwargs)
-        self.size_hint_min_y = theme.touch() * 1.6
+        super().__init__(orientation="vertical", padding=u(5), spacing=u(2), **kwargs)
+        # The smallest touch target: a board of 28 children has rows of 88 units.
+        self.size_hint_min_y = theme.touch()
         texture = photo_texture(photo)
         if texture is not None:
             self.add_widget(Image(texture=texture, fit_mode="contain"))
@@ -152,11 +153,33 @@ class Tile(Card):
                 size=22 if texture is not None else 28,
                 bold=True,
                 size_hint_y=0.32 if texture is not None else 1,
+                size_hint_min_y=u(26),  # one line of a name, however small the tile
             )
         )
         if detail:
-            self.add_widget(Text(detail, size=15, color=theme.MUTED, size_hint_y=0.2))
+            self.add_widget(
+                Text(detail, size=15, color=theme.MUTED, size_hint_y=0.2, size_hint_min_y=u(20))
+            )
         self.person_label = label
+        self.bind(on_release=lambda *_: on_tap())
+
+
+class RoomButton(Card):
+    """A room on the arrival board's first step: its colour, a few faces and its name, so a
+    child who cannot read finds "my room" by the colour and the friends in it."""
+
+    def __init__(
+        self, name: str, colour: tuple[float, ...], faces: list[bytes], on_tap: Callable[[], None]
+    ) -> None:
+        super().__init__(orientation="vertical", padding=u(8), spacing=u(4))
+        self.background = list(colour)
+        row = BoxLayout(spacing=u(4))
+        for face in faces:
+            row.add_widget(Image(texture=photo_texture(face), fit_mode="contain"))
+        if faces:
+            self.add_widget(row)
+        self.add_widget(Text(name, size=28, bold=True, color=(1, 1, 1, 1), size_hint_y=0.5))
+        self.person_label = name
         self.bind(on_release=lambda *_: on_tap())
 
 
