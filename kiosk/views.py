@@ -49,10 +49,13 @@ def child_tiles(
     return tiles
 
 
-def rooms_on_board(tiles: list[Tile], rooms: dict[int, str], *, fits: int) -> list[Tile]:
+def rooms_on_board(
+    tiles: list[Tile], rooms: dict[int, str], *, fits: int, colours: dict[int, str] | None = None
+) -> list[Tile]:
     """The rooms a child picks first when more children are to come than fit on one board
-    (R1: still three taps): name, colour (the room's place), its children, three faces.
-    None when every child fits on one screen; children in no room come last, unnamed."""
+    (R1: still three taps): name, colour (the office's, else by the room's place), its
+    children, three faces. None when every child fits on one screen; children in no room
+    come last, unnamed."""
     if len(tiles) <= fits:
         return []
     groups: list[Tile] = []
@@ -65,7 +68,8 @@ def rooms_on_board(tiles: list[Tile], rooms: dict[int, str], *, fits: int) -> li
                 {
                     "id": room_id,
                     "label": name,
-                    "colour": place,
+                    "colour": (colours or {}).get(room_id or 0, ""),
+                    "place": place,
                     "children": [t["id"] for t in members],
                     "faces": faces,
                 }

@@ -42,7 +42,9 @@ def arriving(screen: KioskScreen) -> Any:
     """The home screen's way in: one Arriving button, or, when more children are to come than
     fit on one board, a button for each room (the first of the three taps)."""
     app = screen.app
-    rooms = views.rooms_on_board(waiting_to_arrive(app), app.service.rooms, fits=ONE_SCREEN)
+    rooms = views.rooms_on_board(
+        waiting_to_arrive(app), app.service.rooms, fits=ONE_SCREEN, colours=app.service.room_colours
+    )
     if not rooms:
         return BigButton(
             screen._("Arriving"), app.start_arrival, colour=theme.ARRIVE, size=46, rtl=screen.rtl
@@ -55,7 +57,7 @@ def arriving(screen: KioskScreen) -> Any:
     for room in rooms:
         faces = [face for face in map(app.photo, room["faces"]) if face]
         name = room["label"] or screen._("Everyone else")
-        colour = theme.room_colour(room["colour"])
+        colour = theme.room_colour(room["colour"], room["place"])
         choices.add_widget(RoomButton(name, colour, faces, partial(app.start_arrival, room["id"])))
     panel.add_widget(choices)
     return panel
@@ -75,7 +77,9 @@ class ArrivalBoardScreen(KioskScreen):
                 message = self._("Everyone is already here.")
             body.add_widget(Text(message, size=32, rtl=self.rtl))
             return column
-        rooms = views.rooms_on_board(tiles, app.service.rooms, fits=ONE_SCREEN)
+        rooms = views.rooms_on_board(
+            tiles, app.service.rooms, fits=ONE_SCREEN, colours=app.service.room_colours
+        )
         room = next((r for r in rooms if r["id"] == self.context.get("room_id")), None)
         if room is not None:
             tiles = [t for t in tiles if t["id"] in room["children"]]
@@ -95,8 +99,9 @@ class ArrivalBoardScreen(KioskScreen):
         right room; Back goes to the rooms again."""
         name = room["label"] or self._("Everyone else")
         pill = Card(size_hint_x=0.3, padding=(u(8), 0))
-        pill.background = list(theme.room_colour(room["colour"]))
-        pill.add_widget(Text(name, size=24, bold=True, color=(1, 1, 1, 1)))
+        colour = theme.room_colour(room["colour"], room["place"])
+        pill.background = list(colour)
+        pill.add_widget(Text(name, size=24, bold=True, color=theme.ink_on(colour)))
         title_bar = column.children[-1]  # the first row page() laid out
         title_bar.add_widget(pill)
 

@@ -6,10 +6,12 @@ official 7" panel (about 5 px per mm) and a 1280x800 HDMI panel.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kivy.core.window import Window
 from kivy.resources import resource_find
+from kivy.utils import get_color_from_hex
 
 BACKGROUND = (0.97, 0.96, 0.93, 1)  # warm paper
 SURFACE = (1, 1, 1, 1)
@@ -21,7 +23,7 @@ STAFF = (0.33, 0.29, 0.45, 1)  # quiet violet
 WARNING = (0.66, 0.38, 0.0, 1)  # 4.6:1 against white text
 CRITICAL = (0.64, 0.15, 0.17, 1)
 SELECTED = (0.96, 0.82, 0.45, 1)
-# Each room's own colour on the arrival board, in the order the setting made its rooms; each
+# A room's colour on the arrival board where the office set none, by the room's place; each
 # carries white text at 4.5:1 or more. A three-year-old knows "the purple room" before its name.
 ROOMS = (
     (0.0, 0.44, 0.46, 1),  # teal
@@ -33,8 +35,17 @@ ROOMS = (
 )
 
 
-def room_colour(place: int) -> tuple[float, ...]:
+def room_colour(colour: str, place: int) -> tuple[float, ...]:
+    """The room's colour as the office set it (#rrggbb), else one of ROOMS by its place."""
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):
+        return tuple(get_color_from_hex(colour))
     return ROOMS[place % len(ROOMS)]
+
+
+def ink_on(colour: tuple[float, ...]) -> tuple[float, ...]:
+    """Dark ink on a light colour, white on a dark one (relative luminance, roughly)."""
+    light = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] > 0.6
+    return INK if light else (1, 1, 1, 1)
 
 
 _NOTO = Path("/usr/share/fonts/truetype/noto")

@@ -121,10 +121,7 @@ class BigButton(Card):
         kwargs.setdefault("size_hint_min_y", theme.touch())
         super().__init__(padding=u(10), **kwargs)
         self.background = list(colour)
-        light = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] > 0.6
-        self.label = Text(
-            text, size=size, bold=True, rtl=rtl, color=theme.INK if light else (1, 1, 1, 1)
-        )
+        self.label = Text(text, size=size, bold=True, rtl=rtl, color=theme.ink_on(colour))
         self.add_widget(self.label)
         self.bind(on_release=lambda *_: on_tap())
 
@@ -178,7 +175,7 @@ class RoomButton(Card):
             row.add_widget(Image(texture=photo_texture(face), fit_mode="contain"))
         if faces:
             self.add_widget(row)
-        self.add_widget(Text(name, size=28, bold=True, color=(1, 1, 1, 1), size_hint_y=0.5))
+        self.add_widget(Text(name, size=28, bold=True, color=theme.ink_on(colour), size_hint_y=0.5))
         self.person_label = name
         self.bind(on_release=lambda *_: on_tap())
 

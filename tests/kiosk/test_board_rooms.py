@@ -33,11 +33,12 @@ def test_a_board_that_fits_one_screen_offers_no_rooms() -> None:
 
 def test_a_large_setting_offers_its_rooms_in_order_with_their_children_and_faces() -> None:
     tiles = _board([3, 1, 2] * 20)
-    rooms = views.rooms_on_board(tiles, ROOMS, fits=28)
-    assert [(r["label"], r["colour"], len(r["children"])) for r in rooms] == [
-        ("Babies", 0, 20),
-        ("Twos", 1, 20),
-        ("Pre-school", 2, 20),
+    colours = {1: "#e3a587", 2: "#8fb996"}  # as the office set them; Pre-school has none
+    rooms = views.rooms_on_board(tiles, ROOMS, fits=28, colours=colours)
+    assert [(r["label"], r["colour"], r["place"], len(r["children"])) for r in rooms] == [
+        ("Babies", "#e3a587", 0, 20),
+        ("Twos", "#8fb996", 1, 20),
+        ("Pre-school", "", 2, 20),
     ]
     babies = {t["id"] for t in tiles if t["room"] == 1}
     assert set(rooms[0]["children"]) == babies

@@ -84,6 +84,19 @@ def _count_touches(kiosk: Kiosk) -> list[Any]:
     return touches
 
 
+def _room_button_colour(kiosk: Kiosk, name: str) -> list[float]:
+    button = kiosk.find(name)
+    return [round(c, 3) for c in button.background]
+
+
+def _office_colour(kiosk: Kiosk, name: str) -> list[float]:
+    from kivy.utils import get_color_from_hex
+
+    with kiosk.app.service.store.sessions() as session:
+        colour = session.scalars(select(Room.colour).where(Room.name == name)).one()
+    return [round(c, 3) for c in get_color_from_hex(colour)]
+
+
 def _tiles_on_board(kiosk: Kiosk) -> list[Any]:
     from kiosk.ui.widgets import Tile
 
@@ -104,6 +117,7 @@ def test_a_child_of_sixty_finds_her_room_then_her_picture_in_three_taps(
     kiosk = sixty_children
     texts = kiosk.texts()
     assert {"Babies", "Twos", "Pre-school"} <= set(texts), "the rooms are on the home screen"
+    assert _room_button_colour(kiosk, "Twos") == _office_colour(kiosk, "Twos")
     kiosk.screenshot("kiosk-home-sixty-children")
     touches = _count_touches(kiosk)
     kiosk.tap("Twos")
