@@ -55,6 +55,7 @@ class KioskService:
         self.device = device
         self.setting = store.setting()
         self.rooms = store.rooms()
+        self.room_colours = store.room_colours()
         self.photos = store.photos()
         now = self.clock()
         self.door = Door(
@@ -255,6 +256,7 @@ class KioskService:
             self.photos = self.store.photos()
             self.setting = self.store.setting()  # the name, zone and idle time come from there
             self.rooms = self.store.rooms()
+            self.room_colours = self.store.room_colours()
             self._book_loaded = self.clock()
         today = [e for e in events if local_day(e.occurred_at, self.setting.zone) == self._day]
         self.door.record(today)

@@ -42,10 +42,39 @@ def child_tiles(
                 if child.has_photo and privacy_mode != "first_name_initial"
                 else None,
                 "order": sort_key(child.first_name, child.last_name),
+                "room": child.room_id,
             }
         )
     tiles.sort(key=lambda t: t["order"])
     return tiles
+
+
+def rooms_on_board(
+    tiles: list[Tile], rooms: dict[int, str], *, fits: int, colours: dict[int, str] | None = None
+) -> list[Tile]:
+    """The rooms a child picks first when more children are to come than fit on one board
+    (R1: still three taps): name, colour (the office's, else by the room's place), its
+    children, three faces. None when every child fits on one screen; children in no room
+    come last, unnamed."""
+    if len(tiles) <= fits:
+        return []
+    groups: list[Tile] = []
+    for place, room_id in enumerate([*sorted(rooms), None]):
+        members = [t for t in tiles if (t["room"] if t["room"] in rooms else None) == room_id]
+        if members:
+            faces = [t["photo"] for t in members if t["photo"] is not None][:3]
+            name = rooms[room_id] if room_id is not None else ""
+            groups.append(
+                {
+                    "id": room_id,
+                    "label": name,
+                    "colour": (colours or {}).get(room_id or 0, ""),
+                    "place": place,
+                    "children": [t["id"] for t in members],
+                    "faces": faces,
+                }
+            )
+    return groups
 
 
 def adults_for_child(book: PeopleBook, child_id: int, today: date) -> list[Tile]:

@@ -20,7 +20,7 @@ SYSTEM_PACKAGES=(
     xvfb xauth xdotool x11-utils imagemagick
     chromium chromium-driver # browser tests (Playwright drives Debian's chromium)
     libatomic1              # the Node.js that Playwright's Python package runs needs it
-    fonts-dejavu-core fonts-noto-core
+    fonts-dejavu-core fonts-noto-core fonts-symbola # fonts-symbola: emoji in names
     shellcheck           # lints these scripts
     systemd              # systemd-analyze verify, for the service units
     postgresql-client    # pg_dump/pg_restore/psql for hub backups (Debian 12's 15 dumps a 15 server)

@@ -49,7 +49,7 @@ fi
 
 step "System packages: cage (the kiosk's one-window compositor) and what Kivy, the camera and the QR decoders need"
 packages=(python3 python3-venv python3-pip cage xwayland wlr-randr libgl1 libegl1 libgles2
-    libmtdev1 libzbar0 fonts-noto-core fonts-dejavu-core sqlite3 util-linux)
+    libmtdev1 libzbar0 fonts-noto-core fonts-dejavu-core fonts-symbola sqlite3 util-linux)
 if [[ "$camera" == picamera ]]; then
     packages+=(python3-picamera2) # from Raspberry Pi OS; the venv sees it (--system-site-packages)
 fi

@@ -109,6 +109,12 @@ class KioskStore:
                 r.id: r.name for r in session.scalars(select(Room).where(Room.deleted_at.is_(None)))
             }
 
+    def room_colours(self) -> dict[int, str]:
+        """Each room's colour as the office shows it (#rrggbb): the door's room buttons match."""
+        with self.sessions() as session:
+            query = select(Room.id, Room.colour).where(Room.deleted_at.is_(None))
+            return {room_id: colour for room_id, colour in session.execute(query)}
+
     def photos(self) -> dict[tuple[str, int], bytes]:
         """Every photo the door shows, read once at start: a few kilobytes each."""
         photos: dict[tuple[str, int], bytes] = {}

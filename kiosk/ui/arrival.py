@@ -2,37 +2,108 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk import views
 from kiosk.ui import theme
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
-from kiosk.ui.widgets import BigButton, Text
+from kiosk.ui.widgets import BigButton, Card, RoomButton, Text
+
+# Boards that show every child at once, largest tiles first: (columns, rows). Past the last,
+# a face is too small for a three-year-old to find, and the children choose their room first.
+SHAPES = ((5, 2), (6, 3), (7, 3), (7, 4))
+ONE_SCREEN = max(columns * rows for columns, rows in SHAPES)
+BOARD_HEIGHT = 480 - 2 * 12 - 64 - 10 - 2  # units: the window less the page's margins, title
+# and two units so that rounding never makes a full board scroll
+
+
+def board_shape(count: int) -> tuple[int, float]:
+    """Columns and row height for a board of ``count`` tiles: the largest tiles that show them
+    all on one screen; past one screen, the densest, scrolling."""
+    columns, rows = next(((c, r) for c, r in SHAPES if count <= c * r), SHAPES[-1])
+    return columns, u((BOARD_HEIGHT - 10 * (rows - 1)) / rows)
+
+
+def waiting_to_arrive(app: Any) -> list[dict[str, Any]]:
+    return views.child_tiles(
+        app.door.book,
+        app.door.timeline,
+        privacy_mode=app.service.setting.privacy_mode.value,
+        on_site=False,
+    )
+
+
+def arriving(screen: KioskScreen) -> Any:
+    """The home screen's way in: one Arriving button, or, when more children are to come than
+    fit on one board, a button for each room (the first of the three taps)."""
+    app = screen.app
+    rooms = views.rooms_on_board(
+        waiting_to_arrive(app), app.service.rooms, fits=ONE_SCREEN, colours=app.service.room_colours
+    )
+    if not rooms:
+        return BigButton(
+            screen._("Arriving"), app.start_arrival, colour=theme.ARRIVE, size=46, rtl=screen.rtl
+        )
+    panel = Card(orientation="vertical", padding=u(8), spacing=u(8))
+    panel.add_widget(
+        Text(screen._("Arriving"), size=34, bold=True, color=theme.ARRIVE, size_hint_y=0.3)
+    )
+    choices = GridLayout(cols=min(len(rooms), 3), spacing=u(8))
+    for room in rooms:
+        faces = [face for face in map(app.photo, room["faces"]) if face]
+        name = room["label"] or screen._("Everyone else")
+        colour = theme.room_colour(room["colour"], room["place"])
+        choices.add_widget(RoomButton(name, colour, faces, partial(app.start_arrival, room["id"])))
+    panel.add_widget(choices)
+    return panel
 
 
 class ArrivalBoardScreen(KioskScreen):
-    """Each child finds their own tile. In card-first mode the board asks for the card."""
+    """Each child finds their own tile, among their room's when the setting is large. In
+    card-first mode the board asks for the card."""
 
     def build(self) -> Any:
         app = self.app
         column, body = self.page(self._("Who is arriving? Find your picture."))
-        tiles = views.child_tiles(
-            app.door.book,
-            app.door.timeline,
-            privacy_mode=app.service.setting.privacy_mode.value,
-            on_site=False,
-        )
+        tiles = waiting_to_arrive(app)
         if not tiles:
             message = self._("Please show your card to the camera.")
             if app.service.setting.privacy_mode.value != "card_first":
                 message = self._("Everyone is already here.")
             body.add_widget(Text(message, size=32, rtl=self.rtl))
             return column
-        body.add_widget(self.tile_grid(tiles, lambda t: app.arrival_child_chosen(t["id"])))
+        rooms = views.rooms_on_board(
+            tiles, app.service.rooms, fits=ONE_SCREEN, colours=app.service.room_colours
+        )
+        room = next((r for r in rooms if r["id"] == self.context.get("room_id")), None)
+        if room is not None:
+            tiles = [t for t in tiles if t["id"] in room["children"]]
+            self._room_name(column, room)
+        columns, row_height = board_shape(len(tiles))
+        chosen = self.tile_grid(
+            tiles,
+            lambda t: app.arrival_child_chosen(t["id"]),
+            columns=columns,
+            row_height=row_height,
+        )
+        body.add_widget(chosen)
         return column
+
+    def _room_name(self, column: Any, room: dict[str, Any]) -> None:
+        """The chosen room's name in its colour, in the title bar: the child sees it is the
+        right room; Back goes to the rooms again."""
+        name = room["label"] or self._("Everyone else")
+        pill = Card(size_hint_x=0.3, padding=(u(8), 0))
+        colour = theme.room_colour(room["colour"], room["place"])
+        pill.background = list(colour)
+        pill.add_widget(Text(name, size=24, bold=True, color=theme.ink_on(colour)))
+        title_bar = column.children[-1]  # the first row page() laid out
+        title_bar.add_widget(pill)
 
 
 class ArrivalConfirmScreen(KioskScreen):

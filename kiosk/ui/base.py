@@ -84,12 +84,13 @@ class KioskScreen(Screen):
         *,
         columns: int = 5,
         extra: list[Any] | None = None,
+        row_height: float | None = None,
     ) -> ScrollView:
         grid = GridLayout(
             cols=columns,
             spacing=u(10),
             size_hint_y=None,
-            row_default_height=theme.touch() * 2.1,
+            row_default_height=row_height or theme.touch() * 2.1,
             row_force_default=True,
         )
         grid.bind(minimum_height=grid.setter("height"))

@@ -50,9 +50,9 @@ class Flows:
 
     # --- arrival ----------------------------------------------------------------------------
 
-    def start_arrival(self) -> None:
+    def start_arrival(self, room_id: int | None = None) -> None:
         self.card_collector = None
-        self.go("arrival")
+        self.go("arrival", room_id=room_id)
 
     def arrival_child_chosen(self, child_id: int) -> None:
         self.go("choose_adult", purpose="arrival", child_id=child_id)

@@ -13,6 +13,7 @@ from kivy.uix.image import Image
 
 from kiosk import views
 from kiosk.ui import theme
+from kiosk.ui.arrival import arriving
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
 from kiosk.ui.widgets import BigButton, Text
@@ -30,11 +31,7 @@ class HomeScreen(KioskScreen):
         top.add_widget(self.clock_label)
         column.add_widget(top)
         choices = BoxLayout(spacing=u(16))
-        choices.add_widget(
-            BigButton(
-                self._("Arriving"), app.start_arrival, colour=theme.ARRIVE, size=46, rtl=self.rtl
-            )
-        )
+        choices.add_widget(arriving(self))  # one button, or the rooms of a large setting
         choices.add_widget(
             BigButton(
                 self._("Collecting"),

@@ -18,7 +18,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 
 from kiosk.ui import theme
-from kiosk.ui.text import markup
+from kiosk.ui.text import fitting_size, markup
 from kiosk.ui.theme import u
 
 _textures: dict[int, Any] = {}
@@ -60,12 +60,30 @@ class Text(Label):
             **kwargs,
         )
         self.rtl = rtl
+        self.largest = u(size)
+        self.bind(size=self._fit)
         self.set(text)
-        self.bind(size=lambda *_: setattr(self, "text_size", (self.width, None)))
 
     def set(self, text: str) -> None:
         self.plain = text
         self.text = markup(text, self.rtl)
+        self._fit()
+
+    def _fit(self, *_: Any) -> None:
+        """Wrap inside the widget; where the text would spill out (a long name on a tile), a
+        smaller size, and at the smallest an ellipsis: never over a neighbour."""
+        font_size, shorten = fitting_size(
+            self.plain,
+            rtl=self.rtl,
+            font=self.font_name,
+            size=self.largest,
+            width=max(self.width, 1),
+            height=max(self.height, 1),
+        )
+        self.font_size = font_size
+        self.shorten = shorten
+        self.shorten_from = "left" if self.rtl else "right"
+        self.text_size = (self.width, None)
 
 
 class Card(ButtonBehavior, BoxLayout):
@@ -103,10 +121,7 @@ class BigButton(Card):
         kwargs.setdefault("size_hint_min_y", theme.touch())
         super().__init__(padding=u(10), **kwargs)
         self.background = list(colour)
-        light = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] > 0.6
-        self.label = Text(
-            text, size=size, bold=True, rtl=rtl, color=theme.INK if light else (1, 1, 1, 1)
-        )
+        self.label = Text(text, size=size, bold=True, rtl=rtl, color=theme.ink_on(colour))
         self.add_widget(self.label)
         self.bind(on_release=lambda *_: on_tap())
 
@@ -123,8 +138,9 @@ class Tile(Card):
         detail: str = "",
         **kwargs: Any,
     ) -> None:
-        super().__init__(orientation="vertical", padding=u(6), spacing=u(4), **kwargs)
-        self.size_hint_min_y = theme.touch() * 1.6
+        super().__init__(orientation="vertical", padding=u(5), spacing=u(2), **kwargs)
+        # The smallest touch target: a board of 28 children has rows of 88 units.
+        self.size_hint_min_y = theme.touch()
         texture = photo_texture(photo)
         if texture is not None:
             self.add_widget(Image(texture=texture, fit_mode="contain"))
@@ -134,11 +150,33 @@ class Tile(Card):
                 size=22 if texture is not None else 28,
                 bold=True,
                 size_hint_y=0.32 if texture is not None else 1,
+                size_hint_min_y=u(26),  # one line of a name, however small the tile
             )
         )
         if detail:
-            self.add_widget(Text(detail, size=15, color=theme.MUTED, size_hint_y=0.2))
+            self.add_widget(
+                Text(detail, size=15, color=theme.MUTED, size_hint_y=0.2, size_hint_min_y=u(20))
+            )
         self.person_label = label
+        self.bind(on_release=lambda *_: on_tap())
+
+
+class RoomButton(Card):
+    """A room on the arrival board's first step: its colour, a few faces and its name, so a
+    child who cannot read finds "my room" by the colour and the friends in it."""
+
+    def __init__(
+        self, name: str, colour: tuple[float, ...], faces: list[bytes], on_tap: Callable[[], None]
+    ) -> None:
+        super().__init__(orientation="vertical", padding=u(8), spacing=u(4))
+        self.background = list(colour)
+        row = BoxLayout(spacing=u(4))
+        for face in faces:
+            row.add_widget(Image(texture=photo_texture(face), fit_mode="contain"))
+        if faces:
+            self.add_widget(row)
+        self.add_widget(Text(name, size=28, bold=True, color=theme.ink_on(colour), size_hint_y=0.5))
+        self.person_label = name
         self.bind(on_release=lambda *_: on_tap())
 
 
