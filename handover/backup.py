@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+import sys
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,7 +52,7 @@ def _copy(source: Path, target: Path) -> None:
 
 def backup(database: Path, folder: Path, *, keep: int) -> Path:
     if not database.is_file():
-        raise BackupError(f"there is no database at {database}")
+        raise BackupError(f"there is no database at {database}: check the path given with --db")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{database.stem}-{_stamp()}.db"
     partial = target.with_suffix(".partial")
@@ -67,7 +68,10 @@ def backup(database: Path, folder: Path, *, keep: int) -> Path:
 def restore(copy: Path, database: Path) -> Path | None:
     """Put ``copy`` back as ``database``; returns where the replaced database was kept."""
     if not copy.is_file():
-        raise BackupError(f"there is no backup at {copy}")
+        raise BackupError(
+            f"there is no backup at {copy}: "
+            "give a file that handover backup made (in its --to folder)"
+        )
     _check(copy)
     kept = None
     if database.exists():
@@ -117,7 +121,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         made = backup(args.db, args.to, keep=args.keep)
     except (BackupError, sqlite3.Error) as exc:
-        print(f"handover backup: {exc}", flush=True)
+        print(f"handover backup: {exc}", file=sys.stderr)
         return 1
     print(f"Backed up {args.db} to {made}.")
     return 0
@@ -127,7 +131,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         kept = restore(args.backup, args.db)
     except (BackupError, sqlite3.Error) as exc:
-        print(f"handover restore: {exc}", flush=True)
+        print(f"handover restore: {exc}", file=sys.stderr)
         return 1
     print(f"Restored {args.db} from {args.backup}.")
     if kept is not None:
