@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -99,6 +100,9 @@ def _size(raw: str) -> tuple[int, int]:
 def cmd_kiosk(args: argparse.Namespace) -> int:
     from kiosk.bootstrap import build_app, prepare_kivy
 
+    if importlib.util.find_spec("kivy") is None:  # an office install: say which part is missing
+        raise ModuleNotFoundError("No module named 'kivy'", name="kivy")
+
     # Said before Kivy loads: once loaded, Kivy takes stderr into its own log.
     if not has_screen() and args.screenshot_after is None and not os.environ.get("SDL_VIDEODRIVER"):
         print(NO_SCREEN.format(kiosk=f"--db {args.db}"), file=sys.stderr)
@@ -148,6 +152,9 @@ def _schedule_screenshot(seconds: float, target: str) -> None:
     from kivy.core.window import Window
 
     def shoot(_dt: float) -> None:
+        # Drawn now, read before any flip: after a flip the back buffer that glReadPixels reads
+        # is undefined, and offscreen it came out black.
+        Window.dispatch("on_draw")
         made = Window.screenshot(name=target)
         if made and made != target:
             os.replace(made, target)
