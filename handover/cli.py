@@ -313,5 +313,5 @@ def _missing_package(exc: ModuleNotFoundError) -> str:
         raise exc  # not an optional part: a real bug, and its traceback helps
     return (
         f"this needs {top}, which comes with Handover's {extra} part: "
-        f"pip install 'handover[{extra}]' (or plain 'handover[hub,kiosk]' for both)"
+        f"pip install 'handover[{extra}]' (or 'handover[hub,kiosk]' for both)"
     )
