@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -45,7 +44,6 @@ from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.migrate import head_revision, upgrade_to_head
 
-STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -72,7 +70,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     install_handlers(app)
     app.add_middleware(BrowserDefaults, secure=settings.secure_cookies)
     app.add_middleware(metrics.RequestObserver, metrics=app.state.metrics)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", StaticFiles(packages=[("admin", "static")]), name="static")
     app.mount("/api/v1", build_api(app.state.sessions, clock=clock))
     for module in (
         health,

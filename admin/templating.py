@@ -4,10 +4,10 @@ demo mode, the setting's name, and times shown in the setting's zone."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -18,8 +18,11 @@ from db.clock import as_utc
 from db.names import full_name
 from db.vocabulary import STAFF_TEXT, Reason
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.autoescape = True
+# Loaded from the installed package (Jinja's PackageLoader goes through importlib), so a wheel
+# installed anywhere finds its pages.
+TEMPLATES = Jinja2Templates(
+    env=jinja2.Environment(loader=jinja2.PackageLoader("admin", "templates"), autoescape=True)
+)
 
 
 def _zone(request: Request) -> ZoneInfo:

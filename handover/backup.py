@@ -60,7 +60,7 @@ def _copy(source: Path, target: Path) -> None:
 
 def backup(database: Path, folder: Path, *, keep: int) -> Path:
     if not database.is_file():
-        raise BackupError(f"there is no database at {database}")
+        raise BackupError(f"there is no database at {database}: check the path given with --db")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{database.stem}-{_stamp()}.db"
     partial = target.with_suffix(".partial")
@@ -76,7 +76,10 @@ def backup(database: Path, folder: Path, *, keep: int) -> Path:
 def restore(copy: Path, database: Path) -> Path | None:
     """Put ``copy`` back as ``database``; returns where the replaced database was kept."""
     if not copy.is_file():
-        raise BackupError(f"there is no backup at {copy}")
+        raise BackupError(
+            f"there is no backup at {copy}: "
+            "give a file that handover backup made (in its --to folder)"
+        )
     _check(copy)
     with hold_sqlite(database, holder="handover restore"):
         return _replace(copy, database)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
@@ -37,9 +39,28 @@ class CommandError(Exception):
 
 def _db_url(raw: str) -> str:
     try:
-        return normalise_url(raw)
+        url = normalise_url(raw)
     except DatabaseUrlError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+    return _supported_database(raw, url)
+
+
+def _supported_database(raw: str, url: str) -> str:
+    """Only the two databases Handover is tested on; a file's folder must exist already (a
+    typo in it should not look like a database that "could not be used")."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise argparse.ArgumentTypeError(
+            f"{parsed.get_backend_name()} is not supported: give a file path (SQLite) or a "
+            "postgresql://user@host/name URL"
+        )
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database).parent
+        if not folder.is_dir():
+            raise argparse.ArgumentTypeError(
+                f"there is no folder {folder} for {raw}: create it first, or give another path"
+            )
+    return url
 
 
 def _day(raw: str) -> date:
@@ -98,13 +119,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The kiosk keeps its own database and syncs with the hub over HTTP, as a real door does.
     from kiosk.sync.pairing import token_path
 
+    sock = _hub_socket(args.host, args.port)  # before the kiosk: a taken port opens nothing
     kiosk_db = data_dir / "kiosk.db"
     code = None if token_path(str(kiosk_db)).exists() else _demo_pairing_code(url)
     everywhere = args.host in ("0.0.0.0", "::")  # noqa: S104 - recognised, not bound
     hub_url = f"http://{'127.0.0.1' if everywhere else args.host}:{args.port}"
     kiosk = start_beside_hub(str(kiosk_db), hub_url=hub_url, pairing_code=code)
     try:
-        return cmd_hub(argparse.Namespace(db=url, host=args.host, port=args.port))
+        return _open_office(url, sock)
     finally:
         if kiosk is not None:
             kiosk.terminate()
@@ -141,35 +163,41 @@ def _demo_pairing_code(url: str) -> str:
 
 def cmd_hub(args: argparse.Namespace) -> int:
     """Serve the office panel with uvicorn in this process until Ctrl+C."""
-    import uvicorn
+    holding = _claim_database(args.db)  # noqa: F841 - held (locked) until this process ends
+    return _open_office(args.db, _hub_socket(args.host, args.port))
 
+
+def _hub_socket(host: str, port: int) -> socket.socket:
+    from handover.hub_server import PortError, listening_socket
+
+    try:
+        return listening_socket(host, port)
+    except PortError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _open_office(db: str, sock: socket.socket) -> int:
     from admin.app import create_app
     from admin.config import ConfigError, load_settings
     from admin.first_run import setup_code_banner
     from admin.ops.logs import configure_hub_logging
+    from handover.hub_server import serve
 
-    holding = _claim_database(args.db)  # noqa: F841 - held (locked) until this process ends
     try:
-        settings = load_settings(args.db)
+        settings = load_settings(db)
+        configure_hub_logging()
+        app = create_app(settings)
     except ConfigError as exc:
+        sock.close()
         raise CommandError(str(exc)) from exc
-    configure_hub_logging()
-    app = create_app(settings)
-    mode = "demo mode" if settings.demo else _shown(args.db)
-    office = f"http://{args.host}:{args.port}/"
+    host, port = sock.getsockname()[:2]
+    mode = "demo mode" if settings.demo else _shown(db)
+    office = f"http://{host}:{port}/"
     print(f"The office is open at {office}  ({mode}; Ctrl+C stops it)")
     if app.state.setup_code is not None:
         print(setup_code_banner(app.state.setup_code.code, office))
     sys.stdout.flush()
-    # The access log is the hub's own (route templates, no query strings): see admin/ops.
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=2,
-    )
+    serve(app, sock)
     return 0
 
 
@@ -194,8 +222,16 @@ def _add_hub_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
 
 
+def _version() -> str:
+    try:
+        return metadata.version("handover")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="handover", description="Sign-in and collection for nurseries.")
+    parser.add_argument("--version", action="version", version=f"handover {_version()}")
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser
     )
@@ -264,6 +300,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
         print(f"handover {args.command}: the database could not be used: {reason}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:
+        print(f"handover {args.command}: {_missing_package(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return status
+
+
+# Where each optional package comes from: a hub installed with handover[hub] has no Kivy.
+EXTRA_OF = {
+    "kivy": "kiosk",
+    "cv2": "kiosk",
+    "numpy": "kiosk",
+    "zxingcpp": "kiosk",
+    "pyzbar": "kiosk",
+    "arabic_reshaper": "kiosk",
+    "bidi": "kiosk",
+    "httpx": "kiosk",
+    "fastapi": "hub",
+    "starlette": "hub",
+    "uvicorn": "hub",
+    "jinja2": "hub",
+    "multipart": "hub",
+    "segno": "hub",
+}
+
+
+def _missing_package(exc: ModuleNotFoundError) -> str:
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRA_OF.get(top)
+    if extra is None:
+        raise exc  # not an optional part: a real bug, and its traceback helps
+    return (
+        f"this needs {top}, which comes with Handover's {extra} part: "
+        f"pip install 'handover[{extra}]' (or 'handover[hub,kiosk]' for both)"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -114,6 +115,8 @@ def _pi_backups() -> Path | None:
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("kivy") is None:  # an office install: say which part is missing
+        raise ModuleNotFoundError("No module named 'kivy'", name="kivy")
     from kiosk.bootstrap import prepare_kivy
     from kiosk.stopping import end_at_once_on_sigterm
 
@@ -201,6 +204,9 @@ def _schedule_screenshot(seconds: float, target: str) -> None:
     from kivy.core.window import Window
 
     def shoot(_dt: float) -> None:
+        # Drawn now, read before any flip: after a flip the back buffer that glReadPixels reads
+        # is undefined, and offscreen it came out black.
+        Window.dispatch("on_draw")
         made = Window.screenshot(name=target)
         if made and made != target:
             os.replace(made, target)

@@ -1,14 +1,21 @@
-"""The kiosk's languages (R14): gettext catalogs (``assets/locale/<lang>/LC_MESSAGES/*.po``),
-chosen by a tap on the home screen. Names are never translated."""
+"""The kiosk's languages (R14): gettext catalogs, chosen by a tap on the home screen. Names are
+never translated.
+
+Translators edit ``kiosk/locale/<lang>/LC_MESSAGES/handover.po`` (text, easy to merge); the
+build compiles each to the ``.mo`` read here (setup.py), so the wheel and the checkout's
+editable install carry catalogs that match their ``.po``.
+"""
 
 from __future__ import annotations
 
-import ast
+import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "assets" / "locale"
+# Found through the installed package, never beside a checkout: a wheel has no checkout.
+LOCALE_DIR: Traversable = resources.files("kiosk") / "locale"
 DOMAIN = "handover"
 
 
@@ -26,50 +33,30 @@ LANGUAGES = {
 }
 
 
-def parse_po(text: str) -> dict[str, str]:
-    """msgid -> msgstr for a .po file (no plurals or contexts: the kiosk needs neither).
-    Untranslated entries are left out so the English shows instead of a blank."""
-    catalog: dict[str, str] = {}
-    current: dict[str, list[str]] = {}
-    key = ""
-
-    def flush() -> None:
-        msgid = "".join(current.get("msgid", []))
-        msgstr = "".join(current.get("msgstr", []))
-        if msgid and msgstr:
-            catalog[msgid] = msgstr
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("msgid "):
-            flush()
-            current, key = {"msgid": []}, "msgid"
-            line = line[len("msgid ") :]
-        elif line.startswith("msgstr "):
-            current["msgstr"], key = [], "msgstr"
-            line = line[len("msgstr ") :]
-        current.setdefault(key, []).append(ast.literal_eval(line))
-    flush()
-    return catalog
+def compiled_catalog(locale_dir: Traversable, code: str) -> gettext.GNUTranslations | None:
+    """The language's compiled catalog, or None when this install has none for it. An entry
+    left untranslated in the .po is not compiled, so the English shows instead of a blank."""
+    mo = locale_dir / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not mo.is_file():
+        return None
+    with mo.open("rb") as compiled:
+        return gettext.GNUTranslations(compiled)
 
 
 class Translator:
     def __init__(
-        self, locale_dir: Path = LOCALE_DIR, *, offered: tuple[str, ...] = ("en",)
+        self, locale_dir: Traversable = LOCALE_DIR, *, offered: tuple[str, ...] = ("en",)
     ) -> None:
-        self.catalogs: dict[str, dict[str, str]] = {"en": {}}
+        self.catalogs: dict[str, gettext.NullTranslations] = {"en": gettext.NullTranslations()}
         for code in offered:
-            po = locale_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-            if code != "en" and po.exists():
-                self.catalogs[code] = parse_po(po.read_text(encoding="utf-8"))
+            if code != "en" and (catalog := compiled_catalog(locale_dir, code)) is not None:
+                self.catalogs[code] = catalog
         self.offered = [LANGUAGES[c] for c in offered if c in self.catalogs and c in LANGUAGES]
         self.language = LANGUAGES["en"]
         self._listeners: list[Callable[[], None]] = []
 
     def gettext(self, message: str) -> str:
-        return self.catalogs[self.language.code].get(message, message)
+        return self.catalogs[self.language.code].gettext(message)
 
     def choose(self, code: str) -> None:
         if code in self.catalogs and code in LANGUAGES and code != self.language.code:

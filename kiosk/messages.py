@@ -1,7 +1,7 @@
 """Every message the kiosk shows, found in its source: the list translators work from.
 
 Run ``python -m kiosk.messages`` to print a .pot template; a test checks that each catalog in
-``assets/locale`` translates every message.
+``kiosk/locale`` translates every message.
 """
 
 from __future__ import annotations

@@ -1,31 +1,49 @@
 #!/usr/bin/env bash
-# Make this clone runnable on a Debian 12 machine: the Debian packages the project
-# needs (only those missing), then .venv/ with the project and its test tools
-# (reinstalled only when pyproject.toml changes). Safe to run again: a second run
-# installs nothing and does not touch the network.
+# Make this clone runnable on a Debian 12 machine: the Debian packages it needs (only those
+# missing), then .venv/ with the project (reinstalled only when pyproject.toml, setup.py or a
+# translation changes). Safe to run again: a second run installs nothing and does not touch
+# the network.
 #
-# Called by scripts/test and scripts/demo; can be run on its own too.
+#     scripts/bootstrap.sh demo    what the demo needs: the hub and the kiosk (scripts/demo)
+#     scripts/bootstrap.sh test    that, and the test tools, browsers and compositors (default;
+#                                  scripts/test)
+#
+# Without root it installs no Debian package: where they are all present already it carries
+# on; where some are missing it names them and stops.
 set -euo pipefail
 
-# Debian 12 (bookworm) packages the project needs. Add new ones here, one per line.
-SYSTEM_PACKAGES=(
-    # Python and building the packages that compile
-    python3 python3-venv python3-pip python3-dev
-    git ca-certificates
+MODE="${1:-test}"
+[[ "$MODE" == demo || "$MODE" == test ]] || {
+    printf 'bootstrap: say demo or test, not %s\n' "$MODE" >&2
+    exit 2
+}
+
+# Debian 12 (bookworm) packages. Add new ones here, one per line, to the list that needs them.
+DEMO_PACKAGES=(
+    python3 python3-venv python3-pip
+    ca-certificates
     tzdata               # zoneinfo's time zone database
     libzbar0             # pyzbar: QR codes from the camera
     # Mesa, for Kivy's window (also offscreen, with no X server)
     libgl1 libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 libgbm1 libmtdev1
+    fonts-symbola        # emoji in names (Zoë 🌈), drawn by the kiosk in one colour
+)
+TEST_PACKAGES=(
+    python3-dev git      # building any package without a wheel; the tests read git
     # Real-window end-to-end runs: a virtual screen, clicks, typing, screenshots
     xvfb xauth xdotool x11-utils imagemagick
     chromium chromium-driver # browser tests (Playwright drives Debian's chromium)
     libatomic1              # the Node.js that Playwright's Python package runs needs it
-    fonts-dejavu-core fonts-noto-core fonts-symbola # fonts-symbola: emoji in names
+    fonts-dejavu-core fonts-noto-core # Chromium draws the panel's names in every script with them
     shellcheck           # lints these scripts
     systemd              # systemd-analyze verify, for the service units
     postgresql-client    # pg_dump/pg_restore/psql for hub backups (Debian 12's 15 dumps a 15 server)
     cage xwayland wlr-randr # the Pi's kiosk compositor, run headless by tests/deploy
 )
+SYSTEM_PACKAGES=("${DEMO_PACKAGES[@]}")
+if [[ "$MODE" == test ]]; then
+    SYSTEM_PACKAGES+=("${TEST_PACKAGES[@]}")
+fi
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO_ROOT/.venv"
@@ -100,17 +118,20 @@ create_venv() {
 }
 
 install_project() {
-    local sum stamp
-    sum="$(sha256sum "$REPO_ROOT/pyproject.toml" | cut -d' ' -f1)"
-    stamp="$VENV/.installed-$sum"
-    if [[ -e "$stamp" ]]; then
+    local sum extras
+    # The editable install also compiles the translations (setup.py): a changed .po reinstalls.
+    sum="$(cd "$REPO_ROOT" && cat pyproject.toml setup.py kiosk/locale/*/LC_MESSAGES/*.po |
+        sha256sum | cut -d' ' -f1)"
+    # What the tests install is a superset of the demo's: either stamp serves the demo.
+    if [[ -e "$VENV/.installed-test-$sum" || -e "$VENV/.installed-$MODE-$sum" ]]; then
         return 0
     fi
-    say "Installing the project and its test tools into .venv (new .venv or pyproject.toml changed)"
+    extras="$([[ "$MODE" == test ]] && echo test || echo hub,kiosk)"
+    say "Installing the project ($extras) into .venv (new .venv, or its files changed)"
     (cd "$REPO_ROOT" &&
-        "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e '.[test]')
+        "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e ".[$extras]")
     rm -f "$VENV"/.installed-*
-    : >"$stamp"
+    : >"$VENV/.installed-$MODE-$sum"
 }
 
 install_system_packages

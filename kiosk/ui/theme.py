@@ -7,8 +7,10 @@ official 7" panel (about 5 px per mm) and a 1280x800 HDMI panel.
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 
+from kivy import kivy_data_dir
 from kivy.core.window import Window
 from kivy.resources import resource_find
 from kivy.utils import get_color_from_hex
@@ -48,37 +50,40 @@ def ink_on(colour: tuple[float, ...]) -> tuple[float, ...]:
     return INK if light else (1, 1, 1, 1)
 
 
-_NOTO = Path("/usr/share/fonts/truetype/noto")
+_FONTS = resources.files("kiosk") / "fonts"
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 _SYMBOLA = Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")
 # Kivy's own Roboto, by its file: kiosk/ui/text.py reads which characters a font has.
 _ROBOTO = resource_find("data/fonts/Roboto-Regular.ttf") or "Roboto"
-_ROBOTO_BOLD = resource_find("data/fonts/Roboto-Bold.ttf") or "Roboto"
+
+
+def _packaged(name: str) -> str:
+    # Installed from a wheel the package is a folder on disk, so Kivy can open the file by path.
+    return str(_FONTS / name)
 
 
 def _first(*candidates: Path, fallback: str) -> str:
     return next((str(p) for p in candidates if p.exists()), fallback)
 
 
-# Noto covers Latin with every accent a register needs (Zoë, Łukasz, Nguyễn); Kivy's bundled
-# Roboto is the fallback. Arabic-script text needs a font with presentation forms.
-FONT = _first(_NOTO / "NotoSans-Regular.ttf", _DEJAVU / "DejaVuSans.ttf", fallback=_ROBOTO)
-FONT_BOLD = _first(
-    _NOTO / "NotoSans-Bold.ttf", _DEJAVU / "DejaVuSans-Bold.ttf", fallback=_ROBOTO_BOLD
+# Noto covers Latin with every accent a register needs (Zoë, Łukasz, Nguyễn); Arabic-script
+# text needs a font with presentation forms. Both travel in the package (SIL OFL, fonts/OFL.txt)
+# so the kiosk reads the same on any machine, with or without Debian's font packages.
+FONT = _packaged("NotoSans-Regular.ttf")
+FONT_BOLD = _packaged("NotoSans-Bold.ttf")
+ARABIC_FONT = _packaged("NotoSansArabic-Regular.ttf")
+# Noto Sans has no ✓, ⚠, ⌫ or ␣; DejaVu Sans has them all. Its bold comes with Debian; Kivy
+# carries the regular weight, so a machine without Debian's fonts still draws the symbols.
+SYMBOL_FONT = _first(
+    _DEJAVU / "DejaVuSans-Bold.ttf",
+    Path(kivy_data_dir, "fonts", "DejaVuSans.ttf"),
+    fallback=_ROBOTO,
 )
-# Noto Sans has no ✓, ⚠, ⌫ or ␣; DejaVu Sans has them all.
-SYMBOL_FONT = _first(_DEJAVU / "DejaVuSans-Bold.ttf", fallback=_ROBOTO)
 # Emoji in names (Zoë 🌈, Łukasz ⭐): Symbola (Debian's fonts-symbola, free for any use) draws
 # them in one colour at the label's size. Kivy's SDL2 text provider draws Noto Color Emoji
 # only at its one bitmap size (109 px, five times a name's height), so that font is not used.
 # Without Symbola, emoji are left out of what is drawn (kiosk/ui/text.py), never boxes.
 EMOJI_FONT = _first(_SYMBOLA, fallback="")
-ARABIC_FONT = _first(
-    _NOTO / "NotoSansArabic-Regular.ttf",
-    _NOTO / "NotoNaskhArabic-Regular.ttf",
-    _DEJAVU / "DejaVuSans.ttf",
-    fallback=_ROBOTO,
-)
 
 
 def u(value: float) -> float:

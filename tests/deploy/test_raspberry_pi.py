@@ -264,7 +264,7 @@ def test_the_whole_unit_command_runs_in_cage_on_a_headless_screen(demo_nursery: 
         # Handover's own code is copied in (1.6 MB): Alembic checks its migrations folder with
         # access(), which the capability below does not satisfy.
         code = folder / "opt/handover/src"
-        for package in ("db", "kiosk", "admin", "handover", "assets"):
+        for package in ("db", "kiosk", "admin", "handover"):
             shutil.copytree(ROOT / package, code / package)
         site = next((ROOT / ".venv/lib").glob("python3*/site-packages"))
         runner = folder / "opt/handover/releases/r1/bin/handover"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from kiosk import views
 from kiosk.door import Door
-from kiosk.i18n import LOCALE_DIR, Translator, parse_po
+from kiosk.i18n import LOCALE_DIR, Translator, compiled_catalog
 from kiosk.messages import kiosk_messages
+from setup import compile_catalogs
 from tests.factories import MONDAY, MORNING, Nursery, arrive
 
 
@@ -71,15 +74,31 @@ def test_an_expired_permission_is_offered_for_a_week_so_the_refusal_is_recorded(
     assert views.adults_for_child(nursery.book(), theo.id, MONDAY.replace(month=12, day=30)) == []
 
 
+def _written(language: str) -> dict[str, str]:
+    """What the translator wrote: the .po, read with Babel as the build reads it."""
+    po = LOCALE_DIR / language / "LC_MESSAGES" / "handover.po"
+    with po.open("rb") as text:
+        # The kiosk's messages have no plurals: each id and string is one str.
+        return {str(m.id): str(m.string) for m in read_po(text) if m.id and m.string}
+
+
 @pytest.mark.parametrize("language", ["pl", "ur"])
 def test_every_kiosk_message_is_translated(language: str) -> None:
-    catalog = parse_po((LOCALE_DIR / language / "LC_MESSAGES" / "handover.po").read_text("utf-8"))
+    catalog = _written(language)
     missing = [m for m in kiosk_messages() if m not in catalog]
     assert missing == []
     for message, translated in catalog.items():
         # A translation may leave a name out (Polish avoids declining it), never add one.
         placeholders = set(re.findall(r"\{(\w+)\}", message))
         assert set(re.findall(r"\{(\w+)\}", translated)) <= placeholders, message
+
+
+@pytest.mark.parametrize("language", ["pl", "ur"])
+def test_the_kiosk_reads_what_the_translator_last_wrote(language: str) -> None:
+    compiled = compiled_catalog(LOCALE_DIR, language)
+    assert compiled is not None, "no .mo: run ./scripts/bootstrap.sh (it compiles the .po)"
+    stale = {m: t for m, t in _written(language).items() if compiled.gettext(m) != t}
+    assert stale == {}, "the .mo is older than its .po: run ./scripts/bootstrap.sh"
 
 
 def test_choosing_a_language_changes_the_words_and_the_direction() -> None:
@@ -94,9 +113,18 @@ def test_choosing_a_language_changes_the_words_and_the_direction() -> None:
     assert heard == ["pl", "ur"]
 
 
-def test_a_po_file_with_continued_lines_and_blanks_is_read(tmp_path: Path) -> None:
-    po = (
-        'msgid ""\nmsgstr "header"\n\n# comment\n'
-        'msgid "A "\n"B"\nmsgstr "C"\n"D"\n\nmsgid "E"\nmsgstr ""\n'
+def test_a_po_file_with_continued_lines_and_an_untranslated_entry_compiles(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "pl" / "LC_MESSAGES"
+    source.mkdir(parents=True)
+    (source / "handover.po").write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n# comment\n'
+        'msgid "A "\n"B"\nmsgstr "C"\n"D"\n\nmsgid "Éclair"\nmsgstr ""\n',
+        encoding="utf-8",
     )
-    assert parse_po(po) == {"A B": "CD"}
+    compile_catalogs(tmp_path / "src", tmp_path / "out")
+    translator = Translator(resources.files("kiosk") / "no-such-folder", offered=("en", "pl"))
+    assert [language.code for language in translator.offered] == ["en"]
+    translator = Translator(tmp_path / "out", offered=("en", "pl"))
+    translator.choose("pl")
+    assert translator.gettext("A B") == "CD"
+    assert translator.gettext("Éclair") == "Éclair"  # untranslated: English, never a blank
