@@ -80,9 +80,9 @@ class HandoverScreen(KioskScreen):
 
     def _person(self, photo_key: Any, name: str, caption: str) -> Any:
         person = BoxLayout(orientation="vertical")
-        photo = self.app.photo(photo_key)
-        if photo is not None:
-            person.add_widget(Image(texture=photo_texture(photo), fit_mode="contain"))
+        texture = photo_texture(self.app.photo(photo_key))
+        if texture is not None:  # a damaged photo leaves the name alone, not a blank box
+            person.add_widget(Image(texture=texture, fit_mode="contain"))
         person.add_widget(Text(name, size=24, bold=True, size_hint_y=0.3))
         person.add_widget(Text(caption, size=18, color=theme.MUTED, size_hint_y=0.2, rtl=self.rtl))
         return person

@@ -151,3 +151,18 @@ def test_ngozi_takes_three_children_home_with_one_wait_and_one_pin_in_nine_taps(
     assert {f"{n} is going home with Ngozi Okonkwo." for n in OKONKWO} <= set(kiosk.texts())
     assert not kiosk.app.door.timeline.on_site
     assert kiosk.taps == 9, "one choice, one call for staff, one PIN: 9 taps, not 27"
+
+
+def test_a_damaged_photo_shows_the_childs_name_and_the_door_stays_open(kiosk: Kiosk) -> None:
+    photos = kiosk.app.service.photos
+    key = ("child", kiosk.ids["Mia Walsh"])
+    kept = photos.get(key)
+    photos[key] = b"\x89PNG this photo was cut short"
+    try:
+        kiosk.tap("Arriving")
+        assert kiosk.screen == "arrival" and "Mia" in kiosk.texts()
+    finally:
+        if kept is None:
+            photos.pop(key, None)
+        else:
+            photos[key] = kept
