@@ -60,8 +60,11 @@ def test_mum_collecting_at_a_door_that_never_saw_the_arrival_is_sent_to_staff_no
 def test_an_empty_collection_board_offers_staff_and_every_staff_screen_hears_of_it(
     kiosk: Kiosk,
 ) -> None:
-    kiosk.tap("Collecting")
-    kiosk.tap("Ask a member of staff")
+    kiosk.tap("اردو")  # a family who reads Urdu is told the same, in Urdu
+    kiosk.tap("واپسی")  # Collecting
+    assert "اس دروازے پر ابھی کوئی بچہ سائن اِن نہیں ہوا۔" in kiosk.texts()
+    kiosk.screenshot("kiosk-collection-empty-urdu")
+    kiosk.tap("عملے کو بلائیں")  # Ask a member of staff
     assert kiosk.screen == "wait"
     assert [a.reason for a in kiosk.app.door.timeline.open_alerts()] == [Reason.HELP_ASKED]
 
