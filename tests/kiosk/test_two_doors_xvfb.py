@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,8 @@ from sqlalchemy import select
 from db.clock import utc_now
 from db.credentials import hash_secret, new_card
 from db.engine import make_engine, session_factory
-from db.models import Adult, Card, Event, Restriction, Staff
+from db.events import events_between
+from db.models import Adult, Card, Restriction, Staff
 from db.register import daily_register
 from db.timeline import EventRecord, Timeline
 from db.vocabulary import EventType, Reason
@@ -42,27 +43,14 @@ ARRIVING, COLLECTING = (202, 186), (598, 186)
 BOTTOM_BUTTON = (400, 430)  # "Sign in (1)", "OK"
 CONFIRM_WITH_PIN = (515, 393)
 CRITICAL_RED = (163, 38, 43)
+EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 
 
 def _stored(url: str, kind: EventType) -> list[EventRecord]:
     engine = make_engine(url)
     try:
         with session_factory(engine)() as db:
-            rows = db.scalars(select(Event).where(Event.type == kind.value)).all()
-            return [
-                EventRecord(
-                    uuid=r.uuid,
-                    type=kind,
-                    occurred_at=r.occurred_at,
-                    device=r.device,
-                    child_id=r.child_id,
-                    adult_id=r.adult_id,
-                    staff_id=r.staff_id,
-                    ref=r.ref,
-                    payload=dict(r.payload or {}),
-                )
-                for r in rows
-            ]
+            return events_between(db, EVER[0], EVER[1], types=[kind])
     finally:
         engine.dispose()
 

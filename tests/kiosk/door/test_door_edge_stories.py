@@ -16,6 +16,7 @@ from kiosk.door import (
     ByChosenAdult,
     ByPassword,
     CardHolder,
+    ChildInfo,
     Door,
     HandedOver,
     Refused,
@@ -34,6 +35,14 @@ def nursery() -> Nursery:
 
 def _alerts(events: tuple[Any, ...]) -> list[Any]:
     return [e for e in events if e.type == EventType.ALERT_RAISED]
+
+
+def _both_brought_in_by_mum(nursery: Nursery, *children: ChildInfo) -> Door:
+    mum = nursery.adult(may_collect=children)
+    door = nursery.door()
+    for child in children:
+        arrive(door, child, mum)
+    return door
 
 
 def _door_b(nursery: Nursery) -> Door:
@@ -200,12 +209,9 @@ def test_the_sister_grandad_may_not_take_stays_with_her_own_alert_while_the_othe
     nursery: Nursery,
 ) -> None:
     chidi, adaeze = nursery.child(first_name="Chidi"), nursery.child(first_name="Adaeze")
-    mum = nursery.adult(may_collect=(chidi, adaeze))
     grandad = nursery.adult(first_name="Obi", may_collect=(chidi,))
     saskia = nursery.member_of_staff()
-    door = nursery.door()
-    arrive(door, chidi, mum)
-    arrive(door, adaeze, mum)
+    door = _both_brought_in_by_mum(nursery, chidi, adaeze)
 
     going = door.go_home_together(
         child_ids=[chidi.id, adaeze.id], collector=ByChosenAdult(grandad.id), now=AFTERNOON
@@ -227,14 +233,11 @@ def test_an_id_check_for_two_children_is_asked_once_and_nobody_goes_without_it(
     nursery: Nursery,
 ) -> None:
     chidi, adaeze = nursery.child(first_name="Chidi"), nursery.child(first_name="Adaeze")
-    mum = nursery.adult(may_collect=(chidi, adaeze))
     aunt = nursery.adult(first_name="Ada")
     nursery.permission(chidi, aunt, MONDAY)
     nursery.permission(adaeze, aunt, MONDAY)
     saskia = nursery.member_of_staff()
-    door = nursery.door()
-    arrive(door, chidi, mum)
-    arrive(door, adaeze, mum)
+    door = _both_brought_in_by_mum(nursery, chidi, adaeze)
     going = door.go_home_together(
         child_ids=[chidi.id, adaeze.id], collector=ByChosenAdult(aunt.id), now=AFTERNOON
     )

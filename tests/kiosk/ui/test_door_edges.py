@@ -169,3 +169,16 @@ def test_a_damaged_photo_shows_the_childs_name_and_the_door_stays_open(kiosk: Ki
             photos.pop(key, None)
         else:
             photos[key] = kept
+
+
+def test_mum_chosen_from_the_photos_takes_her_children_home_together(kiosk: Kiosk) -> None:
+    _arrive(kiosk, "Chidi Okonkwo", "Ebele Okonkwo", by="Ngozi Okonkwo")
+    kiosk.tap("Collecting")
+    kiosk.tap("Chidi")
+    kiosk.tap("Ngozi")
+    assert kiosk.screen == "going_home" and "Going home (2)" in kiosk.texts()
+    assert "Adaeze" not in kiosk.texts(), "only the children who are here are offered"
+    kiosk.tap("Going home (2)")
+    assert kiosk.screen == "wait"
+    kiosk.tap("Staff: confirm the handover")
+    assert {"Chidi Okonkwo", "Ebele Okonkwo", "Ngozi Okonkwo"} <= set(kiosk.texts())
