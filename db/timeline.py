@@ -133,6 +133,9 @@ class Timeline:
     # Answers that came before what they answer: a kiosk's clock ahead of the office's, or an
     # event synced late. Kept here and applied the moment the answered event arrives.
     early: dict[str, list[EventRecord]] = field(default_factory=dict)
+    # Collections confirmed at a door that had not seen the child arrive, by child: closed
+    # against the arrival when it syncs in, so the register reads one stay, not two.
+    gone_before_arrival: dict[int, list[EventRecord]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, events: Iterable[EventRecord]) -> Timeline:
@@ -187,6 +190,12 @@ class Timeline:
         self.on_site[e.child_id] = stay
         self.stays.setdefault(e.child_id, []).append(stay)
         self.arrivals_by_uuid[e.uuid] = stay
+        waiting = self.gone_before_arrival.get(e.child_id, [])
+        later = [c for c in waiting if as_utc(c.occurred_at) >= stay.arrived_at]
+        if later:
+            departure = min(later, key=event_order)
+            waiting.remove(departure)
+            self._collected(departure)
 
     def _acknowledged(self, e: EventRecord) -> None:
         stay = self.arrivals_by_uuid.get(e.ref or "")
@@ -215,7 +224,10 @@ class Timeline:
             self.pending_collections.pop(e.ref, None)
         stay = self.on_site.pop(e.child_id, None)
         if stay is None:
-            self.anomalies.append(f"{e.uuid}: child {e.child_id} collected while not on site")
+            if e.payload.get("arrival_known_here") is False:
+                self.gone_before_arrival.setdefault(e.child_id, []).append(e)
+            else:
+                self.anomalies.append(f"{e.uuid}: child {e.child_id} collected while not on site")
             return
         stay.departed_at = max(as_utc(e.occurred_at), stay.arrived_at)
         stay.collected_by_adult_id = e.adult_id

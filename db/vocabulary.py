@@ -66,10 +66,14 @@ class Reason(StrEnum):
     LATE_COLLECTION = "late_collection"
     STAFF_PIN_LOCKED = "staff_pin_locked"
     KIOSK_CANNOT_SAVE = "kiosk_cannot_save"  # a door's disk refused a write: it records nothing
+    ARRIVAL_NOT_KNOWN_HERE = "arrival_not_known_here"
+    RESTRICTED_PERSON_ARRIVING = "restricted_person_arriving"
+    HELP_ASKED = "help_asked"
 
 
 SEVERITY_OF: dict[Reason, Severity] = {
     Reason.RESTRICTED_PERSON: Severity.CRITICAL,
+    Reason.RESTRICTED_PERSON_ARRIVING: Severity.CRITICAL,
     Reason.UNKNOWN_CARD: Severity.HIGH,
     Reason.REVOKED_CARD: Severity.HIGH,
     Reason.NOT_AUTHORISED: Severity.HIGH,
@@ -87,6 +91,8 @@ SEVERITY_OF: dict[Reason, Severity] = {
     Reason.UNKNOWN_CHILD: Severity.WARNING,
     Reason.ARRIVAL_NOT_ACKNOWLEDGED: Severity.WARNING,
     Reason.LATE_COLLECTION: Severity.WARNING,
+    Reason.ARRIVAL_NOT_KNOWN_HERE: Severity.WARNING,
+    Reason.HELP_ASKED: Severity.WARNING,
 }
 
 # What staff read on an alert; the adult at the door only ever sees "please wait".
@@ -110,6 +116,12 @@ STAFF_TEXT: dict[Reason, str] = {
     Reason.STAFF_PIN_LOCKED: "Too many wrong staff PINs at a kiosk: PIN entry is paused",
     Reason.KIOSK_CANNOT_SAVE: "A kiosk cannot save: arrivals and collections there are not "
     "being recorded",
+    Reason.ARRIVAL_NOT_KNOWN_HERE: "Collection asked for a child whose arrival this kiosk has "
+    "not seen (another door's arrival not yet synced, a door that was offline, or a child who "
+    "came in another way): see the child before the handover",
+    Reason.RESTRICTED_PERSON_ARRIVING: "A person who must not collect this child is bringing "
+    "children in: the arrival is held for staff",
+    Reason.HELP_ASKED: "Someone at the door asked for a member of staff",
 }
 
 
@@ -124,3 +136,5 @@ class Check(StrEnum):
 
     COMPARE_PHOTO = "compare_photo"
     CHECK_ID_DOCUMENT = "check_id_document"
+    # This door never saw the child arrive: staff confirm with the child in front of them.
+    SEE_THE_CHILD = "see_the_child"

@@ -20,7 +20,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from db.clock import local_day
-from db.vocabulary import Reason
+from db.vocabulary import Severity
 from kiosk.devices.keyboard_scanner import KeyboardScanner
 from kiosk.devices.scanning import CameraScanner
 from kiosk.devices.sound import Chime, SilentChime
@@ -31,7 +31,7 @@ from kiosk.store.disk import CannotSave
 from kiosk.ui import flows
 from kiosk.ui.arrival import ArrivalBoardScreen, ArrivalConfirmScreen, ChooseAdultScreen
 from kiosk.ui.banner import AlertBanner
-from kiosk.ui.collection import CollectionBoardScreen
+from kiosk.ui.collection import CollectionBoardScreen, DropOrCollectScreen, GoingHomeScreen
 from kiosk.ui.entry import EntryScreen
 from kiosk.ui.handover import HandoverScreen
 from kiosk.ui.home import HomeScreen
@@ -46,6 +46,8 @@ SCREENS = {
     "arrival_confirm": ArrivalConfirmScreen,
     "choose_adult": ChooseAdultScreen,
     "collection": CollectionBoardScreen,
+    "going_home": GoingHomeScreen,
+    "drop_or_collect": DropOrCollectScreen,
     "entry": EntryScreen,
     "wait": WaitScreen,
     "done": DoneScreen,
@@ -177,9 +179,7 @@ class KioskApp(flows.Flows, App):
 
     @mainthread
     def _alerted(self) -> None:
-        critical = any(
-            a.reason == Reason.RESTRICTED_PERSON for a in self.door.timeline.open_alerts()
-        )
+        critical = any(a.severity == Severity.CRITICAL for a in self.door.timeline.open_alerts())
         self.chime.play("critical" if critical else "alert")
 
     @mainthread

@@ -39,6 +39,9 @@ DATA_MESSAGES = (
     "Sign out",
     "Sign in",
     "Sign in a visitor",
+    # kiosk.ui.arrival.ArrivalConfirmScreen and its going-home twin: title and button
+    "Who is coming in today?",
+    "Going home",
     # kiosk.views.sync_lines: what staff mode says about the office hub
     "This kiosk works alone: it is not paired with an office hub.",
     "The office has revoked this kiosk: it no longer syncs. Pair it again.",

@@ -18,17 +18,19 @@ from uuid import uuid4
 
 from db.clock import local_day, utc_now
 from db.timeline import EventRecord, Timeline
-from db.vocabulary import EventType
+from db.vocabulary import EventType, Reason
 from kiosk.door import CardHolder, Door, StaffInfo
-from kiosk.door.collection import Collector
+from kiosk.door.collection import ByCard, ByChosenAdult, Collector
 from kiosk.door.decisions import (
     Arrived,
     CardDecision,
     CollectionDecision,
     ConfirmDecision,
+    GoingHome,
+    HandoversDecided,
     PinChecked,
 )
-from kiosk.door.door import arrival, collection, handover, presence, watch
+from kiosk.door.door import arrival, collection, handover, presence, together, watch
 from kiosk.store.disk import MB, CannotSave, SaveFault
 from kiosk.store.local import KioskStore, SyncStatus
 
@@ -175,6 +177,33 @@ class KioskService:
         )
         self._commit(decision.events)
         return decision
+
+    def go_home_together(
+        self, child_ids: Sequence[int], collector: ByCard | ByChosenAdult
+    ) -> GoingHome:
+        decision = together.decide_going_home(
+            self.door, child_ids=child_ids, collector=collector, now=self._now()
+        )
+        self._commit(decision.events)
+        return decision
+
+    def confirm_together(
+        self, request_uuids: Sequence[str], staff: StaffInfo, id_document: str = ""
+    ) -> HandoversDecided:
+        decision = together.confirm_going_home(
+            self.door,
+            request_uuids=request_uuids,
+            staff=staff,
+            now=self._now(),
+            id_document=id_document,
+        )
+        self._commit(decision.events)
+        return decision
+
+    def ask_for_help(self, why: str) -> None:
+        """Someone at the door pressed "Ask a member of staff": every staff screen hears it."""
+        now = self._now()
+        self._commit((self.door.alert(Reason.HELP_ASKED, now=now, presented={"why": why}),))
 
     def verify_pin(self, staff_id: int, pin: str) -> PinChecked:
         """A PIN typed at this door: counted, and paused after too many wrong ones."""

@@ -3,13 +3,14 @@ unit-tested on their own. A screen only lays these out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from db.names import sort_key
 from db.timeline import Alert, Timeline
-from db.vocabulary import Reason, Severity
+from db.vocabulary import Check, Reason, Severity
 from kiosk.door.book import PeopleBook
 from kiosk.door.decisions import ReleasePending
 
@@ -105,15 +106,12 @@ def adults_for_child(book: PeopleBook, child_id: int, today: date) -> list[Tile]
     return tiles
 
 
-def siblings_to_bring(
-    book: PeopleBook, timeline: Timeline, adult_id: int, already: int
-) -> list[Tile]:
-    """The carer's other children not yet in: offered so siblings arrive together."""
-    others = [c for c in book.children_of_adult.get(adult_id, ()) if c != already]
+def family_tiles(book: PeopleBook, child_ids: Iterable[int]) -> list[Tile]:
+    """A carer's own children, as the arrival and going-home choices show them."""
     tiles: list[Tile] = []
-    for child_id in others:
+    for child_id in child_ids:
         child = book.children.get(child_id)
-        if child is None or child_id in timeline.on_site:
+        if child is None:
             continue
         tiles.append(
             {
@@ -127,28 +125,67 @@ def siblings_to_bring(
     return tiles
 
 
+def siblings_to_bring(
+    book: PeopleBook, timeline: Timeline, adult_id: int, already: int
+) -> list[Tile]:
+    """The carer's other children not yet in: offered so siblings arrive together."""
+    others = book.children_of_adult.get(adult_id, ())
+    return family_tiles(book, (c for c in others if c != already and c not in timeline.on_site))
+
+
+def siblings_going_home(
+    book: PeopleBook, timeline: Timeline, adult_id: int, chosen: int
+) -> list[int]:
+    """The collector's other children on site: offered so brothers and sisters go together."""
+    others = book.children_of_adult.get(adult_id, ())
+    return sorted(c for c in others if c != chosen and c in timeline.on_site)
+
+
 def key_person_name(book: PeopleBook, child_id: int) -> str:
     child = book.children.get(child_id)
     staff = book.staff.get(child.key_person_id) if child and child.key_person_id else None
     return staff.first_name if staff else ""
 
 
-def handover_card(book: PeopleBook, pending: ReleasePending) -> dict[str, Any]:
-    """What the member of staff sees before confirming: who, for whom, what to check (R5)."""
-    child = book.children[pending.child_id]
+def handover_card(book: PeopleBook, pendings: list[ReleasePending]) -> dict[str, Any]:
+    """What the member of staff sees before one confirmation: every child going home with this
+    collector, what to check (R5), and each child this door never saw arrive."""
+    first = pendings[0]
+    adult = book.adults.get(first.adult_id) if first.adult_id is not None else None
+    checks = {c.value for p in pendings for c in p.checks}
+    children = []
+    for pending in pendings:
+        child = book.children[pending.child_id]
+        children.append(
+            {
+                "name": child.full_name,
+                "first_name": child.first_name,
+                "photo": ("child", child.id) if child.has_photo else None,
+                "not_seen_here": Check.SEE_THE_CHILD in pending.checks,
+            }
+        )
     return {
-        "child": f"{child.first_name} {child.last_name}",
-        "child_photo": ("child", child.id) if child.has_photo else None,
-        "collector": pending.collector_name,
-        "collector_photo": ("adult", pending.adult_id)
-        if pending.adult_id is not None
-        and book.adults.get(pending.adult_id, None) is not None
-        and book.adults[pending.adult_id].has_photo
-        else None,
-        "method": pending.method.value,
-        "checks": [c.value for c in pending.checks],
-        "needs_id": "check_id_document" in [c.value for c in pending.checks],
+        "children": children,
+        "collector": first.collector_name,
+        "collector_photo": ("adult", adult.id) if adult is not None and adult.has_photo else None,
+        "method": first.method.value,
+        "checks": sorted(checks),
+        "needs_id": Check.CHECK_ID_DOCUMENT.value in checks,
     }
+
+
+# How long since the last good sync before this door counts itself out of touch with the
+# office, and so unsure whether a child was signed in at another door. A few missed rounds.
+OUT_OF_TOUCH_SECONDS = 60
+
+
+def out_of_touch(status: Any, *, now: datetime) -> bool:
+    """Whether arrivals at other doors may be missing here. A door that works alone (not
+    paired) sees every arrival it will ever see."""
+    if status.hub is None:
+        return False
+    last = status.last_sync_at
+    return last is None or (now - last).total_seconds() > OUT_OF_TOUCH_SECONDS
 
 
 def staff_tiles(book: PeopleBook, timeline: Timeline | None = None) -> list[Tile]:

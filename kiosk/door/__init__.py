@@ -24,7 +24,9 @@ from kiosk.door.decisions import (
     Arrived,
     CardHolder,
     DoorInputError,
+    GoingHome,
     HandedOver,
+    HandoversDecided,
     Locked,
     NotConfirmed,
     PinChecked,
@@ -39,6 +41,7 @@ from kiosk.door.handover import (
     verify_staff_pin,
 )
 from kiosk.door.presence import staff_sign_in, staff_sign_out, visitor_sign_in, visitor_sign_out
+from kiosk.door.together import confirm_going_home, decide_going_home, requests_together
 from kiosk.door.watch import acknowledge_alert, clear_lockout, due_alerts, is_locked, resolve_alert
 
 __all__ = [
@@ -55,7 +58,9 @@ __all__ = [
     "Door",
     "DoorInputError",
     "DoorPolicy",
+    "GoingHome",
     "HandedOver",
+    "HandoversDecided",
     "Locked",
     "NotConfirmed",
     "PeopleBook",
@@ -71,12 +76,15 @@ __all__ = [
     "cancel_collection",
     "check_staff_pin",
     "clear_lockout",
+    "confirm_going_home",
     "confirm_handover",
     "decide_arrival",
     "decide_collection",
+    "decide_going_home",
     "due_alerts",
     "is_locked",
     "read_card",
+    "requests_together",
     "resolve_alert",
     "staff_sign_in",
     "staff_sign_out",

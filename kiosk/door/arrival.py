@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from db.timeline import EventRecord
-from db.vocabulary import EventType, Reason, Severity
+from db.vocabulary import EventType, Reason
 from kiosk.door.context import DoorContext, clean_text
 from kiosk.door.decisions import Arrived, DoorInputError
 
@@ -31,6 +31,9 @@ def decide_arrival(
         brought_by_name = clean_text(brought_by_name, what="the name of who brought the child")
     elif brought_by_adult_id not in ctx.book.adults:
         raise DoorInputError("Please choose who brought the child.")
+    held = _held_for_staff(ctx, child_ids, brought_by_adult_id, brought_by_name, now=now)
+    if held is not None:
+        return held
     events = []
     arrived: list[int] = []
     already: list[int] = []
@@ -53,26 +56,42 @@ def decide_arrival(
         )
         events.append(arrival)
         arrived.append(child_id)
-        restriction = ctx.book.restriction_for(child_id, adult_id=brought_by_adult_id)
-        if restriction is not None:
-            # The child is safer inside than turned away, but staff must know at once.
-            events.append(
-                ctx.alert(
-                    Reason.RESTRICTED_PERSON,
-                    now=now,
-                    ref=arrival.uuid,
-                    child_id=child_id,
-                    adult_id=brought_by_adult_id,
-                    severity=Severity.CRITICAL,
-                    presented={"method": "arrival"},
-                )
-            )
     return Arrived(
         events=tuple(events),
         arrived_child_ids=tuple(arrived),
         already_in_child_ids=tuple(already),
         key_persons={c: ctx.book.children[c].key_person_id for c in arrived},
     )
+
+
+def _held_for_staff(
+    ctx: DoorContext,
+    child_ids: Sequence[int],
+    adult_id: int | None,
+    typed_name: str,
+    *,
+    now: datetime,
+) -> Arrived | None:
+    """A person who must not collect signs no child in, theirs or any other: the arrival is
+    held, the highest alert goes to every staff screen (one for each child brought and each
+    child the order protects), and the door shows its calm wait."""
+    name = ctx.book.adults[adult_id].full_name if adult_id is not None else typed_name
+    protected = ctx.book.restricted_children(adult_id=adult_id, name=name)
+    if not protected:
+        return None
+    brought = list(dict.fromkeys(child_ids))
+    alerts = tuple(
+        ctx.alert(
+            Reason.RESTRICTED_PERSON_ARRIVING,
+            now=now,
+            child_id=child_id,
+            adult_id=adult_id,
+            presented={"method": "arrival", "name": name[:100]},
+            brought=brought,
+        )
+        for child_id in dict.fromkeys([*brought, *protected])
+    )
+    return Arrived(events=alerts, arrived_child_ids=(), held_child_ids=tuple(brought))
 
 
 def _brought_by(ctx: DoorContext, adult_id: int | None, typed: str) -> str:

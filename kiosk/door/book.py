@@ -174,12 +174,25 @@ class PeopleBook:
             for permission in child_permissions:
                 self.children_of_adult.setdefault(permission.adult_id, set()).add(child_id)
         self.restricted_children_of_adult: dict[int, set[int]] = {}
+        self.restricted_children_of_name: dict[str, set[int]] = {}
         for child_id, child_restrictions in self.restrictions.items():
             for restriction in child_restrictions:
                 if restriction.adult_id is not None:
                     self.restricted_children_of_adult.setdefault(restriction.adult_id, set()).add(
                         child_id
                     )
+                by_name = self.restricted_children_of_name
+                by_name.setdefault(name_key(restriction.person_name), set()).add(child_id)
+
+    def restricted_children(
+        self, *, adult_id: int | None = None, name: str | None = None
+    ) -> list[int]:
+        """Every child this person must not collect, whichever child they came for: a court
+        order makes the person, not the request, the concern (sorted, for stable alerts)."""
+        found = set(self.restricted_children_of_adult.get(adult_id, ())) if adult_id else set()
+        if name and name.strip():
+            found |= self.restricted_children_of_name.get(name_key(name), set())
+        return sorted(found)
 
     def restriction_for(
         self, child_id: int, *, adult_id: int | None = None, name: str | None = None

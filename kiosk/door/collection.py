@@ -78,18 +78,11 @@ def read_card(
 
 
 def _adult_card(ctx: DoorContext, card_id: str, adult_id: int, *, now: datetime) -> CardDecision:
-    on_site = ctx.timeline.on_site
-    restricted = sorted(
-        c for c in ctx.book.restricted_children_of_adult.get(adult_id, ()) if c in on_site
-    )
+    restricted = ctx.book.restricted_children(adult_id=adult_id)
     if restricted:  # a court order outranks any authorisation: never show them a child
-        return ctx.refuse(
-            Reason.RESTRICTED_PERSON,
-            now=now,
-            child_id=restricted[0],
-            adult_id=adult_id,
-            presented={"card_id": card_id},
-        )
+        presented = {"card_id": card_id}
+        return ctx.refuse_restricted(restricted, now=now, adult_id=adult_id, presented=presented)
+    on_site = ctx.timeline.on_site
     linked = ctx.book.children_of_adult.get(adult_id, set())
     names = ctx.book.children
     order = sorted(
@@ -104,36 +97,38 @@ def _adult_card(ctx: DoorContext, card_id: str, adult_id: int, *, now: datetime)
 
 
 def decide_collection(
-    ctx: DoorContext, *, child_id: int, collector: Collector, now: datetime
+    ctx: DoorContext,
+    *,
+    child_id: int,
+    collector: Collector,
+    now: datetime,
+    together: str | None = None,
 ) -> CollectionDecision:
-    """Exactly one of: release pending staff confirmation, refused (and alert), or locked."""
+    """Exactly one of: release pending staff confirmation, refused (and alert), or locked.
+    A child this door has not seen arrive still goes to staff, never to "not here": another
+    door may have signed them in while the office was out of reach."""
     adult_id = None if isinstance(collector, ByPassword) else collector.adult_id
-    presented = _presented(collector)
+    presented = presented_by(collector)
     if child_id not in ctx.book.children:
         return ctx.refuse(Reason.UNKNOWN_CHILD, now=now, adult_id=adult_id, presented=presented)
-    typed_name = collector.name if isinstance(collector, ByPassword) else None
-    if ctx.book.restriction_for(child_id, adult_id=adult_id, name=typed_name) is not None:
-        return ctx.refuse(
-            Reason.RESTRICTED_PERSON,
-            now=now,
-            child_id=child_id,
-            adult_id=adult_id,
-            presented=presented,
-        )
-    if child_id not in ctx.timeline.on_site:
-        return ctx.refuse(
-            Reason.CHILD_NOT_ON_SITE,
-            now=now,
-            child_id=child_id,
-            adult_id=adult_id,
-            presented=presented,
-        )
+    restricted = restricted_for(ctx, collector)
+    if restricted:
+        return ctx.refuse_restricted(restricted, now=now, adult_id=adult_id, presented=presented)
     if isinstance(collector, ByPassword):
         return _by_password(ctx, child_id=child_id, collector=collector, now=now)
-    return _by_adult(ctx, child_id=child_id, collector=collector, now=now)
+    return _by_adult(ctx, child_id=child_id, collector=collector, now=now, together=together)
 
 
-def _presented(collector: Collector) -> dict[str, object]:
+def restricted_for(ctx: DoorContext, collector: Collector) -> list[int]:
+    if isinstance(collector, ByPassword):
+        return ctx.book.restricted_children(name=collector.name)
+    adult = ctx.book.adults.get(collector.adult_id)
+    return ctx.book.restricted_children(
+        adult_id=collector.adult_id, name=adult.full_name if adult else None
+    )
+
+
+def presented_by(collector: Collector) -> dict[str, object]:
     if isinstance(collector, ByCard):
         return {"method": CollectionMethod.CARD.value, "card_id": collector.card_id}
     if isinstance(collector, ByChosenAdult):
@@ -143,9 +138,14 @@ def _presented(collector: Collector) -> dict[str, object]:
 
 
 def _by_adult(
-    ctx: DoorContext, *, child_id: int, collector: ByCard | ByChosenAdult, now: datetime
+    ctx: DoorContext,
+    *,
+    child_id: int,
+    collector: ByCard | ByChosenAdult,
+    now: datetime,
+    together: str | None,
 ) -> CollectionDecision:
-    presented = _presented(collector)
+    presented = presented_by(collector)
     adult = ctx.book.adults.get(collector.adult_id)
 
     def refuse_as(reason: Reason) -> Refused:
@@ -182,6 +182,7 @@ def _by_adult(
         now=now,
         permission_id=permission_id,
         card_id=collector.card_id if isinstance(collector, ByCard) else None,
+        together=together,
     )
 
 
@@ -242,7 +243,11 @@ def _pending(
     now: datetime,
     permission_id: int | None = None,
     card_id: str | None = None,
+    together: str | None = None,
 ) -> ReleasePending:
+    seen_here = child_id in ctx.timeline.on_site
+    if not seen_here:
+        checks += (Check.SEE_THE_CHILD,)
     request = ctx.event(
         EventType.COLLECTION_REQUESTED,
         now=now,
@@ -254,8 +259,20 @@ def _pending(
             "checks": [c.value for c in checks],
             "permission_id": permission_id,
             "card_id": card_id,
+            **({"together": together} if together else {}),
+            **({} if seen_here else {"arrival_known_here": False}),
         },
     )
+    notice = None
+    if not seen_here:
+        notice = ctx.alert(
+            Reason.ARRIVAL_NOT_KNOWN_HERE,
+            now=now,
+            ref=request.uuid,
+            child_id=child_id,
+            adult_id=adult_id,
+            text=_not_seen_here(ctx, child_id),
+        )
     return ReleasePending(
         request=request,
         child_id=child_id,
@@ -263,4 +280,20 @@ def _pending(
         collector_name=name,
         method=method,
         checks=checks,
+        notice=notice,
+    )
+
+
+def _not_seen_here(ctx: DoorContext, child_id: int) -> str:
+    """Why the door cannot see the child, for the staff-screen notice."""
+    child = ctx.book.children[child_id].full_name
+    stays = ctx.timeline.stays.get(child_id)
+    if stays and stays[-1].departed_at is not None:
+        left = stays[-1].departed_at.astimezone(ctx.policy.time_zone).strftime("%H:%M")
+        why = f"this door saw {child} go home at {left}"
+    else:
+        why = f"no arrival for {child} has reached this door today"
+    return (
+        f"Collection of {child}: {why} (another door's arrival not yet synced, a door that "
+        "was offline, or a child who came in another way). See the child before the handover."
     )

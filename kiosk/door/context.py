@@ -89,6 +89,29 @@ class DoorContext:
             events += (self.alert(Reason.LOCKED_OUT, now=now, child_id=child_id, ref=refusal.uuid),)
         return Refused(reason=reason, severity=SEVERITY_OF[reason], events=events, locked=locked)
 
+    def refuse_restricted(
+        self,
+        child_ids: list[int],
+        *,
+        now: datetime,
+        adult_id: int | None,
+        presented: dict[str, Any],
+    ) -> Refused:
+        """A person who must not collect is at the door: the highest alert for every child the
+        order protects, whether or not the child is here, and the same calm wait as any other
+        refusal, so the screen tells them nothing about who is in."""
+        events: tuple[EventRecord, ...] = ()
+        for child_id in child_ids:
+            refused = self.refuse(
+                Reason.RESTRICTED_PERSON,
+                now=now,
+                child_id=child_id,
+                adult_id=adult_id,
+                presented=presented,
+            )
+            events += refused.events
+        return Refused(Reason.RESTRICTED_PERSON, Severity.CRITICAL, events=events)
+
 
 def clean_text(
     value: str, *, what: str, max_chars: int = MAX_NAME_CHARS, required: bool = True

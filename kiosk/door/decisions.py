@@ -33,6 +33,8 @@ class Arrived:
     already_in_child_ids: tuple[int, ...] = ()
     # child id -> key person's staff id, so the screen can say "Please take her to Saskia"
     key_persons: dict[int, int | None] = field(default_factory=dict)
+    # Brought by a person who must not collect them: not signed in; staff are on their way.
+    held_child_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,12 @@ class ReleasePending:
     collector_name: str
     method: CollectionMethod
     checks: tuple[Check, ...]
+    # The staff-screen notice when this door never saw the child arrive (Check.SEE_THE_CHILD).
+    notice: EventRecord | None = None
 
     @property
     def events(self) -> tuple[EventRecord, ...]:
-        return (self.request,)
+        return (self.request,) if self.notice is None else (self.request, self.notice)
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,36 @@ class NotConfirmed:
 
     message: str
     events: tuple[EventRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoingHome:
+    """Brothers and sisters collected together: one wait for the adult, one handover for
+    staff. Each child was decided on its own; a child who may not go stays, with its alert."""
+
+    pending: tuple[ReleasePending, ...]
+    refused: tuple[Refused | Locked, ...] = ()
+
+    @property
+    def events(self) -> tuple[EventRecord, ...]:
+        decided: tuple[ReleasePending | Refused | Locked, ...] = (*self.pending, *self.refused)
+        return tuple(e for d in decided for e in d.events)
+
+
+@dataclass(frozen=True)
+class HandoversDecided:
+    """One staff confirmation for every child going home together. ``not_confirmed``: nothing
+    changed (the ID not recorded, or every request gone); else each child handed over or, if the
+    rules now say no, refused with its alert."""
+
+    handed: tuple[HandedOver, ...] = ()
+    refused: tuple[Refused, ...] = ()
+    not_confirmed: NotConfirmed | None = None
+
+    @property
+    def events(self) -> tuple[EventRecord, ...]:
+        decided: tuple[HandedOver | Refused, ...] = (*self.handed, *self.refused)
+        return tuple(e for d in decided for e in d.events)
 
 
 CollectionDecision = ReleasePending | Refused | Locked

@@ -7,15 +7,17 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from db.timeline import EventRecord, Timeline
-from kiosk.door import arrival, collection, handover, presence, watch
+from kiosk.door import arrival, collection, handover, presence, together, watch
 from kiosk.door.book import DoorPolicy, PeopleBook, StaffInfo
-from kiosk.door.collection import Collector
+from kiosk.door.collection import ByCard, ByChosenAdult, Collector
 from kiosk.door.context import DoorContext
 from kiosk.door.decisions import (
     Arrived,
     CardDecision,
     CollectionDecision,
     ConfirmDecision,
+    GoingHome,
+    HandoversDecided,
     PinChecked,
 )
 
@@ -55,6 +57,23 @@ class Door(DoorContext):
     def collect(self, *, child_id: int, collector: Collector, now: datetime) -> CollectionDecision:
         return collection.decide_collection(self, child_id=child_id, collector=collector, now=now)
 
+    def go_home_together(
+        self, *, child_ids: Sequence[int], collector: ByCard | ByChosenAdult, now: datetime
+    ) -> GoingHome:
+        return together.decide_going_home(self, child_ids=child_ids, collector=collector, now=now)
+
+    def confirm_together(
+        self,
+        *,
+        request_uuids: Sequence[str],
+        staff: StaffInfo,
+        now: datetime,
+        id_document: str = "",
+    ) -> HandoversDecided:
+        return together.confirm_going_home(
+            self, request_uuids=request_uuids, staff=staff, now=now, id_document=id_document
+        )
+
     def verify_staff_pin(self, *, staff_id: int, pin: str) -> StaffInfo | None:
         return handover.verify_staff_pin(self, staff_id=staff_id, pin=pin)
 
@@ -72,4 +91,4 @@ class Door(DoorContext):
         return watch.due_alerts(self, now=now)
 
 
-__all__ = ["Door", "arrival", "collection", "handover", "presence", "watch"]
+__all__ = ["Door", "arrival", "collection", "handover", "presence", "together", "watch"]

@@ -21,6 +21,7 @@ from kiosk.door.decisions import (
 )
 
 MAX_ID_DOCUMENT_CHARS = 100
+NO_LONGER_WAITING = "This collection is no longer waiting. Please start again."
 
 
 def verify_staff_pin(
@@ -98,15 +99,10 @@ def confirm_handover(
     the rules are asked again before the child goes."""
     request = ctx.timeline.pending_collections.get(request_uuid)
     if request is None or request.child_id is None:
-        return NotConfirmed("This collection is no longer waiting. Please start again.")
+        return NotConfirmed(NO_LONGER_WAITING)
     checks = [Check(c) for c in request.payload.get("checks", ())]
     try:
-        document = clean_text(
-            id_document,
-            what="the ID document checked",
-            max_chars=MAX_ID_DOCUMENT_CHARS,
-            required=Check.CHECK_ID_DOCUMENT in checks,
-        )
+        document = id_document_checked(request, id_document)
     except DoorInputError as exc:
         return NotConfirmed(str(exc))
     recheck = _recheck(ctx, request.child_id, request.adult_id, request.payload, now)
@@ -124,9 +120,22 @@ def confirm_handover(
             "method": request.payload.get("method"),
             "checks": [c.value for c in checks],
             "id_document": document or None,
+            # The register joins this to the arrival when that reaches the office: one stay.
+            **({"arrival_known_here": False} if Check.SEE_THE_CHILD in checks else {}),
         },
     )
     return HandedOver(event=collected)
+
+
+def id_document_checked(request: EventRecord, id_document: str) -> str:
+    """The ID document staff recorded, required when the request asks for one (R5)."""
+    checks = request.payload.get("checks", ())
+    return clean_text(
+        id_document,
+        what="the ID document checked",
+        max_chars=MAX_ID_DOCUMENT_CHARS,
+        required=Check.CHECK_ID_DOCUMENT in checks,
+    )
 
 
 def _recheck(
@@ -137,7 +146,7 @@ def _recheck(
     name = str(payload.get("collector_name", ""))
     collector: Collector
     if adult_id is None:
-        if ctx.book.restriction_for(child_id, name=name) is None:
+        if not ctx.book.restricted_children(name=name):
             return None
         collector = ByPassword(name=name, password="")
     else:

@@ -109,9 +109,13 @@ class ArrivalBoardScreen(KioskScreen):
 class ArrivalConfirmScreen(KioskScreen):
     """Who is coming in with this carer: the chosen child, and brothers or sisters with a tap."""
 
+    title = "Who is coming in today?"
+    action = "Sign in"
+    colour = theme.ARRIVE
+
     def build(self) -> Any:
         chosen: set[int] = self.context["chosen"]
-        column, body = self.page(self._("Who is coming in today?"))
+        column, body = self.page(self._(self.title))
         tiles = [dict(t, selected=t["id"] in chosen) for t in self.context["tiles"]]
 
         def toggle(tile: dict[str, Any]) -> None:
@@ -120,19 +124,21 @@ class ArrivalConfirmScreen(KioskScreen):
 
         body.add_widget(self.tile_grid(tiles, toggle, columns=4))
         row = BoxLayout(size_hint_y=None, height=theme.touch() * 1.2, spacing=u(12))
-        count = len(chosen)
-        label = self._("Sign in") + f" ({count})"
+        label = self._(self.action) + f" ({len(chosen)})"
         row.add_widget(
             BigButton(
                 label,
-                lambda: self.app.arrive(sorted(chosen), **self.context["who"]) if chosen else None,
-                colour=theme.ARRIVE,
+                lambda: self.done(sorted(chosen)) if chosen else None,
+                colour=self.colour,
                 size=34,
                 rtl=self.rtl,
             )
         )
         body.add_widget(row)
         return column
+
+    def done(self, chosen: list[int]) -> None:
+        self.app.arrive(chosen, **self.context["who"])
 
 
 class ChooseAdultScreen(KioskScreen):

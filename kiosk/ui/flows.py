@@ -6,52 +6,26 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from db.vocabulary import Check, CollectionMethod
 from kiosk import views
-from kiosk.door import (
-    Arrived,
-    ByCard,
-    ByChosenAdult,
-    ByPassword,
-    CardHolder,
-    Door,
-    DoorInputError,
-    HandedOver,
-    NotConfirmed,
-    PinChecked,
-    ReleasePending,
-    StaffInfo,
-)
-from kiosk.door.collection import Collector
-from kiosk.i18n import Translator
-from kiosk.service import KioskService
+from kiosk.door import Arrived, ByPassword, CardHolder, DoorInputError, PinChecked, StaffInfo
+from kiosk.ui.collection_flows import CollectionFlows
+
+# Screens where a card shown means "I came to collect" or "I came to drop off": the adult's
+# intent, said by the button they pressed, decides what the card does.
+COLLECTING_SCREENS = ("collection", "going_home", "choose_adult", "entry")
+ARRIVING_SCREENS = ("arrival", "arrival_confirm", "choose_adult", "entry")
 
 
-class Flows:
+class Flows(CollectionFlows):
     """Mixed into :class:`kiosk.app.KioskApp`; uses its ``go``, ``call``, ``door``, ``service``."""
 
-    go: Callable[..., None]
-    call: Callable[..., None]
-    home: Callable[[], None]
-    service: KioskService
-    screens: Any
-    translator: Translator
     notice: str
     last_touch: float
-
-    @property
-    def door(self) -> Door:
-        return self.service.door
-
-    card_collector: tuple[str, int] | None = None
-
-    def _(self, message: str) -> str:
-        return self.translator.gettext(message)
 
     # --- arrival ----------------------------------------------------------------------------
 
     def start_arrival(self, room_id: int | None = None) -> None:
-        self.card_collector = None
+        self.intent = "arrival"
         self.go("arrival", room_id=room_id)
 
     def arrival_child_chosen(self, child_id: int) -> None:
@@ -59,18 +33,13 @@ class Flows:
 
     def adult_chosen(self, purpose: str, child_id: int, adult_id: int) -> None:
         if purpose == "collection":
-            self.collect(child_id, ByChosenAdult(adult_id))
+            self.collector_chosen(child_id, adult_id)
             return
         siblings = views.siblings_to_bring(self.door.book, self.door.timeline, adult_id, child_id)
         if not siblings:
             self.arrive([child_id], brought_by_adult_id=adult_id)
             return
-        child = self.door.book.children[child_id]
-        first = {
-            "id": child_id,
-            "label": child.first_name,
-            "photo": ("child", child_id) if child.has_photo else None,
-        }
+        (first,) = views.family_tiles(self.door.book, [child_id])
         self.go(
             "arrival_confirm",
             chosen={child_id},
@@ -97,6 +66,9 @@ class Flows:
         self.call(lambda: self.service.arrive(child_ids, **who), self._arrived, self._refused_input)
 
     def _arrived(self, result: Arrived) -> None:
+        if result.held_child_ids:  # brought by someone who must not collect: staff are coming
+            self.go("wait")
+            return
         book = self.door.book
         lines = []
         for child_id in result.arrived_child_ids:
@@ -113,29 +85,6 @@ class Flows:
             lines.append(self._("{name} is already here.").format(name=name))
         self.go("done", lines=lines)
 
-    # --- collection -------------------------------------------------------------------------
-
-    def start_collection(self) -> None:
-        self.card_collector = None
-        self.go("collection")
-
-    def collection_child_chosen(self, child_id: int) -> None:
-        if self.card_collector is not None:
-            card_id, adult_id = self.card_collector
-            self.collect(child_id, ByCard(card_id, adult_id))
-        else:
-            self.go("choose_adult", purpose="collection", child_id=child_id)
-
-    def collect(self, child_id: int, collector: Collector) -> None:
-        self.card_collector = None
-        self.call(lambda: self.service.collect(child_id, collector), self._collection_decided)
-
-    def _collection_decided(self, decision: Any) -> None:
-        if isinstance(decision, ReleasePending):
-            self.go("wait", request_uuid=decision.request.uuid)
-        else:  # refused or locked: calm words for the adult, the alert for staff
-            self.go("wait")
-
     # --- cards ------------------------------------------------------------------------------
 
     def scanned(self, payload: str) -> None:
@@ -149,10 +98,13 @@ class Flows:
                 lambda staff: then(staff) if staff else self.go("wait"),
             )
             return
-        collecting = current.name in ("collection", "choose_adult", "entry")
-        self.call(lambda: self.service.scan(payload, collecting=collecting), self._card_read)
+        intent = self.intent if current.name in (*COLLECTING_SCREENS, *ARRIVING_SCREENS) else None
+        self.call(
+            lambda: self.service.scan(payload, collecting=intent == "collection"),
+            lambda decision: self._card_read(decision, intent),
+        )
 
-    def _card_read(self, decision: Any) -> None:
+    def _card_read(self, decision: Any, intent: str | None = None) -> None:
         if not isinstance(decision, CardHolder):
             if decision.events:
                 self.go("wait")
@@ -162,32 +114,37 @@ class Flows:
             return
         if decision.staff_id is not None:
             self.go("staff", staff=self.door.book.staff[decision.staff_id])
-            return
-        assert decision.adult_id is not None
-        if decision.on_site_child_ids:
-            self.card_collector = (decision.card_id, decision.adult_id)
-            if len(decision.on_site_child_ids) == 1:
-                self.collection_child_chosen(decision.on_site_child_ids[0])
-            else:
-                self.go("collection", only=set(decision.on_site_child_ids))
-        elif decision.arriving_child_ids:
-            tiles = [
-                {
-                    "id": c,
-                    "label": self.door.book.children[c].first_name,
-                    "photo": ("child", c) if self.door.book.children[c].has_photo else None,
-                }
-                for c in decision.arriving_child_ids
-            ]
-            self.go(
-                "arrival_confirm",
-                chosen=set(decision.arriving_child_ids),
-                tiles=tiles,
-                who={"brought_by_adult_id": decision.adult_id},
-            )
+        elif intent == "collection":
+            self.card_for_collection(decision)
+        elif intent == "arrival" or not decision.on_site_child_ids:
+            self._card_without_collection(decision, asked=intent == "arrival")
         else:
-            self.notice = self._("None of your children are signed in here.")
-            self.home()
+            self.card_for_collection(decision)
+
+    def _card_without_collection(self, holder: CardHolder, *, asked: bool) -> None:
+        """A card at the home screen with no child here, or after *Arriving*. A door out of
+        touch with the office cannot tell a drop-off from a collection of children signed in
+        at another door, so unless the adult said, it asks."""
+        if not holder.arriving_child_ids:
+            if not holder.on_site_child_ids:  # a card that brings no child at all
+                self.ask_for_staff("a card with no children was shown at the home screen")
+                return
+            names = (self.door.book.children[c].first_name for c in holder.on_site_child_ids)
+            self.go("done", lines=[self._("{name} is already here.").format(name=n) for n in names])
+            return
+        status, now = self.service.sync_status, self.service.clock()
+        if not asked and views.out_of_touch(status, now=now):
+            self.go("drop_or_collect", holder=holder)
+            return
+        self.card_for_arrival(holder)
+
+    def card_for_arrival(self, holder: CardHolder) -> None:
+        self.go(
+            "arrival_confirm",
+            chosen=set(holder.arriving_child_ids),
+            tiles=views.family_tiles(self.door.book, holder.arriving_child_ids),
+            who={"brought_by_adult_id": holder.adult_id},
+        )
 
     # --- staff ------------------------------------------------------------------------------
 
@@ -211,61 +168,6 @@ class Flows:
                 wrong(checked.locked)
 
         self.call(lambda: self.service.verify_pin(staff_id, pin), answered)
-
-    def open_handover(self, request_uuid: str, staff: StaffInfo | None = None) -> None:
-        request = self.door.timeline.pending_collections.get(request_uuid)
-        if request is None or request.child_id is None:
-            self.home()
-            return
-        pending = ReleasePending(
-            request=request,
-            child_id=request.child_id,
-            adult_id=request.adult_id,
-            collector_name=request.payload.get("collector_name", ""),
-            method=CollectionMethod(request.payload.get("method", "chosen_adult")),
-            checks=tuple(Check(c) for c in request.payload.get("checks", ())),
-        )
-        self.go("handover", pending=pending, staff=staff)
-
-    def cancel_handover(self) -> None:
-        pending = self.screens.get_screen("handover").context.get("pending")
-        self.go("wait", request_uuid=pending.request.uuid if pending else None)
-
-    def confirm_handover(
-        self, pending: ReleasePending, id_document: str, staff: StaffInfo | None = None
-    ) -> None:
-        def confirm(by: StaffInfo) -> None:
-            self.call(
-                lambda: self.service.confirm(pending.request.uuid, by, id_document),
-                lambda decision: self._handover_decided(decision, pending, id_document),
-            )
-
-        if staff is not None:
-            confirm(staff)
-        else:
-            self.go("staff_pin", then=confirm)
-
-    def _handover_decided(self, decision: Any, pending: ReleasePending, id_document: str) -> None:
-        if isinstance(decision, HandedOver):
-            child = self.door.book.children[pending.child_id].first_name
-            self.go(
-                "done",
-                lines=[
-                    self._("{child} is going home with {collector}.").format(
-                        child=child, collector=pending.collector_name
-                    ),
-                    self._("Goodbye!"),
-                ],
-            )
-        elif isinstance(decision, NotConfirmed):
-            self.go(
-                "handover",
-                pending=pending,
-                id_document=id_document,
-                message=self._(decision.message),
-            )
-        else:
-            self.go("wait")
 
     def _refused_input(self, error: Exception) -> None:
         if isinstance(error, DoorInputError):

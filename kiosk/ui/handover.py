@@ -18,38 +18,32 @@ ID_DOCUMENTS = ("Passport", "Driving licence", "Other photo ID")
 
 
 class HandoverScreen(KioskScreen):
-    """Shows a family's names and photos, so the idle timer clears it like any other; the
+    """Every child going home with one collector, with their photos, on one screen. Shows a
+    family's names and photos, so the idle timer clears it like any other; the
     request keeps waiting and staff reopen it from the wait screen or staff mode."""
 
     def build(self) -> Any:
-        pending = self.context["pending"]
-        card = views.handover_card(self.app.door.book, pending)
+        card = views.handover_card(self.app.door.book, self.context["pendings"])
         column, body = self.page(self._("Confirm the handover"))
         people = BoxLayout(spacing=u(16))
-        for photo_key, name, caption in (
-            (card["child_photo"], card["child"], self._("going home")),
-            (card["collector_photo"], card["collector"], self._("collecting")),
-        ):
-            person = BoxLayout(orientation="vertical")
-            photo = self.app.photo(photo_key)
-            if photo is not None:
-                person.add_widget(Image(texture=photo_texture(photo), fit_mode="contain"))
-            person.add_widget(Text(name, size=28, bold=True, size_hint_y=0.3))
-            person.add_widget(
-                Text(caption, size=18, color=theme.MUTED, size_hint_y=0.2, rtl=self.rtl)
-            )
-            people.add_widget(person)
+        for child in card["children"]:
+            people.add_widget(self._person(child["photo"], child["name"], self._("going home")))
+        people.add_widget(
+            self._person(card["collector_photo"], card["collector"], self._("collecting"))
+        )
         body.add_widget(people)
-        if card["collector_photo"] is not None:
-            body.add_widget(
-                Text(
-                    self._("Compare their face with the photo."),
-                    size=22,
-                    size_hint_y=None,
-                    height=u(34),
-                    rtl=self.rtl,
+        for child in card["children"]:
+            if child["not_seen_here"]:  # staff must have this child in front of them
+                body.add_widget(
+                    self._line(
+                        self._(
+                            "This door did not see {name} arrive: make sure {name} is with you."
+                        ).format(name=child["first_name"]),
+                        color=theme.WARNING,
+                    )
                 )
-            )
+        if card["collector_photo"] is not None:
+            body.add_widget(self._line(self._("Compare their face with the photo.")))
         if card["needs_id"]:
             body.add_widget(self._id_choice())
         row = BoxLayout(size_hint_y=None, height=theme.touch() * 1.1, spacing=u(12))
@@ -84,6 +78,19 @@ class HandoverScreen(KioskScreen):
         body.add_widget(self.message)
         return column
 
+    def _person(self, photo_key: Any, name: str, caption: str) -> Any:
+        person = BoxLayout(orientation="vertical")
+        texture = photo_texture(self.app.photo(photo_key))
+        if texture is not None:  # a damaged photo leaves the name alone, not a blank box
+            person.add_widget(Image(texture=texture, fit_mode="contain"))
+        person.add_widget(Text(name, size=24, bold=True, size_hint_y=0.3))
+        person.add_widget(Text(caption, size=18, color=theme.MUTED, size_hint_y=0.2, rtl=self.rtl))
+        return person
+
+    def _line(self, text: str, color: Any = None) -> Any:
+        colour = {"color": color} if color is not None else {}
+        return Text(text, size=20, size_hint_y=None, height=u(30), rtl=self.rtl, **colour)
+
     def _id_choice(self) -> Any:
         row = BoxLayout(size_hint_y=None, height=theme.touch(), spacing=u(8))
         row.add_widget(Text(self._("ID checked:"), size=22, size_hint_x=0.5, rtl=self.rtl))
@@ -103,12 +110,12 @@ class HandoverScreen(KioskScreen):
         self.show(**dict(self.context, id_document=document, message=""))
 
     def confirm(self) -> None:
-        card = views.handover_card(self.app.door.book, self.context["pending"])
+        card = views.handover_card(self.app.door.book, self.context["pendings"])
         if card["needs_id"] and not self.context.get("id_document"):
             self.message.set(self._("Choose the ID document you checked first."))
             return
         self.app.confirm_handover(
-            self.context["pending"],
+            self.context["pendings"],
             self.context.get("id_document", ""),
             staff=self.context.get("staff"),
         )

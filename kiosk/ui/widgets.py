@@ -30,7 +30,10 @@ def photo_texture(data: bytes | None) -> Any:
         return None
     key = hash(data)
     if key not in _textures:
-        _textures[key] = CoreImage(BytesIO(data), ext="jpg").texture
+        try:
+            _textures[key] = CoreImage(BytesIO(data), ext="jpg").texture
+        except Exception:  # a damaged photo shows the name alone; it must not close the door
+            _textures[key] = None
     return _textures[key]
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -59,18 +60,17 @@ def _answers(display: str) -> bool:
     return probe.returncode == 0
 
 
-@pytest.fixture
-def display(tmp_path: Path) -> Iterator[str]:
-    """A private X server, checked to answer before the kiosk is started on it; Xvfb's own
-    words are kept in xvfb.log. -noreset: an X server resets when its last client leaves, and
+@contextmanager
+def private_display(log: Path) -> Iterator[str]:
+    """A private X server, checked to answer before a kiosk is started on it; Xvfb's own
+    words are kept in ``log``. -noreset: an X server resets when its last client leaves, and
     our xdotool polls connect and leave while the kiosk is still starting."""
-    errors = tmp_path / "xvfb.log"
     for number in itertools.islice(_free_displays(), 5):
         name = f":{number}"
-        with errors.open("ab") as log:
+        with log.open("ab") as errors:
             server = subprocess.Popen(
                 ["Xvfb", name, "-screen", "0", "800x480x24", "-nolisten", "tcp", "-noreset"],
-                stderr=log,
+                stderr=errors,
             )
         deadline = time.monotonic() + 10
         while server.poll() is None and not _answers(name) and time.monotonic() < deadline:
@@ -80,7 +80,7 @@ def display(tmp_path: Path) -> Iterator[str]:
         server.kill()
         server.wait(timeout=10)
     else:
-        pytest.fail(f"Xvfb would not start: {errors.read_text(errors='replace')[-2000:]}")
+        pytest.fail(f"Xvfb would not start: {log.read_text(errors='replace')[-2000:]}")
     try:
         yield name
     finally:
@@ -88,14 +88,20 @@ def display(tmp_path: Path) -> Iterator[str]:
         server.wait(timeout=10)
 
 
+@pytest.fixture
+def display(tmp_path: Path) -> Iterator[str]:
+    with private_display(tmp_path / "xvfb.log") as name:
+        yield name
+
+
 class RunningKiosk:
-    def __init__(self, database: str, display: str, log: Path) -> None:
+    def __init__(self, database: str, display: str, log: Path, *extra: str) -> None:
         self.env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
         self.env |= {"DISPLAY": display, "PYTHONFAULTHANDLER": "1"}
         self.log = log
         self._log_file = log.open("wb")  # a file, not a pipe that nobody drains
         self.process = subprocess.Popen(
-            [HANDOVER, "kiosk", "--db", database, "--camera", "none"],
+            [HANDOVER, "kiosk", "--db", database, "--camera", "none", *extra],
             env=self.env,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
@@ -131,7 +137,8 @@ class RunningKiosk:
                     text=True,
                     check=False,
                 )
-                xvfb = (self.log.parent / "xvfb.log").read_text(errors="replace")[-1500:]
+                xvfb_log = self.log.parent / "xvfb.log"
+                xvfb = xvfb_log.read_text(errors="replace")[-1500:] if xvfb_log.exists() else ""
                 raise AssertionError(
                     f"{what} did not happen; Xvfb said:\n{xvfb}\nthe kiosk said:\n{said}\n"
                     f"windows on {self.env['DISPLAY']}:\n{tree.stdout}{tree.stderr}"

@@ -86,17 +86,38 @@ def test_someone_not_on_the_list_can_bring_a_child_by_giving_their_name() -> Non
         door.arrive(child_ids=[amara.id], brought_by_name="   ", now=MORNING)
 
 
-def test_a_restricted_person_bringing_a_child_keeps_the_child_in_and_alerts_at_once() -> None:
+def test_a_restricted_person_bringing_a_child_signs_nobody_in_and_raises_the_highest_alert() -> (
+    None
+):
     nursery = Nursery()
     amara = nursery.child()
-    father = nursery.adult(first_name="Darren", last_name="Cole")
+    leo = nursery.child(first_name="Leo")
+    father = nursery.adult(first_name="Darren", last_name="Cole", may_collect=(leo,))
     nursery.restrict(amara, name="Darren Cole", adult=father)
-    arrived = nursery.door().arrive(
-        child_ids=[amara.id], brought_by_adult_id=father.id, now=MORNING
-    )
-    assert arrived.arrived_child_ids == (amara.id,)
+    door = nursery.door()
+
+    arrived = door.arrive(child_ids=[leo.id], brought_by_adult_id=father.id, now=MORNING)
+
+    assert arrived.arrived_child_ids == () and arrived.held_child_ids == (leo.id,)
+    assert not [e for e in arrived.events if e.type == EventType.CHILD_ARRIVED]
     alerts = [e for e in arrived.events if e.type == EventType.ALERT_RAISED]
-    assert [a.payload["severity"] for a in alerts] == [Severity.CRITICAL]
+    assert {a.child_id for a in alerts} == {leo.id, amara.id}, "staff learn whom he came near"
+    assert {a.payload["severity"] for a in alerts} == {Severity.CRITICAL}
+    door.record(arrived.events)
+    assert leo.id not in door.timeline.on_site
+
+
+def test_a_typed_name_matching_a_court_order_holds_the_arrival_for_staff() -> None:
+    nursery = Nursery()
+    amara = nursery.child()
+    nursery.restrict(amara, name="Darren Cole")
+    arrived = nursery.door().arrive(
+        child_ids=[amara.id], brought_by_name="  darren   COLE ", now=MORNING
+    )
+    assert arrived.held_child_ids == (amara.id,)
+    (alert,) = [e for e in arrived.events if e.type == EventType.ALERT_RAISED]
+    assert alert.payload["reason"] == Reason.RESTRICTED_PERSON_ARRIVING
+    assert alert.payload["severity"] == Severity.CRITICAL
 
 
 def test_an_arrival_nobody_acknowledges_in_ten_minutes_alerts_staff_once() -> None:

@@ -303,13 +303,27 @@ def test_a_child_already_collected_at_the_other_door_cannot_be_handed_over_again
     assert isinstance(again, NotConfirmed)
 
 
-def test_asking_for_a_child_who_is_not_here_is_refused_with_an_alert(nursery: Nursery) -> None:
+def test_asking_for_a_child_this_door_has_not_seen_goes_to_staff_with_a_notice(
+    nursery: Nursery,
+) -> None:
     amara = nursery.child()
     mum = nursery.adult(may_collect=(amara,))
     decision = nursery.door().collect(
         child_id=amara.id, collector=ByChosenAdult(mum.id), now=AFTERNOON
     )
-    assert isinstance(decision, Refused) and decision.reason == Reason.CHILD_NOT_ON_SITE
+    assert isinstance(decision, ReleasePending) and Check.SEE_THE_CHILD in decision.checks
+    assert [a.payload["reason"] for a in _alerts(decision)] == [Reason.ARRIVAL_NOT_KNOWN_HERE]
+
+
+def test_a_stranger_asking_for_a_child_who_is_not_here_is_refused_with_an_alert(
+    nursery: Nursery,
+) -> None:
+    amara = nursery.child()
+    stranger = nursery.adult(first_name="Stan")
+    decision = nursery.door().collect(
+        child_id=amara.id, collector=ByChosenAdult(stranger.id), now=AFTERNOON
+    )
+    assert isinstance(decision, Refused) and decision.reason == Reason.NOT_AUTHORISED
     assert _alerts(decision)
 
 

@@ -56,6 +56,7 @@ class Kiosk:
     clock: FakeClock
     credentials: DemoCredentials
     ids: dict[str, int] = field(default_factory=dict)
+    taps: int = 0  # every touch a person made, for counting what a flow costs
 
     def pump(self, until: Callable[[], bool] | None = None, timeout: float = 8.0) -> None:
         from kivy.base import EventLoop
@@ -117,6 +118,7 @@ class Kiosk:
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
+        self.taps += 1
         self.settle()
 
     def type_on_keyboard(self, text: str) -> None:
@@ -206,7 +208,8 @@ def kiosk(kiosk_session: Kiosk) -> Kiosk:
     service.run(reset).result(timeout=10)
     kiosk_session.app.banner.refresh()
     kiosk_session.app.translator.choose("en")
-    kiosk_session.app.card_collector = None
+    kiosk_session.app.intent = None
+    kiosk_session.taps = 0
     kiosk_session.app.last_touch = time.monotonic()
     kiosk_session.app.home()
     kiosk_session.pump()

@@ -85,15 +85,18 @@ def test_a_card_at_the_door_collects_with_staff_confirmation(kiosk: Kiosk) -> No
     assert _stored(kiosk, EventType.CHILD_COLLECTED) == 1
 
 
-def test_a_card_for_several_children_asks_which_is_going_home(kiosk: Kiosk) -> None:
+def test_a_card_for_several_children_offers_those_here_to_go_home_together(kiosk: Kiosk) -> None:
     _arrive(kiosk, "Chidi Okonkwo", "Ebele Okonkwo", by="Ngozi Okonkwo")
     _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
     kiosk.scan(kiosk.card("Ngozi Okonkwo"))
-    assert kiosk.screen == "collection"
+    assert kiosk.screen == "going_home"
     labels = kiosk.texts()
-    assert "Chidi" in labels and "Ebele" in labels and "Mia" not in labels
-    kiosk.tap("Ebele")
+    assert {"Chidi", "Ebele", "Going home (2)"} <= set(labels) and "Mia" not in labels
+    kiosk.tap("Ebele")  # Ebele stays for the afternoon session
+    kiosk.tap("Going home (1)")
     assert kiosk.screen == "wait"
+    (request,) = kiosk.app.door.timeline.pending_collections.values()
+    assert request.child_id == kiosk.ids["Chidi Okonkwo"]
 
 
 def test_dad_chosen_from_the_photos_waits_for_staff(kiosk: Kiosk) -> None:
