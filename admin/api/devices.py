@@ -19,10 +19,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.api.errors import ERRORS, ApiError, kiosk_revoked, unknown_device
+from admin.api.seen import SeenBook
 from admin.deps import NowDep, SessionDep
 from admin.views.kiosks import pairing_code_hash
 from db.audit import set_actor
@@ -170,6 +171,7 @@ def current_kiosk(
     db: SessionDep,
     now: NowDep,
     clock: DeviceClock,
+    request: Request,
     response: Response,
     authorization: Annotated[str, Header()] = "",
 ) -> Kiosk:
@@ -179,20 +181,11 @@ def current_kiosk(
         raise unknown_device()
     if kiosk.revoked_at is not None or kiosk.deleted_at is not None:
         raise kiosk_revoked()
-    _seen(db, kiosk.id, now, clock.skew if clock else None)
+    seen: SeenBook = request.app.state.seen
+    seen.note(kiosk.id, now, clock.skew if clock else None)
     if clock is not None:  # every answer tells the kiosk how far off it is
         response.headers["X-Clock-Skew"] = f"{clock.skew:.3f}"
     return kiosk
-
-
-def _seen(db: Session, kiosk_id: int, now: datetime, skew: float | None) -> None:
-    # A Core update, not the ORM: "last seen" is not a change to people data, so it must not
-    # take a sync version or write an audit entry on every request.
-    values: dict[str, object] = {"last_seen_at": now}
-    if skew is not None:
-        values |= {"clock_skew_seconds": skew, "clock_checked_at": now}
-    db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(values))
-    db.commit()
 
 
 CurrentKiosk = Annotated[Kiosk, Depends(current_kiosk)]
