@@ -765,7 +765,7 @@ def report(r: Report) -> None:
     h = r.holdings
     print(
         f"  every door holds every other door's events: {h.missing} missing at {h.short} of "
-        f"{h.doors} doors (must be 0)"
+        f"{h.doors} doors (must be 0); last pull failed at {h.unchecked}"
     )
     if "Traceback" in log or "ERROR" in log:
         print(f"  the hub logged {log.count('Traceback')} exceptions:\n{log[-3000:]}")

@@ -37,6 +37,7 @@ class Holdings:
     doors: int
     missing: int  # events of the day that some door does not hold, summed over the doors
     short: int  # doors missing at least one
+    unchecked: int  # doors whose last pull failed (the hub did not answer): counted as short
 
 
 def check_holdings(
@@ -44,14 +45,17 @@ def check_holdings(
 ) -> Holdings:
     """Every door, after one last pull with everything stopped, against the hub's day."""
     from kiosk.store.local import KioskStore
-    from kiosk.sync import SyncClient
+    from kiosk.sync import HubRefused, HubUnavailable, SyncClient
 
-    missing = short = 0
+    missing = short = unchecked = 0
     with httpx.Client(timeout=120) as http:
         for device, token in tokens:
             store = KioskStore(str(folder / f"{device}.db"), device=device)
             try:
                 SyncClient(store, hub, token, clock=utc_now, http=http).pull_events()
+            except (HubUnavailable, HubRefused):
+                unchecked += 1  # what it holds is still counted below
+            try:
                 with store.sessions() as session:
                     held = set(session.scalars(select(Event.uuid)))
             finally:
@@ -59,7 +63,7 @@ def check_holdings(
             lacking = len(day - held)
             missing += lacking
             short += lacking > 0
-    return Holdings(len(tokens), missing, short)
+    return Holdings(len(tokens), missing, short, unchecked)
 
 
 @dataclass(frozen=True)
