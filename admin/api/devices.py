@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from admin.api.errors import ERRORS, ApiError, kiosk_revoked, unknown_device
+from admin.api.seen import SeenBook
 from admin.deps import NowDep, SessionDep
 from admin.ops.logs import log_event
 from admin.views.kiosks import pairing_code_hash
@@ -173,6 +174,7 @@ def current_kiosk(
     db: SessionDep,
     now: NowDep,
     clock: DeviceClock,
+    request: Request,
     response: Response,
     authorization: Annotated[str, Header()] = "",
     x_device_free_space: Annotated[int | None, Header(ge=0, le=2**62)] = None,
@@ -185,25 +187,16 @@ def current_kiosk(
         raise kiosk_revoked()
     if x_device_free_space is not None:
         _free_space(db, kiosk.id, now, x_device_free_space)
-    _seen(db, kiosk.id, now, clock.skew if clock else None)
+    seen: SeenBook = request.app.state.seen
+    seen.note(kiosk.id, now, clock.skew if clock else None)
     if clock is not None:  # every answer tells the kiosk how far off it is
         response.headers["X-Clock-Skew"] = f"{clock.skew:.3f}"
     return kiosk
 
 
-def _seen(db: Session, kiosk_id: int, now: datetime, skew: float | None) -> None:
-    # A Core update, not the ORM: "last seen" is not a change to people data, so it must not
-    # take a sync version or write an audit entry on every request.
-    values: dict[str, object] = {"last_seen_at": now}
-    if skew is not None:
-        values |= {"clock_skew_seconds": skew, "clock_checked_at": now}
-    db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(values))
-    db.commit()
-
-
 def _free_space(db: Session, kiosk_id: int, now: datetime, free: int) -> None:
     # Room left on the kiosk's disk: the Kiosks page warns before it runs out. The kiosk sends
-    # it once a sync round, not with every request. A Core update, like "last seen" below.
+    # it once a sync round, not with every request; a Core update: it is not people data.
     values = {"free_space_bytes": free, "free_space_at": now}
     db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(values))
     db.commit()

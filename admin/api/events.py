@@ -8,12 +8,13 @@ anything is written, so a kiosk never has to work out which half arrived.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlalchemy import select
 
@@ -24,6 +25,8 @@ from admin.ops.logs import log_alerts
 from db.audit import set_actor
 from db.events import append_events, event_type
 from db.models import Event
+from db.register import setting_zone
+from db.starting_point import STARTING_COLUMNS, starting_point
 from db.timeline import EventRecord
 from db.vocabulary import EventType
 
@@ -166,30 +169,40 @@ def pull(
     since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     device: Annotated[str | None, Query(max_length=64, pattern=r"^[^\x00]*$")] = None,
-) -> EventsPage:
-    """Events above ``since`` in the order the hub stored them. ``device`` (the asking kiosk's
-    own name) leaves out what it sent itself; it would be ignored by UUID anyway."""
-    query = select(Event).where(Event.seq > since).order_by(Event.seq).limit(limit + 1)
+) -> Response:
+    """Events above ``since`` in the order their pushes committed (db/events.py): a cursor
+    moved to ``next`` never passes an event still being written. ``device`` (the asking
+    kiosk's own name) leaves out what it sent itself; it would be ignored by UUID anyway."""
+    query = select(*SERVED).where(Event.seq > since).order_by(Event.seq).limit(limit + 1)
     if device is not None:
         query = query.where(Event.device != device)
-    rows = list(db.scalars(query))
+    rows = db.execute(query).all()
     page = rows[:limit]
-    events = [_out(row) for row in page]
-    return EventsPage(events=events, next=page[-1].seq if page else since, more=len(rows) > limit)
+    return served(page, next=page[-1].seq if page else since, more=len(rows) > limit)
 
 
-def _out(row: Event) -> EventOut:
-    return EventOut(
-        seq=row.seq,
-        uuid=UUID(row.uuid),
-        type=row.type,
-        occurred_at=row.occurred_at,
-        device=row.device,
-        child_id=row.child_id,
-        adult_id=row.adult_id,
-        staff_id=row.staff_id,
-        visitor_id=row.visitor_id,
-        room_id=row.room_id,
-        ref=row.ref,
-        payload=dict(row.payload or {}),
-    )
+@router.get("/events/start", response_model=EventsPage, responses=ERRORS(400, 401, 403, 422))
+def start(kiosk: CurrentKiosk, db: SessionDep, now: NowDep) -> Response:
+    """Where a new door starts: the events it needs to decide (since yesterday began, and
+    every alert still open; see db/starting_point.py) and the position to pull on from, in
+    one answer (``more`` is false), whatever the years of history behind them."""
+    rows, position = starting_point(db, now=now, zone=setting_zone(db))
+    return served(rows, next=position, more=False)
+
+
+SERVED = STARTING_COLUMNS
+
+
+def served(rows: Sequence[Sequence[Any]], *, next: int, more: bool) -> Response:
+    """An :class:`EventsPage`, written straight from the rows: what is stored was checked when
+    it came in, and checking hundreds of events again on the way out was most of a pull."""
+    events = [
+        {
+            "seq": seq, "uuid": uuid, "type": kind, "occurred_at": at.isoformat(),
+            "device": device, "child_id": child, "adult_id": adult, "staff_id": staff,
+            "visitor_id": visitor, "room_id": room, "ref": ref, "payload": payload or {},
+        }
+        for seq, uuid, kind, at, device, child, adult, staff, visitor, room, ref, payload in rows
+    ]  # fmt: skip
+    body = {"events": events, "next": next, "more": more}
+    return Response(json.dumps(body, default=str), media_type="application/json")

@@ -124,6 +124,7 @@ class SyncClient:
         self.page = PAGE
         self.disk_told = False  # the hub hears of free space once a round, not every request
         self.own_events = False  # True only to rebuild a damaged database: see sync/start.py
+        self.from_starting_point = True  # False: a new door pulls every event ever recorded
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         # Our clock goes with every request, with the correction we already add to the system
@@ -225,18 +226,33 @@ class SyncClient:
     def pull_events(self) -> list[EventRecord]:
         fresh: list[EventRecord] = []
         more = True
+        _, since = read_state(self.store.sessions)
+        if since == 0 and self.from_starting_point:
+            fresh += self._start()
         while more:
             _, since = read_state(self.store.sessions)
             params: dict[str, Any] = {"since": since, "limit": self.page}
             if not self.own_events:
                 params["device"] = self.store.device
             page = self._call("GET", "/events", params=params)
-            # A kind of event from a newer door that this kiosk does not know is passed over
-            # (the cursor still moves past it): the door keeps syncing until it is updated.
-            records = [_record(e) for e in page["events"] if e.get("type") in KNOWN_TYPES]
-            cursor = int(page["next"])
-            fresh += self.write(
-                partial(apply_events_page, self.store.sessions, records, cursor=cursor)
-            )
+            fresh += self._apply_events(page)
             more = bool(page["more"]) and bool(page["events"])
         return fresh
+
+    def _start(self) -> list[EventRecord]:
+        """A new door takes the hub's starting point (today and what is still open) instead of
+        every event since the nursery began; a hub from before starting points has none."""
+        try:
+            page = self._call("GET", "/events/start")
+        except HubRefused as exc:
+            if exc.status == 404:
+                return []
+            raise
+        return self._apply_events(page)
+
+    def _apply_events(self, page: dict[str, Any]) -> list[EventRecord]:
+        # A kind of event from a newer door that this kiosk does not know is passed over (the
+        # cursor still moves past it): the door keeps syncing until it is updated.
+        records = [_record(e) for e in page["events"] if e.get("type") in KNOWN_TYPES]
+        cursor = int(page["next"])
+        return self.write(partial(apply_events_page, self.store.sessions, records, cursor=cursor))

@@ -33,6 +33,7 @@ from db.models import (
     Setting,
     Staff,
 )
+from kiosk.sync.pairing import pair_with_hub
 
 SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
 PAIRING_CODE = "ACRN-DOOR-2026"
@@ -93,6 +94,29 @@ def add_side_door(url: str) -> None:
         )
         db.commit()
     engine.dispose()
+
+
+def pair_doors(url: str, hub: str, *, count: int) -> list[tuple[str, str]]:
+    """``count`` doors made in the office and paired with the hub: ``(device, token)`` each."""
+    engine = make_engine(url)
+    codes = [f"DOOR-{i:04d}-PAIR" for i in range(count)]
+    with session_factory(engine)() as db:
+        expires = utc_now() + timedelta(hours=1)
+        db.add_all(
+            Kiosk(
+                name=f"Door {i}",
+                pairing_code_hash=pairing_code_hash(code),
+                pairing_expires_at=expires,
+            )
+            for i, code in enumerate(codes)
+        )
+        db.commit()
+    engine.dispose()
+    with httpx.Client(timeout=30) as http:
+        return [
+            (f"door-{i}", pair_with_hub(http, hub, code=code, device=f"door-{i}"))
+            for i, code in enumerate(codes)
+        ]
 
 
 def _add_people(db: Session, url: str, now: datetime) -> Nursery:
