@@ -146,7 +146,7 @@ def test_two_nurseries_on_one_machine_each_get_their_own_database_port_key_and_f
     assert keys[0].read_text() == key_before  # a new key would sign everyone out
     assert settings(tmp_path / "etc/handover/little-acorns/hub.env")["HANDOVER_PORT"] == "8080"
     taken = sh(SERVER / "install.sh", "--root", tmp_path, "--name", "elm", "--port", "8081")
-    assert taken.returncode == 2 and "another nursery's hub" in taken.stderr
+    assert taken.returncode == 2 and "another nursery's hub" in taken.stderr, taken.stderr
 
 
 def test_bad_options_are_refused_before_anything_is_done(tmp_path: Path) -> None:
