@@ -91,8 +91,10 @@ run mkdir -p "$base/releases" "$base/bin" "$base/share" "$root$data" "$root$back
 system chown handover:handover /var/lib/handover "$data" /var/backups/handover "$backups"
 run chmod 750 "$root$data" "$root$backups"
 
-if [[ -e "$base/current" && -z "$wheel" ]]; then
-    step "Handover itself: already installed ($(readlink "$base/current")); handover-update changes it"
+if [[ -e "$base/current" || -L "$base/current" ]]; then
+    # Other nurseries' hubs may run from it: a new version goes in only through handover-update,
+    # which backs up, migrates and restarts them all, and rolls back.
+    step "Handover itself: already installed ($(readlink "$base/current")); to change it: handover-update${wheel:+ $wheel}"
 else
     release="$base/releases/$(date -u +%Y%m%dT%H%M%SZ)"
     step "Handover itself, in a virtual environment: $release"

@@ -122,6 +122,8 @@ def test_two_nurseries_on_one_machine_each_get_their_own_database_port_key_and_f
     url = "postgresql://oak:secret@db.example/oak_tree"
     second = install(tmp_path, "--name", "oak-tree", "--database", url)
     assert ":8081/setup" in second.stdout
+    # One program for every nursery: a second install leaves it to handover-update.
+    assert "already installed" in second.stdout and "pip install" not in second.stdout
 
     acorns = settings(tmp_path / "etc/handover/little-acorns/hub.env")
     oak = settings(tmp_path / "etc/handover/oak-tree/hub.env")
