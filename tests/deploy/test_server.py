@@ -264,3 +264,19 @@ def test_an_update_that_comes_up_is_kept_and_one_that_does_not_is_rolled_back_wi
 
     nothing = sh(update, env=env)
     assert nothing.returncode == 1 and "say what to install" in nothing.stderr
+
+
+def test_an_update_whose_wheel_does_not_install_changes_nothing(tmp_path: Path) -> None:
+    install(tmp_path, "--name", "little-acorns", "--port", str(free_port()))
+    use_release(tmp_path, "r1")
+    database = tmp_path / "var/lib/handover/little-acorns/hub.db"
+    seed_nursery(str(database))
+    env = {**os.environ, "HANDOVER_ROOT": str(tmp_path)}
+    not_a_wheel = tmp_path / "handover-9.9-py3-none-any.whl"
+    not_a_wheel.write_text("a download cut short\n")
+    failed = sh(tmp_path / "opt/handover/bin/handover-update", not_a_wheel, env=env, timeout=300)
+    assert failed.returncode == 1
+    assert "did not install; nothing was changed" in failed.stderr, failed.stdout + failed.stderr
+    assert (tmp_path / "opt/handover/current").resolve().name == "r1"
+    assert [p.name for p in (tmp_path / "opt/handover/releases").iterdir()] == ["r1"]
+    assert children_named(str(database)) == ["Maya"]
