@@ -47,9 +47,9 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 # A hub holds at most POOL_SIZE + MAX_OVERFLOW connections. SQLAlchemy's own 5 + 10 lets one hub
-# take 15 of a PostgreSQL server's 100; many nurseries' hubs share one server (deploy/server/
-# README.md), and measured (benchmarks/many_hubs.py) 2 + 3 served a nursery's busy morning
-# with no slower pages, so a group of twenty fits in the default 100.
+# take 15 of a PostgreSQL server's 100, and many nurseries' hubs share one server. Measured
+# (benchmarks/many_hubs.py), no hub held more than 3 at once under more than a nursery's load;
+# 2 + 3 caps each at 5, so 17 hubs fit in the default 100 (deploy/server/README.md).
 POOL_SIZE = 2
 MAX_OVERFLOW = 3
 

@@ -61,14 +61,17 @@ base="$root/opt/handover"
 settings="/etc/handover/$name"
 data="/var/lib/handover/$name"
 backups="/var/backups/handover/$name"
-if [[ -z "$port" ]]; then # the next port no other nursery on this machine has
-    port=8080
-    while grep -qsx "HANDOVER_PORT=$port" "$root"/etc/handover/*/hub.env; do port=$((port + 1)); done
-fi
-if [[ -f "$root$settings/hub.env" ]]; then
+port_taken() { # by another nursery's hub here, or (on the real machine) by anything listening
+    grep -qsx "HANDOVER_PORT=$1" "$root"/etc/handover/*/hub.env ||
+        { [[ -z "$root" ]] && ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+}
+if [[ -f "$root$settings/hub.env" ]]; then # a second run: the nursery keeps its port
     port="$(sed -n 's/^HANDOVER_PORT=//p' "$root$settings/hub.env")"
-elif grep -qsx "HANDOVER_PORT=$port" "$root"/etc/handover/*/hub.env; then
-    echo "install.sh: --port $port: another nursery's hub on this machine has it" >&2
+elif [[ -z "$port" ]]; then
+    port=8080
+    while port_taken "$port"; do port=$((port + 1)); done
+elif port_taken "$port"; then
+    echo "install.sh: --port $port: another nursery's hub or another program has it" >&2
     exit 2
 fi
 
@@ -88,8 +91,10 @@ run mkdir -p "$base/releases" "$base/bin" "$base/share" "$root$data" "$root$back
 system chown handover:handover /var/lib/handover "$data" /var/backups/handover "$backups"
 run chmod 750 "$root$data" "$root$backups"
 
-if [[ -e "$base/current" && -z "$wheel" ]]; then
-    step "Handover itself: already installed ($(readlink "$base/current")); handover-update changes it"
+if [[ -e "$base/current" || -L "$base/current" ]]; then
+    # Other nurseries' hubs may run from it: a new version goes in only through handover-update,
+    # which backs up, migrates and restarts them all, and rolls back.
+    step "Handover itself: already installed ($(readlink "$base/current")); to change it: handover-update${wheel:+ $wheel}"
 else
     release="$base/releases/$(date -u +%Y%m%dT%H%M%SZ)"
     step "Handover itself, in a virtual environment: $release"

@@ -122,6 +122,8 @@ def test_two_nurseries_on_one_machine_each_get_their_own_database_port_key_and_f
     url = "postgresql://oak:secret@db.example/oak_tree"
     second = install(tmp_path, "--name", "oak-tree", "--database", url)
     assert ":8081/setup" in second.stdout
+    # One program for every nursery: a second install leaves it to handover-update.
+    assert "already installed" in second.stdout and "pip install" not in second.stdout
 
     acorns = settings(tmp_path / "etc/handover/little-acorns/hub.env")
     oak = settings(tmp_path / "etc/handover/oak-tree/hub.env")
@@ -146,7 +148,7 @@ def test_two_nurseries_on_one_machine_each_get_their_own_database_port_key_and_f
     assert keys[0].read_text() == key_before  # a new key would sign everyone out
     assert settings(tmp_path / "etc/handover/little-acorns/hub.env")["HANDOVER_PORT"] == "8080"
     taken = sh(SERVER / "install.sh", "--root", tmp_path, "--name", "elm", "--port", "8081")
-    assert taken.returncode == 2 and "another nursery's hub" in taken.stderr
+    assert taken.returncode == 2 and "another nursery's hub" in taken.stderr, taken.stderr
 
 
 def test_bad_options_are_refused_before_anything_is_done(tmp_path: Path) -> None:
@@ -262,3 +264,19 @@ def test_an_update_that_comes_up_is_kept_and_one_that_does_not_is_rolled_back_wi
 
     nothing = sh(update, env=env)
     assert nothing.returncode == 1 and "say what to install" in nothing.stderr
+
+
+def test_an_update_whose_wheel_does_not_install_changes_nothing(tmp_path: Path) -> None:
+    install(tmp_path, "--name", "little-acorns", "--port", str(free_port()))
+    use_release(tmp_path, "r1")
+    database = tmp_path / "var/lib/handover/little-acorns/hub.db"
+    seed_nursery(str(database))
+    env = {**os.environ, "HANDOVER_ROOT": str(tmp_path)}
+    not_a_wheel = tmp_path / "handover-9.9-py3-none-any.whl"
+    not_a_wheel.write_text("a download cut short\n")
+    failed = sh(tmp_path / "opt/handover/bin/handover-update", not_a_wheel, env=env, timeout=300)
+    assert failed.returncode == 1
+    assert "did not install; nothing was changed" in failed.stderr, failed.stdout + failed.stderr
+    assert (tmp_path / "opt/handover/current").resolve().name == "r1"
+    assert [p.name for p in (tmp_path / "opt/handover/releases").iterdir()] == ["r1"]
+    assert children_named(str(database)) == ["Maya"]
