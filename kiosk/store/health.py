@@ -65,7 +65,10 @@ def damage(database: Path) -> str | None:
             said = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as error:  # "file is not a database", "malformed", I/O
         return str(error)
-    return None if said == ["ok"] else "; ".join(said[:3])
+    if said == ["ok"]:
+        return None
+    # SQLite heads its findings with "*** in database main ***": the findings are what matter.
+    return "; ".join(line for line in said if not line.startswith("***"))[:200] or "damaged"
 
 
 def read_back(damaged: Path) -> tuple[list[EventRecord], datetime | None]:
