@@ -66,6 +66,7 @@ class Reason(StrEnum):
     LATE_COLLECTION = "late_collection"
     STAFF_PIN_LOCKED = "staff_pin_locked"
     KIOSK_CANNOT_SAVE = "kiosk_cannot_save"  # a door's disk refused a write: it records nothing
+    KIOSK_DATABASE_REPLACED = "kiosk_database_replaced"  # damaged at start-up, then replaced
 
 
 SEVERITY_OF: dict[Reason, Severity] = {
@@ -80,6 +81,7 @@ SEVERITY_OF: dict[Reason, Severity] = {
     Reason.NO_PASSWORD_AGREED: Severity.HIGH,
     Reason.STAFF_PIN_LOCKED: Severity.HIGH,
     Reason.KIOSK_CANNOT_SAVE: Severity.HIGH,
+    Reason.KIOSK_DATABASE_REPLACED: Severity.WARNING,
     Reason.MALFORMED_CARD: Severity.WARNING,
     Reason.STAFF_CARD: Severity.WARNING,
     Reason.PASSWORD_TOO_LONG: Severity.WARNING,
@@ -110,6 +112,8 @@ STAFF_TEXT: dict[Reason, str] = {
     Reason.STAFF_PIN_LOCKED: "Too many wrong staff PINs at a kiosk: PIN entry is paused",
     Reason.KIOSK_CANNOT_SAVE: "A kiosk cannot save: arrivals and collections there are not "
     "being recorded",
+    Reason.KIOSK_DATABASE_REPLACED: "A kiosk's database was damaged and replaced at start-up: "
+    "check the register for what it recorded since its last sync",
 }
 
 
