@@ -29,18 +29,15 @@ from db.events import to_record
 from db.models import Event, Outbox, SyncState
 from db.timeline import EventRecord
 from handover.backup import BackupError, restore
+from kiosk.store.disk import StoreFault
 from kiosk.store.local import KioskStore
 
 log = logging.getLogger("handover.kiosk")
 SIDE_FILES = ("", "-wal", "-shm")
 
 
-class OutOfService(Exception):
+class OutOfService(StoreFault):
     """The door cannot open: ``reason`` is shown to staff on the out-of-service screen."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
