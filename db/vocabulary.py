@@ -69,6 +69,7 @@ class Reason(StrEnum):
     ARRIVAL_NOT_KNOWN_HERE = "arrival_not_known_here"
     RESTRICTED_PERSON_ARRIVING = "restricted_person_arriving"
     HELP_ASKED = "help_asked"
+    KIOSK_DATABASE_REPLACED = "kiosk_database_replaced"  # damaged at start-up, then replaced
 
 
 SEVERITY_OF: dict[Reason, Severity] = {
@@ -84,6 +85,7 @@ SEVERITY_OF: dict[Reason, Severity] = {
     Reason.NO_PASSWORD_AGREED: Severity.HIGH,
     Reason.STAFF_PIN_LOCKED: Severity.HIGH,
     Reason.KIOSK_CANNOT_SAVE: Severity.HIGH,
+    Reason.KIOSK_DATABASE_REPLACED: Severity.WARNING,
     Reason.MALFORMED_CARD: Severity.WARNING,
     Reason.STAFF_CARD: Severity.WARNING,
     Reason.PASSWORD_TOO_LONG: Severity.WARNING,
@@ -122,6 +124,8 @@ STAFF_TEXT: dict[Reason, str] = {
     Reason.RESTRICTED_PERSON_ARRIVING: "A person who must not collect this child is bringing "
     "children in: the arrival is held for staff",
     Reason.HELP_ASKED: "Someone at the door asked for a member of staff",
+    Reason.KIOSK_DATABASE_REPLACED: "A kiosk's database was damaged and replaced at start-up: "
+    "check the register for what it recorded since its last sync",
 }
 
 

@@ -168,7 +168,8 @@ def _open_the_door(args: argparse.Namespace, token: str | None) -> KioskApp:
     app = build_app(
         db=str(Path(args.db)), device=args.device, camera=args.camera, decoder=args.decoder
     )
-    app.service.recovery = recovery
+    if recovery is not None:
+        app.service.run(lambda: app.service.replaced_database(recovery)).result()
     return app
 
 

@@ -18,7 +18,7 @@ RESTORED = (
 REBUILT = (
     "At {time} this door's database was damaged ({problem}): it was rebuilt from the office hub."
 )
-READ_BACK = "Read back from the damaged file and kept: {n} events not yet sent."
+READ_BACK = "Events read back from the damaged file and kept, to be sent: {n}."
 LAST_SYNC = (
     "Last good sync before the damage: {time}. Anything recorded here after it and not listed "
     "above may be missing: check the register."

@@ -300,6 +300,19 @@ class KioskService:
         self.clock_offset = _offset(self.sync_status.clock_skew_seconds)
         self._emit(CHANGED)
 
+    def replaced_database(self, recovery: Any) -> None:
+        """Start-up replaced a damaged database (a kiosk.store.health.Recovery): staff here see
+        it in staff mode; this alert tells every other staff screen, through the outbox."""
+        self.recovery = recovery
+        details = {
+            "problem": recovery.problem,
+            "backup": recovery.backup.name if recovery.backup else None,
+            "rebuilt_from_hub": recovery.from_hub,
+            "read_back": len(recovery.read_back),
+            "last_sync_at": recovery.last_sync_at.isoformat() if recovery.last_sync_at else None,
+        }
+        self._commit([self.door.alert(Reason.KIOSK_DATABASE_REPLACED, now=self._now(), **details)])
+
     def tick(self) -> None:
         """Every few seconds: alerts that time made due, and people data from the office."""
         now = self._now()

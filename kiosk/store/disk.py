@@ -22,12 +22,16 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, ProgrammingError
 MB = 1024 * 1024
 
 
-class CannotSave(Exception):
-    """A write to the kiosk's own database failed: nothing of it is on disk."""
+class StoreFault(Exception):
+    """The kiosk's own database let the door down; ``reason`` is shown to staff."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class CannotSave(StoreFault):
+    """A write to the kiosk's own database failed: nothing of it is on disk."""
 
 
 @dataclass(frozen=True)

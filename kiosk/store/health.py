@@ -29,18 +29,15 @@ from db.events import to_record
 from db.models import Event, Outbox, SyncState
 from db.timeline import EventRecord
 from handover.backup import BackupError, restore
+from kiosk.store.disk import StoreFault
 from kiosk.store.local import KioskStore
 
 log = logging.getLogger("handover.kiosk")
 SIDE_FILES = ("", "-wal", "-shm")
 
 
-class OutOfService(Exception):
+class OutOfService(StoreFault):
     """The door cannot open: ``reason`` is shown to staff on the out-of-service screen."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,10 @@ def damage(database: Path) -> str | None:
             said = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as error:  # "file is not a database", "malformed", I/O
         return str(error)
-    return None if said == ["ok"] else "; ".join(said[:3])
+    if said == ["ok"]:
+        return None
+    # SQLite heads its findings with "*** in database main ***": the findings are what matter.
+    return "; ".join(line for line in said if not line.startswith("***"))[:200] or "damaged"
 
 
 def read_back(damaged: Path) -> tuple[list[EventRecord], datetime | None]:

@@ -43,17 +43,20 @@ class WaitScreen(KioskScreen):
                 )
             )
         else:
-            row.add_widget(
-                BigButton(
-                    self._("Staff: open staff mode"),
-                    self.app.start_staff_mode,
-                    colour=theme.STAFF,
-                    size=28,
-                    rtl=self.rtl,
-                )
-            )
+            row.add_widget(staff_mode_button(self))
         column.add_widget(row)
         return column
+
+
+def staff_mode_button(screen: KioskScreen) -> BigButton:
+    """For staff on a public screen that needs them: staff mode, behind a PIN."""
+    return BigButton(
+        screen._("Staff: open staff mode"),
+        screen.app.start_staff_mode,
+        colour=theme.STAFF,
+        size=28,
+        rtl=screen.rtl,
+    )
 
 
 class CannotSaveScreen(KioskScreen):
@@ -85,15 +88,7 @@ class CannotSaveScreen(KioskScreen):
             )
         )
         row = BoxLayout(size_hint_y=None, height=theme.touch() * 1.2, spacing=u(16))
-        row.add_widget(
-            BigButton(
-                self._("Staff: open staff mode"),
-                self.app.start_staff_mode,
-                colour=theme.STAFF,
-                size=28,
-                rtl=self.rtl,
-            )
-        )
+        row.add_widget(staff_mode_button(self))
         column.add_widget(row)
         return column
 

@@ -107,6 +107,7 @@ def test_renaming_the_nursery_shows_on_every_page(manager: TestClient) -> None:
             "retention_years": "3",
             "arrival_acknowledgement_minutes": "10",
             "late_collection_grace_minutes": "10",
+            "kiosk_low_space_mb": "200",
         },
     )
     assert response.status_code == 303

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from db.clock import utc_now
+from db.models import Event, Outbox
 from db.seed import seed_demo
+from db.vocabulary import EventType
 from handover.backup import backup
 from kiosk.store.local import KioskStore
 from tests.kiosk.test_end_to_end_xvfb import display
@@ -85,6 +88,19 @@ def test_a_damaged_database_opens_the_door_on_last_nights_backup(
     assert done.returncode == 0 and "out of service" not in done.stderr, done.stderr[-2000:]
     assert [p.name.split(".")[1][:7] for p in tmp_path.glob("kiosk.damaged-*.db")] == ["damaged"]
     assert _colours(shot) > 50
+    store = KioskStore(str(database), device="reader")
+    try:
+        with store.sessions() as session:
+            alerts = session.execute(
+                select(Event.payload, Outbox.sent_at)
+                .join(Outbox, Outbox.event_uuid == Event.uuid)
+                .where(Event.type == EventType.ALERT_RAISED)
+            ).all()
+    finally:
+        store.close()
+    assert [(a.payload["reason"], a.sent_at) for a in alerts] == [
+        ("kiosk_database_replaced", None)
+    ], "every staff screen will hear of it, through the outbox"
 
 
 def _wait_for_sdl(pid: int, timeout: float = 60) -> None:

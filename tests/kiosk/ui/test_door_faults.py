@@ -15,11 +15,14 @@ from sqlalchemy import func, select
 
 from db.models import Event
 from db.vocabulary import EventType
-from handover.backup import _copy
+from handover.backup import _copy, backup
 from kiosk.devices.sound import SilentChime
+from kiosk.door.decisions import new_event
+from kiosk.store.health import recover
 from kiosk.store.local import KioskStore
 from tests.full_disk import fill, small_filesystem
-from tests.kiosk.ui.conftest import Kiosk
+from tests.kiosk.store.test_recovery import _break_page
+from tests.kiosk.ui.conftest import MORNING, Kiosk
 from tests.kiosk.ui.test_flows import _pin
 
 
@@ -122,3 +125,33 @@ def test_the_public_banner_never_says_how_many_incidents_there_are(kiosk: Kiosk)
     two = kiosk.app.banner.label.plain
     assert one == two, "two incidents read the same as one in the hallway"
     assert not any(ch.isdigit() for ch in two)
+
+
+def test_after_a_damaged_start_staff_see_what_was_restored_and_what_may_be_missing(
+    kiosk: Kiosk, tmp_path: Path
+) -> None:
+    """A real recovery of a copy of this door's file; staff mode shows what it did."""
+    service = kiosk.app.service
+    assert service.store.path is not None
+    copy, backups = tmp_path / "kiosk.db", tmp_path / "backups"
+    _copy(service.store.path, copy)
+    backup(copy, backups, keep=3)
+    damaged = KioskStore(str(copy), device="front-door")
+    mia = kiosk.ids["Mia Walsh"]
+    arrival = new_event(EventType.CHILD_ARRIVED, now=MORNING, device="front-door", child_id=mia)
+    damaged.append([arrival])  # after the backup, never sent
+    damaged.close()
+    _break_page(copy, "ix_events_occurred_at")
+    service.recovery = recover(copy, now=MORNING, backups=backups)
+    try:
+        kiosk.tap("Staff")
+        _pin(kiosk)
+        kiosk.tap("Alerts (0)")
+        said = kiosk.texts()
+        assert any("it was restored from the backup kiosk-" in line for line in said)
+        assert "Events read back from the damaged file and kept, to be sent: 1." in said
+        assert "25 Nov 08:35 · child arrived · Mia Walsh" in said
+        assert any(line.startswith("This door had not synced with the office") for line in said)
+        kiosk.screenshot("kiosk-staff-after-recovery")
+    finally:
+        service.recovery = None
