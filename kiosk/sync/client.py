@@ -122,6 +122,7 @@ class SyncClient:
         self.skew: float | None = None
         self.page = PAGE
         self.from_starting_point = True  # False: a new door pulls every event ever recorded
+        self.started = False
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         # Our clock goes with every request, with the correction we already add to the system
@@ -207,8 +208,9 @@ class SyncClient:
         fresh: list[EventRecord] = []
         more = True
         _, since = read_state(self.store.sessions)
-        if since == 0 and self.from_starting_point:
+        if since == 0 and self.from_starting_point and not self.started:
             fresh += self._start()
+            self.started = True  # a hub with no events yet leaves the cursor at 0: ask once
         while more:
             _, since = read_state(self.store.sessions)
             params = {"since": since, "limit": self.page, "device": self.store.device}
