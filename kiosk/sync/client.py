@@ -125,6 +125,7 @@ class SyncClient:
         self.disk_told = False  # the hub hears of free space once a round, not every request
         self.own_events = False  # True only to rebuild a damaged database: see sync/start.py
         self.from_starting_point = True  # False: a new door pulls every event ever recorded
+        self.started = False
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         # Our clock goes with every request, with the correction we already add to the system
@@ -227,8 +228,9 @@ class SyncClient:
         fresh: list[EventRecord] = []
         more = True
         _, since = read_state(self.store.sessions)
-        if since == 0 and self.from_starting_point:
+        if since == 0 and self.from_starting_point and not self.started:
             fresh += self._start()
+            self.started = True  # a hub with no events yet leaves the cursor at 0: ask once
         while more:
             _, since = read_state(self.store.sessions)
             params: dict[str, Any] = {"since": since, "limit": self.page}

@@ -8,11 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.views.kiosks import pairing_code_hash
@@ -26,6 +29,7 @@ from db.models import (
     Authorisation,
     Card,
     Child,
+    Event,
     Kiosk,
     OneOffPermission,
     Restriction,
@@ -33,6 +37,8 @@ from db.models import (
     Setting,
     Staff,
 )
+from kiosk.store.local import KioskStore
+from kiosk.sync import SyncClient
 from kiosk.sync.pairing import pair_with_hub
 
 SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
@@ -117,6 +123,28 @@ def pair_doors(url: str, hub: str, *, count: int) -> list[tuple[str, str]]:
             (f"door-{i}", pair_with_hub(http, hub, code=code, device=f"door-{i}"))
             for i, code in enumerate(codes)
         ]
+
+
+@contextmanager
+def new_doors(url: str, hub: str, folder: Path, *, count: int) -> Iterator[list[SyncClient]]:
+    """``count`` new doors, paired, each with its own kiosk database in ``folder``."""
+    http = httpx.Client(timeout=30)
+    clients = []
+    for device, token in pair_doors(url, hub, count=count):
+        store = KioskStore(str(folder / f"{device}.db"), device=device)
+        clients.append(SyncClient(store, hub, token, clock=utc_now, http=http))
+    try:
+        yield clients
+    finally:
+        for client in clients:
+            client.store.close()
+        http.close()
+
+
+def held(client: SyncClient) -> set[str]:
+    """The UUIDs of every event a door holds."""
+    with client.store.sessions() as session:
+        return set(session.scalars(select(Event.uuid)))
 
 
 def _add_people(db: Session, url: str, now: datetime) -> Nursery:

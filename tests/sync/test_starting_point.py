@@ -11,7 +11,6 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -23,9 +22,8 @@ from db.timeline import EventRecord, Timeline
 from db.vocabulary import EventType, Reason, Severity
 from kiosk.door import Door
 from kiosk.door.collection import ByCard, ByChosenAdult
-from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
-from tests.sync.nursery import Hub, Nursery, pair_doors
+from tests.sync.nursery import Hub, Nursery, held, new_doors
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -75,20 +73,8 @@ def _record_history(nursery: Nursery, now: datetime) -> Past:
 
 @pytest.fixture
 def two_new_doors(hub: Hub, nursery: Nursery, tmp_path: Path) -> Iterator[list[SyncClient]]:
-    http = httpx.Client(timeout=30)
-    clients = []
-    for device, token in pair_doors(nursery.url, hub.base, count=2):
-        store = KioskStore(str(tmp_path / f"{device}.db"), device=device)
-        clients.append(SyncClient(store, hub.base, token, clock=utc_now, http=http))
-    yield clients
-    for client in clients:
-        client.store.close()
-    http.close()
-
-
-def _held(client: SyncClient) -> set[str]:
-    with client.store.sessions() as session:
-        return set(session.scalars(select(Event.uuid)))
+    with new_doors(nursery.url, hub.base, tmp_path, count=2) as clients:
+        yield clients
 
 
 def _all_events(client: SyncClient) -> list[EventRecord]:
@@ -122,9 +108,9 @@ def test_a_new_door_starts_from_today_and_what_is_open_and_decides_as_one_that_r
     everything.sync_once()
     fresh.sync_once()
 
-    assert past.old_day <= _held(everything)
-    assert not past.old_day & _held(fresh)  # last week's day stays in the office
-    assert past.open_alert in _held(fresh)  # an open alert does not, however old
+    assert past.old_day <= held(everything)
+    assert not past.old_day & held(fresh)  # last week's day stays in the office
+    assert past.open_alert in held(fresh)  # an open alert does not, however old
     open_alerts = [
         {a.uuid for a in Timeline.of(_all_events(door)).open_alerts()} for door in two_new_doors
     ]
