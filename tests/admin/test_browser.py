@@ -76,13 +76,16 @@ def hub_database(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
 def hub(hub_database: str) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
-    process = subprocess.Popen(
-        [HANDOVER, "hub", "--db", hub_database, "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=ROOT,
-    )
+    # A file, not a pipe: the hub logs every request, and a pipe nobody reads fills and stops it.
+    console = Path(hub_database).with_name("console.log")
+    with console.open("ab") as output:
+        process = subprocess.Popen(
+            [HANDOVER, "hub", "--db", hub_database, "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -90,7 +93,7 @@ def hub(hub_database: str) -> Iterator[str]:
             break
         except OSError:
             if process.poll() is not None:
-                pytest.fail(f"the hub did not start: {process.stdout.read()!r}")  # type: ignore[union-attr]
+                pytest.fail(f"the hub did not start: {console.read_text()!r}")
             time.sleep(0.2)
     yield f"http://127.0.0.1:{port}"
     process.terminate()

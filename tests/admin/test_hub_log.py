@@ -66,6 +66,8 @@ def test_a_login_a_pairing_and_a_refused_batch_each_give_one_line_and_no_name_or
         },
     )
     assert refused.status_code == 422
+    poll = httpx.get(f"{hub.url}/api/v1/events", headers={"Authorization": f"Bearer {kiosk.token}"})
+    assert poll.status_code == 200
     saskia.close()
     manager.close()
     [failed] = hub.log_lines("login_failed")
@@ -74,6 +76,9 @@ def test_a_login_a_pairing_and_a_refused_batch_each_give_one_line_and_no_name_or
     assert len(logins) == 2 and all(line["staff"].isdigit() for line in logins)
     [paired] = hub.log_lines("kiosk_paired")
     assert _fields(paired)["kiosk"] == str(kiosk.kiosk_id)
+    routes = [_fields(line)["route"] for line in hub.log_lines("request")]
+    assert "/api/v1/pair" in routes and "/api/v1/events" in routes  # the pairing, the refusal
+    assert routes.count("/api/v1/events") == 1  # a kiosk's poll every few seconds is not
     [batch] = hub.log_lines("sync_refused")
     assert _fields(batch) | {"time": ""} == _fields(batch) | {
         "time": "",
