@@ -214,7 +214,9 @@ def _schedule_screenshot(seconds: float, target: str) -> None:
         print(f"kiosk screenshot: {target}")
         App.get_running_app().stop()
 
-    Clock.schedule_once(shoot, seconds)
+    # Counted from the first frame, not from now: building the app on a busy machine can take
+    # longer than the wait, and the shot would catch a screen not yet laid out.
+    Clock.schedule_once(lambda _dt: Clock.schedule_once(shoot, seconds), 0)
 
 
 def start_beside_hub(db: str, *, hub_url: str, pairing_code: str | None) -> KioskBesideHub | None:

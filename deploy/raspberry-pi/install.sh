@@ -9,6 +9,7 @@
 #   --camera SPEC      v4l2:0 (USB webcam, default), picamera (Pi camera), none (USB scanner)
 #   --rotate DEGREES   0, 90, 180 or 270: how the screen is turned (default: 0)
 #   --with-hub         also run the office hub on this Pi (port 8080)
+#   --wheel FILE       install this built wheel (default: build one from this checkout)
 #   --dry-run          print every step, change nothing
 #   --root DIR         write the files into DIR instead of / and skip what needs the real
 #                      system (packages, the user, pip, systemctl, the boot settings); for checks
@@ -18,7 +19,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source_dir="$(cd "$here/../.." && pwd)"
-device="front-door" camera="v4l2:0" rotate=0 with_hub=false dry_run=false root=""
+device="front-door" camera="v4l2:0" rotate=0 with_hub=false dry_run=false root="" wheel=""
+# Every package pinned with its hashes (./scripts/lock makes it): the Pi gets what was tested.
+lock="$source_dir/requirements/pi.txt"
 
 while (($#)); do
     case "$1" in
@@ -26,15 +29,17 @@ while (($#)); do
         --camera) camera="${2:?}" && shift 2 ;;
         --rotate) rotate="${2:?}" && shift 2 ;;
         --with-hub) with_hub=true && shift ;;
+        --wheel) wheel="$(realpath "${2:?}")" && shift 2 ;;
         --dry-run) dry_run=true && shift ;;
         --root) root="$(realpath -m "${2:?}")" && shift 2 ;;
-        -h | --help) sed -n '2,16p' "$0" && exit 0 ;;
+        -h | --help) sed -n '2,17p' "$0" && exit 0 ;;
         *) echo "install.sh: unknown option $1 (see --help)" >&2 && exit 2 ;;
     esac
 done
 [[ "$device" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || { echo "install.sh: --device: letters, digits, dashes" >&2; exit 2; }
 [[ "$camera" =~ ^(v4l2:[0-9]+|picamera|none)$ ]] || { echo "install.sh: --camera: v4l2:N, picamera or none" >&2; exit 2; }
 [[ "$rotate" =~ ^(0|90|180|270)$ ]] || { echo "install.sh: --rotate: 0, 90, 180 or 270" >&2; exit 2; }
+[[ -z "$wheel" || "$wheel" == *.whl ]] || { echo "install.sh: --wheel: a handover-*.whl file" >&2; exit 2; }
 
 release="$(date -u +%Y%m%dT%H%M%SZ)"
 base="$root/opt/handover"
@@ -49,7 +54,7 @@ fi
 
 step "System packages: cage (the kiosk's one-window compositor) and what Kivy, the camera and the QR decoders need"
 packages=(python3 python3-venv python3-pip cage xwayland wlr-randr libgl1 libegl1 libgles2
-    libmtdev1 libzbar0 fonts-noto-core fonts-dejavu-core fonts-symbola sqlite3 util-linux)
+    libmtdev1 libzbar0 fonts-dejavu-core fonts-symbola sqlite3 util-linux) # Noto travels in the wheel
 if [[ "$camera" == picamera ]]; then
     packages+=(python3-picamera2) # from Raspberry Pi OS; the venv sees it (--system-site-packages)
 fi
@@ -71,8 +76,16 @@ system chown handover:handover /var/lib/handover /var/backups/handover
 run chmod 750 "$root/var/lib/handover" "$root/var/backups/handover"
 
 step "Handover itself, in a virtual environment: $base/releases/$release"
+# As users install Python software: the built wheel (which carries its templates, translations
+# and fonts), never the checkout, and its dependencies from the lock with their hashes checked.
+if [[ -z "$wheel" ]]; then
+    wheels="$base/wheels/$release"
+    system python3 -m pip wheel --quiet --no-deps --wheel-dir "$wheels" "$source_dir"
+    for wheel in "$wheels"/handover-*.whl; do :; done # the one just built (a pattern if not)
+fi
 system python3 -m venv --system-site-packages "$base/releases/$release"
-system "$base/releases/$release/bin/pip" install --quiet "$source_dir"
+system "$base/releases/$release/bin/pip" install --quiet --require-hashes -r "$lock"
+system "$base/releases/$release/bin/pip" install --quiet --no-deps "$wheel"
 if [[ "$camera" == picamera ]]; then
     # Raspberry Pi OS's picamera2 imports simplejpeg, built there for Debian's numpy 1.24; the
     # venv's numpy is 2.x, and that simplejpeg then fails ("numpy.dtype size changed"). Its
@@ -86,6 +99,7 @@ for script in handover-cage handover-launch handover-touch-rotation handover-pai
     run install -m 755 "$here/$script" "$base/bin/$script"
 done
 run install -m 644 "$here/README.md" "$here/TROUBLESHOOTING.md" "$base/share/"
+run install -m 644 "$lock" "$base/share/pi.txt" # what handover-update installs a wheel with
 run ln -sfn /opt/handover/bin/handover-pair "$root/usr/local/bin/handover-pair"
 run ln -sfn /opt/handover/bin/handover-update "$root/usr/local/bin/handover-update"
 

@@ -39,9 +39,11 @@ class Release:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment of someone who never saw the checkout: no PYTHONPATH, no venv."""
+    """The environment of someone who never saw the checkout: no PYTHONPATH, no venv. pip
+    skips compiling every module to .pyc (a third of an install's time here); Python compiles
+    what it imports anyway."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return env | {"PYTHONNOUSERSITE": "1"} | extra
+    return env | {"PYTHONNOUSERSITE": "1", "PIP_COMPILE": "0"} | extra
 
 
 def run(*command: str | Path, cwd: Path, timeout: float = 900) -> str:

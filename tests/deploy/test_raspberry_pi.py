@@ -24,6 +24,7 @@ import pytest
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from tests.deploy.helpers import settings, sh, verified_units
+from tests.deploy.release import Release
 from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 ROOT = Path(__file__).parents[2]
@@ -51,11 +52,17 @@ def install(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def release(
-    root: Path, name: str, *, broken: bool = False, into: str = "opt/handover/releases"
+def release_folder(
+    root: Path,
+    name: str,
+    *,
+    runs: Path = HANDOVER,
+    broken: bool = False,
+    into: str = "opt/handover/releases",
 ) -> Path:
-    """A release folder as the update makes one: its bin/handover runs this checkout's Handover.
-    A broken one migrates and backs up like the real thing but cannot open the kiosk."""
+    """A release folder as the update makes one: its bin/handover runs the given Handover (the
+    built wheel's, installed once per run, where the test needs a real release). A broken one
+    migrates and backs up like the real thing but cannot open the kiosk."""
     folder = root / into / name
     (folder / "bin").mkdir(parents=True)
     launcher = folder / "bin/handover"
@@ -63,7 +70,7 @@ def release(
         'if [ "$1" = kiosk ]; then echo "kiosk: ImportError (a broken release)" >&2; exit 1; fi\n'
     )
     launcher.write_text(
-        "#!/bin/sh\n" + (fail if broken else "") + f'exec "{HANDOVER}" "$@"\n', encoding="utf-8"
+        "#!/bin/sh\n" + (fail if broken else "") + f'exec "{runs}" "$@"\n', encoding="utf-8"
     )
     launcher.chmod(0o755)
     return folder
@@ -90,7 +97,7 @@ def test_every_script_passes_shellcheck() -> None:
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
 def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     install(tmp_path, "--with-hub")
-    release(tmp_path, "current-release")
+    release_folder(tmp_path, "current-release")
     (tmp_path / "opt/handover/current").unlink()
     (tmp_path / "opt/handover/current").symlink_to("releases/current-release")
     if shutil.which("cage") is None:
@@ -113,7 +120,9 @@ def test_a_dry_run_shows_every_step_and_changes_nothing(tmp_path: Path) -> None:
         "cage",
         "useradd --system",
         "python3 -m venv --system-site-packages",
-        "pip install",
+        "python3 -m pip wheel --quiet --no-deps",
+        f"pip install --quiet --require-hashes -r {ROOT}/requirements/pi.txt",
+        "pip install --quiet --no-deps " + str(tmp_path / "opt/handover/wheels"),
         "write " + str(tmp_path / "etc/handover/kiosk.env"),
         "handover-kiosk.service",
         "systemctl enable --now handover-kiosk.service",
@@ -192,10 +201,11 @@ def copy_database(source: Path, target: Path) -> None:
 
 
 @pytest.fixture
-def pi(tmp_path: Path, demo_nursery: Path) -> Path:
-    """An installed root with a working release and a kiosk database of the demo nursery."""
+def pi(tmp_path: Path, demo_nursery: Path, release: Release) -> Path:
+    """An installed root whose release runs the built wheel, with the demo nursery's kiosk
+    database."""
     install(tmp_path)
-    release(tmp_path, "r1")
+    release_folder(tmp_path, "r1", runs=release.handover(release.full))
     current = tmp_path / "opt/handover/current"
     current.unlink()
     current.symlink_to("releases/r1")
@@ -230,6 +240,7 @@ def unit_command(root: Path) -> list[str]:
     return line.removeprefix("ExecStart=").split()
 
 
+@pytest.mark.release
 def test_the_kiosk_starts_from_its_units_command_line_and_tells_systemd_it_is_ready(
     pi: Path,
 ) -> None:
@@ -449,6 +460,7 @@ def test_the_notify_client_speaks_to_abstract_sockets_and_survives_a_missing_one
 # --- pairing ----------------------------------------------------------------------------------
 
 
+@pytest.mark.release
 def test_one_command_pairs_the_pi_with_a_real_hub(pi: Path) -> None:
     hub_db = pi / "hub.db"
     seed_nursery(str(hub_db))
@@ -536,9 +548,12 @@ def owners(*folders: Path) -> set[str]:
     return {path.owner() for folder in folders for path in [folder, *folder.iterdir()]}
 
 
-def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(pi: Path) -> None:
+@pytest.mark.release
+def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(
+    pi: Path, release: Release
+) -> None:
     update = pi / "opt/handover/bin/handover-update"
-    env = {**os.environ, "HANDOVER_ROOT": str(pi)}
+    env = {**os.environ, "HANDOVER_ROOT": str(pi), "PIP_COMPILE": "0"}  # as release.py
     env.pop("DISPLAY", None)
     database = pi / "var/lib/handover/kiosk.db"
     before = event_uuids(database)
@@ -547,9 +562,9 @@ def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(pi: 
     for path in [data, *data.iterdir(), backups]:
         shutil.chown(path, "nobody", "nogroup")
 
-    good = sh(
-        update, "--release", release(pi, "good", into="incoming").as_posix(), env=env, timeout=300
-    )
+    # The new version as a Pi gets it: the wheel, its dependencies from the lock by hash.
+    lock = ROOT / "requirements" / "pi.txt"
+    good = sh(update, release.wheel, "--lock", lock, env=env, timeout=600)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "updated: the kiosk runs" in good.stdout
     now_running = (pi / "opt/handover/current").resolve()
@@ -557,7 +572,9 @@ def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(pi: 
     assert list((pi / "var/backups/handover").glob("kiosk-*.db"))
     assert owners(data, backups) == {"nobody"}
 
-    broken = release(pi, "broken", broken=True, into="incoming")
+    broken = release_folder(
+        pi, "broken", runs=release.handover(release.full), broken=True, into="incoming"
+    )
     bad = sh(update, "--release", broken.as_posix(), env=env, timeout=300)
     assert bad.returncode == 1
     assert "did not start" in bad.stdout and "rolled back" in bad.stdout, bad.stdout + bad.stderr

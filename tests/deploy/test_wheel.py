@@ -4,6 +4,7 @@ styles, and a kiosk that speaks Polish and Urdu; an office PC gets the hub witho
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -156,6 +157,9 @@ def test_an_office_pc_gets_the_hub_without_kivy_opencv_or_numpy(
     ).stdout.lower()
     for absent in ("kivy", "opencv", "numpy", "zxing"):
         assert absent not in installed, absent
+    # Kivy holds Pillow below 11; without Kivy the office is free of that cap.
+    pillow = re.search(r"^pillow==(\d+)\.", installed, flags=re.M)
+    assert pillow is not None and int(pillow.group(1)) >= 11, installed
     seeded = handover(release.hub, "seed-demo", "--db", "office.db", cwd=tmp_path)
     assert seeded.returncode == 0, seeded.stderr
     with office(release.hub, tmp_path / "office.db", tmp_path) as base:
