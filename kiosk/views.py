@@ -63,18 +63,11 @@ def rooms_on_board(
     for place, room_id in enumerate([*sorted(rooms), None]):
         members = [t for t in tiles if (t["room"] if t["room"] in rooms else None) == room_id]
         if members:
-            faces = [t["photo"] for t in members if t["photo"] is not None][:3]
-            name = rooms[room_id] if room_id is not None else ""
-            groups.append(
-                {
-                    "id": room_id,
-                    "label": name,
-                    "colour": (colours or {}).get(room_id or 0, ""),
-                    "place": place,
-                    "children": [t["id"] for t in members],
-                    "faces": faces,
-                }
-            )
+            group: Tile = {"id": room_id, "place": place, "children": [t["id"] for t in members]}
+            group["label"] = rooms[room_id] if room_id is not None else ""
+            group["colour"] = (colours or {}).get(room_id, "") if room_id is not None else ""
+            group["faces"] = [t["photo"] for t in members if t["photo"] is not None][:3]
+            groups.append(group)
     return groups
 
 

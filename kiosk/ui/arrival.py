@@ -38,13 +38,22 @@ def waiting_to_arrive(app: Any) -> list[dict[str, Any]]:
     )
 
 
+def rooms_to_choose(app: Any, tiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    service = app.service
+    return views.rooms_on_board(tiles, service.rooms, fits=ONE_SCREEN, colours=service.room_colours)
+
+
+def room_look(screen: KioskScreen, room: dict[str, Any]) -> tuple[str, tuple[float, ...]]:
+    """A room's name and colour wherever the door shows it."""
+    name = room["label"] or screen._("Everyone else")
+    return name, theme.room_colour(room["colour"], room["place"])
+
+
 def arriving(screen: KioskScreen) -> Any:
     """The home screen's way in: one Arriving button, or, when more children are to come than
     fit on one board, a button for each room (the first of the three taps)."""
     app = screen.app
-    rooms = views.rooms_on_board(
-        waiting_to_arrive(app), app.service.rooms, fits=ONE_SCREEN, colours=app.service.room_colours
-    )
+    rooms = rooms_to_choose(app, waiting_to_arrive(app))
     if not rooms:
         return BigButton(
             screen._("Arriving"), app.start_arrival, colour=theme.ARRIVE, size=46, rtl=screen.rtl
@@ -56,8 +65,7 @@ def arriving(screen: KioskScreen) -> Any:
     choices = GridLayout(cols=min(len(rooms), 3), spacing=u(8))
     for room in rooms:
         faces = [face for face in map(app.photo, room["faces"]) if face]
-        name = room["label"] or screen._("Everyone else")
-        colour = theme.room_colour(room["colour"], room["place"])
+        name, colour = room_look(screen, room)
         choices.add_widget(RoomButton(name, colour, faces, partial(app.start_arrival, room["id"])))
     panel.add_widget(choices)
     return panel
@@ -77,29 +85,26 @@ class ArrivalBoardScreen(KioskScreen):
                 message = self._("Everyone is already here.")
             body.add_widget(Text(message, size=32, rtl=self.rtl))
             return column
-        rooms = views.rooms_on_board(
-            tiles, app.service.rooms, fits=ONE_SCREEN, colours=app.service.room_colours
-        )
+        rooms = rooms_to_choose(app, tiles)
         room = next((r for r in rooms if r["id"] == self.context.get("room_id")), None)
         if room is not None:
             tiles = [t for t in tiles if t["id"] in room["children"]]
             self._room_name(column, room)
         columns, row_height = board_shape(len(tiles))
-        chosen = self.tile_grid(
+        board = self.tile_grid(
             tiles,
             lambda t: app.arrival_child_chosen(t["id"]),
             columns=columns,
             row_height=row_height,
         )
-        body.add_widget(chosen)
+        body.add_widget(board)
         return column
 
     def _room_name(self, column: Any, room: dict[str, Any]) -> None:
         """The chosen room's name in its colour, in the title bar: the child sees it is the
         right room; Back goes to the rooms again."""
-        name = room["label"] or self._("Everyone else")
+        name, colour = room_look(self, room)
         pill = Card(size_hint_x=0.3, padding=(u(8), 0))
-        colour = theme.room_colour(room["colour"], room["place"])
         pill.background = list(colour)
         pill.add_widget(Text(name, size=24, bold=True, color=theme.ink_on(colour)))
         title_bar = column.children[-1]  # the first row page() laid out

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 import arabic_reshaper
 from bidi import get_display
-from fontTools.ttLib import TTFont, TTLibError
 from kivy.utils import escape_markup
 
 from kiosk.ui import theme
@@ -81,19 +80,23 @@ def font_runs(visual: str) -> Iterator[tuple[str, str]]:
 def font_for(char: str) -> str | None:
     if char.isspace():
         return theme.FONT
-    fonts = [theme.FONT, theme.SYMBOL_FONT, theme.EMOJI_FONT, theme.ARABIC_FONT]
-    if _ARABIC.match(char):
-        fonts.insert(0, theme.ARABIC_FONT)
+    if _ARABIC.match(char):  # the font chosen for Arabic script has it all
+        return theme.ARABIC_FONT
+    fonts = (theme.FONT, theme.SYMBOL_FONT, theme.EMOJI_FONT, theme.ARABIC_FONT)
     return next((font for font in fonts if covers(font, char)), None)
 
 
 def covers(font: str, char: str) -> bool:
-    return ord(char) in _characters(font)
+    # Every font the kiosk takes for names has ASCII: the home screen (English, and the word
+    # Urdu in Urdu) reads no font file to draw.
+    return (font == theme.FONT and char.isascii()) or ord(char) in _characters(font)
 
 
 @lru_cache(maxsize=16)
 def _characters(font: str) -> frozenset[int]:
     """The characters a font file has (its cmap); none for a font that cannot be read."""
+    from fontTools.ttLib import TTFont, TTLibError  # a fifth of a second: only when needed
+
     if not font:
         return frozenset()
     try:
@@ -115,19 +118,19 @@ def fitting_size(
     for tried in sizes[:5]:  # down to three fifths
         if _fits(text, rtl, font, tried, width, height):
             return tried, False
-    # One shortened line, as tall as the box allows (Arabic script's lines are taller).
-    line = markup(text, rtl)
-    return next(
-        (s for s in sizes[4:] if _measure(line, font, s, None)[1] <= height), sizes[-1]
-    ), True
+    # One shortened line, as tall as the box allows.
+    return next((s for s in sizes[4:] if s <= height), sizes[-1]), True
 
 
 def _fits(text: str, rtl: bool, font: str, size: float, width: float, height: float) -> bool:
-    one_line = _measure(markup(text, rtl), font, size, None)
-    if one_line[0] <= width:  # most names: one line, no word to cut
-        return one_line[1] <= height
+    """Whether the ink fits: a line's drawing is taller than its letters (Noto Sans Arabic's
+    twice the font size, for marks that stack), and only the letters must stay inside, so
+    the last line counts as one font size."""
+    one_line, line_height = _measure(markup(text, rtl), font, size, None)
+    if one_line <= width:  # most names: one line, no word to cut
+        return size <= height
     _, drawn = _measure(markup(text, rtl), font, size, width)
-    if drawn > height:
+    if drawn - line_height + size > height:
         return False
     # Kivy cuts a word wider than the box in two (Fitzgerald-M / ontgomery): shrink instead.
     words = re.split(r"(?<=-)|\s+", text)

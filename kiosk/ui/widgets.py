@@ -122,7 +122,9 @@ class BigButton(Card):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("size_hint_min_y", theme.touch())
-        super().__init__(padding=u(10), **kwargs)
+        # Little padding above and below: the label shrinks its text to fit its own box, and a
+        # keyboard key is barely taller than its letter.
+        super().__init__(padding=(u(10), u(2)), **kwargs)
         self.background = list(colour)
         self.label = Text(text, size=size, bold=True, rtl=rtl, color=theme.ink_on(colour))
         self.add_widget(self.label)
