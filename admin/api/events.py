@@ -166,6 +166,7 @@ def _on_hub_time(record: EventRecord, skew: float) -> EventRecord:
 def pull(
     kiosk: CurrentKiosk,
     db: SessionDep,
+    response: Response,
     since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     device: Annotated[str | None, Query(max_length=64, pattern=r"^[^\x00]*$")] = None,
@@ -178,22 +179,23 @@ def pull(
         query = query.where(Event.device != device)
     rows = db.execute(query).all()
     page = rows[:limit]
-    return served(page, next=page[-1].seq if page else since, more=len(rows) > limit)
+    top = page[-1].seq if page else since
+    return served(page, next=top, more=len(rows) > limit, headers=response)
 
 
 @router.get("/events/start", response_model=EventsPage, responses=ERRORS(400, 401, 403, 422))
-def start(kiosk: CurrentKiosk, db: SessionDep, now: NowDep) -> Response:
+def start(kiosk: CurrentKiosk, db: SessionDep, now: NowDep, response: Response) -> Response:
     """Where a new door starts: the events it needs to decide (since yesterday began, and
     every alert still open; see db/starting_point.py) and the position to pull on from, in
     one answer (``more`` is false), whatever the years of history behind them."""
     rows, position = starting_point(db, now=now, zone=setting_zone(db))
-    return served(rows, next=position, more=False)
+    return served(rows, next=position, more=False, headers=response)
 
 
 SERVED = STARTING_COLUMNS
 
 
-def served(rows: Sequence[Sequence[Any]], *, next: int, more: bool) -> Response:
+def served(rows: Sequence[Sequence[Any]], *, next: int, more: bool, headers: Response) -> Response:
     """An :class:`EventsPage`, written straight from the rows: what is stored was checked when
     it came in, and checking hundreds of events again on the way out was most of a pull."""
     events = [
@@ -205,4 +207,9 @@ def served(rows: Sequence[Sequence[Any]], *, next: int, more: bool) -> Response:
         for seq, uuid, kind, at, device, child, adult, staff, visitor, room, ref, payload in rows
     ]  # fmt: skip
     body = {"events": events, "next": next, "more": more}
-    return Response(json.dumps(body, default=str), media_type="application/json")
+    answer = Response(json.dumps(body, default=str), media_type="application/json")
+    # A Response returned whole skips the headers the dependencies set (X-Clock-Skew).
+    for name, value in headers.headers.items():
+        if name not in ("content-length", "content-type"):
+            answer.headers[name] = value
+    return answer
