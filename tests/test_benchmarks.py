@@ -6,58 +6,43 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import PG_ADMIN_URL
+
 ROOT = Path(__file__).parents[1]
 
 
-def test_the_door_and_register_benchmark_runs_and_prints_its_figures() -> None:
+def run_benchmark(module: str, *args: str, timeout: int = 300) -> str:
+    """Run ``python -m benchmarks.<module> ARGS`` from the checkout; its output, once it passed."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.door_and_register",
-            "--children",
-            "6",
-            "--days",
-            "8",
-            "--decisions",
-            "20",
-            "--register-days",
-            "2",
-        ],
+        [sys.executable, "-m", f"benchmarks.{module}", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_the_door_and_register_benchmark_runs_and_prints_its_figures() -> None:
+    out = run_benchmark(
+        "door_and_register",
+        *("--children", "6", "--days", "8", "--decisions", "20", "--register-days", "2"),
+    )
     for figure in ("collection decision by card", "daily register for one day", "p95"):
-        assert figure in result.stdout
+        assert figure in out
 
 
 def test_the_kiosk_app_benchmark_runs_and_prints_its_figures() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.kiosk_app", "--starts", "1", "--rounds", "10"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "cold start to the home screen" in result.stdout and "RSS after warm-up" in result.stdout
+    out = run_benchmark("kiosk_app", "--starts", "1", "--rounds", "10")
+    assert "cold start to the home screen" in out and "RSS after warm-up" in out
 
 
 def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.sync", "--quick"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    out = run_benchmark("sync", "--quick")
     for figure in (
         "sync round",
         "GET /people",
@@ -65,5 +50,44 @@ def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> No
         "catch-up after a day offline",
         "catch-up of a new kiosk",
     ):
-        assert figure in result.stdout, result.stdout
-    assert "errors: 0" in result.stdout, result.stdout
+        assert figure in out, out
+    assert "errors: 0" in out, out
+
+
+def test_the_start_up_check_benchmark_runs_and_prints_before_and_after() -> None:
+    out = run_benchmark("kiosk_start_check", "--children", "6", "--days", "8", "--rounds", "1")
+    for figure in ("before: start-up", "after:  quick_check", "integrity_check alone"):
+        assert figure in out
+
+
+def test_the_nursery_size_benchmark_measures_each_size_and_each_import() -> None:
+    out = run_benchmark(
+        "nursery_scale", "--children", "6", "9", "--repeat", "1", "--people", "20", "40"
+    )
+    for measure in ("daily register", "on-site list", "kiosk start-up"):
+        assert out.count(measure) == 2, out
+    assert "creating adults in one transaction" in out
+    assert any(line.split()[:1] == ["40"] for line in out.splitlines()), out
+
+
+def test_the_staff_pin_benchmark_prints_the_first_and_the_later_confirmations() -> None:
+    out = run_benchmark("staff_pin", "--rounds", "1")
+    for figure in ("first confirmation", "later confirmations", "a wrong PIN after them"):
+        assert figure in out, out
+
+
+@pytest.mark.postgres
+def test_the_many_hubs_benchmark_runs_hubs_side_by_side_and_prints_its_figures(
+    postgres_url: str,  # skips with its reason when PostgreSQL does not answer
+) -> None:
+    out = run_benchmark("many_hubs", "--quick", "--server", PG_ADMIN_URL, timeout=600)
+    for figure in (
+        "SQLAlchemy default (before), 2 hub(s)",
+        "Handover default (after), 1 hub(s)",
+        "memory per hub (RSS)",
+        "connections held",
+        "sign-in page",
+        "sync pull",
+    ):
+        assert figure in out, out
+    assert out.count("errors                  0") == 4, out
