@@ -93,7 +93,10 @@ class KioskApp(flows.Flows, App):
         for name, screen in SCREENS.items():
             self.screens.add_widget(screen(self, name=name))
         root.add_widget(self.screens)
-        self.service.subscribe(CHANGED, self._changed)
+        # However many changes land at once (a sync pull, a write), one redraw on the next frame,
+        # from the latest snapshot. A trigger may be pulled from the door thread.
+        self.redraw = Clock.create_trigger(lambda _dt: self._redraw())
+        self.service.subscribe(CHANGED, self.redraw)
         self.service.subscribe(ALERT, self._alerted)
         self.service.subscribe(CANNOT_SAVE, self._cannot_save)
         self.translator.on_change(self._language_changed)
@@ -170,8 +173,7 @@ class KioskApp(flows.Flows, App):
 
     # --- what happens around the screens ----------------------------------------------------
 
-    @mainthread
-    def _changed(self) -> None:
+    def _redraw(self) -> None:
         self.banner.refresh()
         current = self.screens.current_screen
         if isinstance(current, StaffModeScreen):
@@ -179,7 +181,8 @@ class KioskApp(flows.Flows, App):
 
     @mainthread
     def _alerted(self) -> None:
-        critical = any(a.severity == Severity.CRITICAL for a in self.door.timeline.open_alerts())
+        alerts = self.snapshot.timeline.open_alerts()
+        critical = any(a.severity == Severity.CRITICAL for a in alerts)
         self.chime.play("critical" if critical else "alert")
 
     @mainthread
