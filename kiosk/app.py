@@ -28,6 +28,7 @@ from kiosk.door import StaffInfo
 from kiosk.i18n import Translator
 from kiosk.service import ALERT, CANNOT_SAVE, CHANGED, KioskService
 from kiosk.store.disk import CannotSave
+from kiosk.sync.loop import SyncLoop
 from kiosk.ui import flows
 from kiosk.ui.arrival import ArrivalBoardScreen, ArrivalConfirmScreen, ChooseAdultScreen
 from kiosk.ui.banner import AlertBanner
@@ -39,6 +40,9 @@ from kiosk.ui.message import CannotSaveScreen, DoneScreen, WaitScreen
 from kiosk.ui.staff import StaffModeScreen
 from kiosk.ui.staff_pin import StaffPinScreen
 from kiosk.watchdog import Watchdog, watchdog_interval
+
+# Makes the camera's scanner, given what the app does with a card and with a lost camera.
+CameraMaker = Callable[..., CameraScanner]
 
 SCREENS = {
     "home": HomeScreen,
@@ -66,21 +70,26 @@ class KioskApp(flows.Flows, App):
         service: KioskService,
         translator: Translator,
         *,
-        camera: CameraScanner | None = None,
+        camera: CameraMaker | None = None,
         chime: Chime | None = None,
         keyboard: KeyboardScanner | None = None,
+        sync_loop: SyncLoop | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.service = service
         self.translator = translator
-        self.camera = camera
-        self.camera_ready = camera is not None
+        self.camera = (
+            camera(on_payload=self.camera_payload, on_unavailable=self.camera_unavailable)
+            if camera is not None
+            else None
+        )
+        self.camera_ready = self.camera is not None
         self.chime = chime or SilentChime()
         self.keyboard = keyboard or KeyboardScanner()
         self.last_touch = time.monotonic()
         self.notice = ""
-        self.sync_loop: Any = None  # a kiosk.sync.SyncLoop when paired with a hub
+        self.sync_loop = sync_loop  # None: this door works alone
 
     def build(self) -> Any:
         Window.clearcolor = (0.97, 0.96, 0.93, 1)
