@@ -20,6 +20,7 @@ from db.events import events_between
 from db.loading import collector_paused
 from db.models import Adult, Child, Room, Setting, Staff
 from db.names import full_name, sort_key
+from db.on_site import on_site_by_room
 from db.timeline import EventRecord, Shift, Stay, Timeline, Visit
 from db.vocabulary import EventType
 
@@ -224,8 +225,11 @@ def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -
 def who_is_on_site(timeline: Timeline, names: Names) -> OnSite:
     """Children by room in name order, staff by name, visitors as they came."""
     result = OnSite()
-    for stay in sorted(timeline.on_site.values(), key=lambda s: _child_order(names, s.child_id)):
-        result.children_by_room.setdefault(stay.room_id, []).append(stay)
+    home_rooms = {child_id: child.room_id for child_id, child in names.children.items()}
+    for room_id, here in on_site_by_room(timeline, home_rooms).items():
+        if here.children:
+            order = sorted(here.children, key=lambda s: _child_order(names, s.child_id))
+            result.children_by_room[room_id] = order
     result.staff = sorted(
         timeline.staff_on_site.values(), key=lambda s: names.staff.get(s.staff_id, "")
     )

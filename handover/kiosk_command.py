@@ -144,10 +144,6 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         return _out_of_service(args, error)
     if args.screenshot_after:
         _schedule_screenshot(float(args.screenshot_after[0]), args.screenshot_after[1])
-    if args.hub and token:
-        from kiosk.sync.start import start_sync
-
-        app.sync_loop = start_sync(app.service, hub_url=args.hub, token=token)
     app.run()
     return 0
 
@@ -166,7 +162,11 @@ def _open_the_door(args: argparse.Namespace, token: str | None) -> KioskApp:
     if args.hub and token:
         first_sync(db=args.db, device=args.device, hub_url=args.hub, token=token)
     app = build_app(
-        db=str(Path(args.db)), device=args.device, camera=args.camera, decoder=args.decoder
+        db=str(Path(args.db)),
+        device=args.device,
+        camera=args.camera,
+        decoder=args.decoder,
+        hub=(args.hub, token) if args.hub and token else None,
     )
     if recovery is not None:
         app.service.run(lambda: app.service.replaced_database(recovery)).result()

@@ -28,6 +28,7 @@ from kiosk.door import StaffInfo
 from kiosk.i18n import Translator
 from kiosk.service import ALERT, CANNOT_SAVE, CHANGED, KioskService
 from kiosk.store.disk import CannotSave
+from kiosk.sync.loop import SyncLoop
 from kiosk.ui import flows
 from kiosk.ui.arrival import ArrivalBoardScreen, ArrivalConfirmScreen, ChooseAdultScreen
 from kiosk.ui.banner import AlertBanner
@@ -39,6 +40,9 @@ from kiosk.ui.message import CannotSaveScreen, DoneScreen, WaitScreen
 from kiosk.ui.staff import StaffModeScreen
 from kiosk.ui.staff_pin import StaffPinScreen
 from kiosk.watchdog import Watchdog, watchdog_interval
+
+# Makes the camera's scanner, given what the app does with a card and with a lost camera.
+CameraMaker = Callable[..., CameraScanner]
 
 SCREENS = {
     "home": HomeScreen,
@@ -66,21 +70,26 @@ class KioskApp(flows.Flows, App):
         service: KioskService,
         translator: Translator,
         *,
-        camera: CameraScanner | None = None,
+        camera: CameraMaker | None = None,
         chime: Chime | None = None,
         keyboard: KeyboardScanner | None = None,
+        sync_loop: SyncLoop | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.service = service
         self.translator = translator
-        self.camera = camera
-        self.camera_ready = camera is not None
+        self.camera = (
+            camera(on_payload=self.camera_payload, on_unavailable=self.camera_unavailable)
+            if camera is not None
+            else None
+        )
+        self.camera_ready = self.camera is not None
         self.chime = chime or SilentChime()
         self.keyboard = keyboard or KeyboardScanner()
         self.last_touch = time.monotonic()
         self.notice = ""
-        self.sync_loop: Any = None  # a kiosk.sync.SyncLoop when paired with a hub
+        self.sync_loop = sync_loop  # None: this door works alone
 
     def build(self) -> Any:
         Window.clearcolor = (0.97, 0.96, 0.93, 1)
@@ -93,7 +102,10 @@ class KioskApp(flows.Flows, App):
         for name, screen in SCREENS.items():
             self.screens.add_widget(screen(self, name=name))
         root.add_widget(self.screens)
-        self.service.subscribe(CHANGED, self._changed)
+        # However many changes land at once (a sync pull, a write), one redraw on the next frame,
+        # from the latest snapshot. A trigger may be pulled from the door thread.
+        self.redraw = Clock.create_trigger(lambda _dt: self._redraw())
+        self.service.subscribe(CHANGED, self.redraw)
         self.service.subscribe(ALERT, self._alerted)
         self.service.subscribe(CANNOT_SAVE, self._cannot_save)
         self.translator.on_change(self._language_changed)
@@ -170,8 +182,7 @@ class KioskApp(flows.Flows, App):
 
     # --- what happens around the screens ----------------------------------------------------
 
-    @mainthread
-    def _changed(self) -> None:
+    def _redraw(self) -> None:
         self.banner.refresh()
         current = self.screens.current_screen
         if isinstance(current, StaffModeScreen):
@@ -179,7 +190,8 @@ class KioskApp(flows.Flows, App):
 
     @mainthread
     def _alerted(self) -> None:
-        critical = any(a.severity == Severity.CRITICAL for a in self.door.timeline.open_alerts())
+        alerts = self.snapshot.timeline.open_alerts()
+        critical = any(a.severity == Severity.CRITICAL for a in alerts)
         self.chime.play("critical" if critical else "alert")
 
     @mainthread

@@ -10,6 +10,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,10 @@ def build_app(
     camera: str = "v4l2:0",
     decoder: str = "zxing",
     clock: Callable[[], datetime] = utc_now,
+    hub: tuple[str, str] | None = None,
 ) -> KioskApp:
+    """The door, whole: every device and the sync loop (with ``hub``, its URL and this door's
+    token) are made here and handed to the app as it is made, never set on it afterwards."""
     from kiosk.app import KioskApp
     from kiosk.devices.camera import camera_from_setting
     from kiosk.devices.decoder import make_decoder
@@ -55,22 +59,17 @@ def build_app(
     from kiosk.i18n import Translator
     from kiosk.service import KioskService
     from kiosk.store.local import KioskStore
+    from kiosk.sync.start import start_sync
     from kiosk.ui.sound import KivyChime
 
     store = KioskStore(db, device=device)
     service = KioskService(store, device=device, clock=clock)
     translator = Translator(offered=service.setting.languages)
-    app = KioskApp(service, translator)
+    # The scanner is given the app's hands (what to do with a card, a lost camera) by the app.
+    scanner = None
     if camera != "none":
-        app.camera = CameraScanner(
-            camera_from_setting(camera),
-            make_decoder(decoder),
-            on_payload=app.camera_payload,
-            on_unavailable=app.camera_unavailable,
-        )
-        app.camera_ready = True
+        scanner = partial(CameraScanner, camera_from_setting(camera), make_decoder(decoder))
     sounds = Path(tempfile.gettempdir()) / "handover-sounds"
-    app.chime = (
-        KivyChime(sounds) if os.environ.get("SDL_VIDEODRIVER") != "offscreen" else SilentChime()
-    )
-    return app
+    chime = KivyChime(sounds) if os.environ.get("SDL_VIDEODRIVER") != "offscreen" else SilentChime()
+    sync_loop = start_sync(service, hub_url=hub[0], token=hub[1]) if hub else None
+    return KioskApp(service, translator, camera=scanner, chime=chime, sync_loop=sync_loop)

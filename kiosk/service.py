@@ -31,6 +31,7 @@ from kiosk.door.decisions import (
     PinChecked,
 )
 from kiosk.door.door import arrival, collection, handover, presence, together, watch
+from kiosk.snapshot import DoorSnapshot
 from kiosk.store.disk import MB, CannotSave, SaveFault
 from kiosk.store.local import KioskStore, SyncStatus
 
@@ -68,6 +69,9 @@ class KioskService:
         )
         self._day = local_day(now, self.setting.zone)
         self._book_loaded = now
+        # What screens show: replaced whole on the door thread after each change (see
+        # kiosk/snapshot.py); the UI thread reads only this, never ``door``.
+        self.snapshot = DoorSnapshot.of(self.door.book, self.door.timeline, 0)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="door")
         self._listeners: dict[str, list[Callable[[], None]]] = {}
         # Read by screens on the UI thread, replaced whole (never mutated) on the door thread.
@@ -85,6 +89,11 @@ class KioskService:
 
     def subscribe(self, name: str, handler: Callable[[], None]) -> None:
         self._listeners.setdefault(name, []).append(handler)
+
+    def _publish(self) -> None:
+        """Door thread, after a change has been applied in full: the screens' next picture."""
+        version = self.snapshot.version + 1
+        self.snapshot = DoorSnapshot.of(self.door.book, self.door.timeline, version)
 
     def _emit(self, name: str) -> None:
         for handler in self._listeners.get(name, ()):
@@ -131,6 +140,7 @@ class KioskService:
             self.save_fault = None  # room again (or a disk back): the banner may go
             log.warning("the door can save again")
         self.door.record(batch)
+        self._publish()
         self.sync_status = replace(self.sync_status, waiting=self.sync_status.waiting + len(fresh))
         if any(e.type == EventType.ALERT_RAISED for e in batch):
             self._emit(RAISED_HERE)
@@ -155,9 +165,16 @@ class KioskService:
         now = self.clock()
         if local_day(now, self.setting.zone) != self._day:
             self._day = local_day(now, self.setting.zone)
-            self.door.timeline = Timeline.of(self.store.today(now=now, zone=self.setting.zone))
+            self.reload_day(now)
             self.door.shift_pins.forget()  # a new day, new shifts: every PIN checked in full
         return now
+
+    def reload_day(self, now: datetime | None = None) -> None:
+        """Today's register read again from the store, and shown. Door thread."""
+        now = now or self.clock()
+        self.door.timeline = Timeline.of(self.store.today(now=now, zone=self.setting.zone))
+        self._publish()
+        self._emit(CHANGED)
 
     # --- operations: call through run() -----------------------------------------------------
 
@@ -289,6 +306,7 @@ class KioskService:
             self._book_loaded = self.clock()
         today = [e for e in events if local_day(e.occurred_at, self.setting.zone) == self._day]
         self.door.record(today)
+        self._publish()
         if any(e.type == EventType.ALERT_RAISED for e in today):
             self._emit(ALERT)
         self._emit(CHANGED)
@@ -320,6 +338,7 @@ class KioskService:
         if now - self._book_loaded >= BOOK_REFRESH:
             self.door.replace_book(self.store.book())
             self._book_loaded = now
+            self._publish()  # drawn at the next redraw: no need to redraw staff mode for it
         self._commit(watch.due_alerts(self.door, now=now))
 
 

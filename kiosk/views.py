@@ -9,7 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from db.names import sort_key
-from db.timeline import Alert, Timeline
+from db.on_site import on_site_by_room as on_site_by_room_of
+from db.timeline import Alert, Shift, Stay, Timeline
 from db.vocabulary import Check, Reason, Severity
 from kiosk.door.book import PeopleBook
 from kiosk.door.decisions import ReleasePending
@@ -245,35 +246,17 @@ def on_site_by_room(
     book: PeopleBook, timeline: Timeline, rooms: dict[int, str], zone: ZoneInfo
 ) -> list[dict[str, Any]]:
     """The on-site list for staff mode and the fire roll call: children, staff, visitors."""
-    groups: dict[int | None, dict[str, Any]] = {}
-
-    def group(room_id: int | None) -> dict[str, Any]:
-        name = rooms.get(room_id or -1, "Other")
-        return groups.setdefault(room_id, {"room": name, "children": [], "staff": []})
-
-    for stay in timeline.on_site.values():
-        child = book.children.get(stay.child_id)
-        group(stay.room_id)["children"].append(
-            {
-                "id": stay.child_id,
-                "kind": "child",
-                "name": child.full_name if child else f"#{stay.child_id}",
-                "since": _clock(stay.arrived_at, zone),
-                "arrival_uuid": stay.arrival_uuid,
-                "acknowledged": stay.acknowledged_at is not None,
-            }
-        )
-    for shift in timeline.staff_on_site.values():
-        staff = book.staff.get(shift.staff_id)
-        group(shift.room_id)["staff"].append(
-            {
-                "id": shift.staff_id,
-                "kind": "staff",
-                "name": staff.full_name if staff else f"#{shift.staff_id}",
-                "since": _clock(shift.signed_in_at, zone),
-            }
-        )
-    result = sorted(groups.values(), key=lambda g: sort_key(g["room"]))
+    home_rooms = {c.id: c.room_id for c in book.children.values()}
+    where = on_site_by_room_of(timeline, home_rooms)
+    groups: list[dict[str, Any]] = [
+        {
+            "room": rooms.get(room_id or -1, "Other"),
+            "children": [_on_site_child(book, stay, zone) for stay in here.children],
+            "staff": [_on_site_staff(book, shift, zone) for shift in here.staff],
+        }
+        for room_id, here in where.items()
+    ]
+    result = sorted(groups, key=lambda g: sort_key(g["room"]))
     for g in result:
         g["children"].sort(key=lambda c: sort_key(c["name"]))
         g["staff"].sort(key=lambda s: sort_key(s["name"]))
@@ -290,6 +273,28 @@ def on_site_by_room(
     if visitors:
         result.append({"room": "Visitors", "children": [], "staff": visitors})
     return result
+
+
+def _on_site_child(book: PeopleBook, stay: Stay, zone: ZoneInfo) -> dict[str, Any]:
+    child = book.children.get(stay.child_id)
+    return {
+        "id": stay.child_id,
+        "kind": "child",
+        "name": child.full_name if child else f"#{stay.child_id}",
+        "since": _clock(stay.arrived_at, zone),
+        "arrival_uuid": stay.arrival_uuid,
+        "acknowledged": stay.acknowledged_at is not None,
+    }
+
+
+def _on_site_staff(book: PeopleBook, shift: Shift, zone: ZoneInfo) -> dict[str, Any]:
+    staff = book.staff.get(shift.staff_id)
+    return {
+        "id": shift.staff_id,
+        "kind": "staff",
+        "name": staff.full_name if staff else f"#{shift.staff_id}",
+        "since": _clock(shift.signed_in_at, zone),
+    }
 
 
 # How long the office may be out of touch before the home screen tells staff (staff mode

@@ -20,6 +20,7 @@ from admin.views.alerts import AlertView, open_alerts
 from db.clock import age_in_months, local_day
 from db.models import Child, RatioRule, Room, Staff
 from db.names import sort_key
+from db.on_site import on_site_by_room
 from db.ratios import EYFS, RatioBand, RoomRatio, room_ratio
 from db.register import Names, day_timeline, setting_zone
 from db.timeline import Stay, Timeline
@@ -101,23 +102,17 @@ def today_now(db: Session, now: datetime, zone: ZoneInfo | None = None) -> Today
     )
     qualified = dict(db.execute(select(Staff.id, Staff.qualified_teacher)).all())
     ages: dict[int | None, list[int]] = {}
-    for stay in sorted(on_site, key=lambda s: sort_key(names.child(s.child_id))):
-        room_id = (
-            stay.room_id
-            if stay.room_id is not None
-            else (
-                names.children[stay.child_id].room_id if stay.child_id in names.children else None
-            )
-        )
-        room = rooms.setdefault(room_id, RoomNow(room_id, "No room", "#999999"))
-        room.children.append(_child_row(stay, names))
-        born = births.get(stay.child_id)
-        ages.setdefault(room_id, []).append(age_in_months(born, today) if born else 0)
     teachers: dict[int | None, list[bool]] = {}
-    for shift in timeline.staff_on_site.values():
-        room = rooms.setdefault(shift.room_id, RoomNow(shift.room_id, "No room", "#999999"))
-        room.staff.append(names.staff.get(shift.staff_id, f"staff #{shift.staff_id}"))
-        teachers.setdefault(shift.room_id, []).append(qualified.get(shift.staff_id, False))
+    home_rooms = {child_id: child.room_id for child_id, child in names.children.items()}
+    for room_id, here in on_site_by_room(timeline, home_rooms).items():
+        room = rooms.setdefault(room_id, RoomNow(room_id, "No room", "#999999"))
+        for stay in sorted(here.children, key=lambda s: sort_key(names.child(s.child_id))):
+            room.children.append(_child_row(stay, names))
+            born = births.get(stay.child_id)
+            ages.setdefault(room_id, []).append(age_in_months(born, today) if born else 0)
+        for shift in here.staff:
+            room.staff.append(names.staff.get(shift.staff_id, f"staff #{shift.staff_id}"))
+            teachers.setdefault(room_id, []).append(qualified.get(shift.staff_id, False))
     bands = ratio_bands(db)
     for room_id, room in rooms.items():
         room.ratio = room_ratio(ages.get(room_id, []), teachers.get(room_id, []), bands)

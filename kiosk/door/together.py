@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 from uuid import uuid4
 
+from db.timeline import Timeline
 from kiosk.door.book import StaffInfo
 from kiosk.door.collection import (
     ByCard,
@@ -57,7 +59,14 @@ def decide_going_home(
     return GoingHome(pending=tuple(pending), refused=tuple(refused_children))
 
 
-def requests_together(ctx: DoorContext, request_uuid: str) -> list[str]:
+class DayShown(Protocol):
+    """Anything holding a day's timeline: the door itself, or a snapshot screens draw from."""
+
+    @property
+    def timeline(self) -> Timeline: ...
+
+
+def requests_together(ctx: DayShown, request_uuid: str) -> list[str]:
     """The waiting requests that go with this one (itself first), in the order they were made."""
     request = ctx.timeline.pending_collections.get(request_uuid)
     if request is None:

@@ -7,26 +7,27 @@ mid-write loses nothing that was acknowledged on screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.events import append_events
 from db.migrate import upgrade_to_head
-from db.models import Adult, Child, Outbox, Room, Setting, Staff, SyncState
+from db.models import Adult, Child, Event, Outbox, Room, Setting, Staff, SyncState
 from db.models.sync import ALERT_PRIORITY, NORMAL_PRIORITY
 from db.timeline import EventRecord
 from db.vocabulary import EventType, PrivacyMode
 from kiosk.door.book import DoorPolicy, PeopleBook
 from kiosk.store.disk import free_bytes, saving
+from kiosk.store.hub_pages import apply_events_page, apply_people_page, note_attempt, read_state
 from kiosk.store.replica import load_book, load_policy, load_today
 
 
@@ -148,12 +149,43 @@ class KioskStore:
         """Room left beside the database (a statvfs, no query): reported to the hub."""
         return free_bytes(self.path)
 
-    def receive(self, events: Sequence[EventRecord]) -> list[EventRecord]:
-        """Store events other devices made (pulled from the hub): no outbox, they came from it."""
-        if not events:
-            return []
+    # --- what the sync client reads and writes (kiosk/sync), on the door thread -------------
+
+    def sync_cursors(self) -> tuple[int, int]:
+        """``(people_version, events_seq)``: where the next pulls from the hub start."""
+        return read_state(self.sessions)
+
+    def receive_people(self, rows: Sequence[Mapping[str, Any]], *, cursor: int) -> bool:
+        """One page of people data from the hub and its cursor, together. Whether any changed."""
+        return apply_people_page(self.engine, rows, cursor=cursor)
+
+    def receive(self, events: Sequence[EventRecord], *, cursor: int) -> list[EventRecord]:
+        """Events other devices made (pulled from the hub; no outbox, they came from it) and the
+        cursor, together. Returns those this door did not have."""
+        return apply_events_page(self.sessions, events, cursor=cursor)
+
+    def unsent(self, limit: int) -> list[Event]:
+        """The oldest events still to go to the hub, alerts first."""
+        query = (
+            select(Event)
+            .join(Outbox, Outbox.event_uuid == Event.uuid)
+            .where(Outbox.sent_at.is_(None))
+            .order_by(Outbox.priority, Event.seq)
+            .limit(limit)
+        )
+        with self.sessions() as session:
+            return list(session.scalars(query))
+
+    def mark_sent(self, uuids: Sequence[str], *, at: datetime) -> None:
         with self.sessions.begin() as session:
-            return append_events(session, list(events))
+            sent = update(Outbox).where(Outbox.event_uuid.in_(uuids)).values(sent_at=at)
+            session.execute(sent)
+
+    def note_sync_attempt(
+        self, *, at: datetime, error: str | None, skew: float | None = None
+    ) -> None:
+        """A round with the hub ended: when it succeeded, or why not (staff mode shows it)."""
+        note_attempt(self.sessions, at=at, error=error, skew=skew)
 
     def sync_status(self, hub: str | None) -> SyncStatus:
         with self.sessions() as session:

@@ -15,15 +15,13 @@ from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import httpx
-from sqlalchemy import select, update
 
 from db.events import KNOWN_TYPES
-from db.models import Event, Outbox
+from db.models import Event
 from db.timeline import EventRecord
 from db.vocabulary import EventType
 from kiosk.store.disk import SaveFault
 from kiosk.store.local import KioskStore
-from kiosk.sync.apply import apply_events_page, apply_people_page, note_attempt, read_state
 
 PUSH_BATCH = 100
 PAGE = 500
@@ -157,7 +155,6 @@ class SyncClient:
     def sync_once(self) -> SyncResult:
         """One full round; raises :class:`HubUnavailable` or :class:`HubRefused`, after noting
         the error in the sync state for staff mode to show."""
-        sessions = self.store.sessions
         self.disk_told = False
         try:
             result = SyncResult(pushed=self.push())
@@ -165,10 +162,11 @@ class SyncClient:
             result.events = self.pull_events()
         except (HubUnavailable, HubRefused) as exc:
             error = str(exc)
-            self.write(lambda: note_attempt(sessions, at=self.clock(), error=error))
+            self.write(lambda: self.store.note_sync_attempt(at=self.clock(), error=error))
             raise
         result.clock_skew_seconds = self.skew
-        self.write(lambda: note_attempt(sessions, at=self.clock(), error=None, skew=self.skew))
+        skew = self.skew
+        self.write(lambda: self.store.note_sync_attempt(at=self.clock(), error=None, skew=skew))
         return result
 
     def report_fault(self, fault: SaveFault) -> None:
@@ -184,55 +182,36 @@ class SyncClient:
         }
         self._call("POST", "/faults", json=body)
 
-    def _unsent(self) -> list[Event]:
-        query = (
-            select(Event)
-            .join(Outbox, Outbox.event_uuid == Event.uuid)
-            .where(Outbox.sent_at.is_(None))
-            .order_by(Outbox.priority, Event.seq)
-            .limit(PUSH_BATCH)
-        )
-        with self.store.sessions() as session:
-            return list(session.scalars(query))
-
     def push(self) -> int:
         sent = 0
-        while batch := self._unsent():
+        while batch := self.store.unsent(PUSH_BATCH):
             self._call("POST", "/events", json={"events": [_event_json(e) for e in batch]})
             uuids = [e.uuid for e in batch]
-            self.write(partial(self._mark_sent, uuids))
+            self.write(partial(self.store.mark_sent, uuids, at=self.clock()))
             sent += len(batch)
         return sent
-
-    def _mark_sent(self, uuids: list[str]) -> None:
-        with self.store.sessions.begin() as session:
-            session.execute(
-                update(Outbox).where(Outbox.event_uuid.in_(uuids)).values(sent_at=self.clock())
-            )
 
     def pull_people(self) -> bool:
         changed, more = False, True
         while more:
-            since, _ = read_state(self.store.sessions)
+            since, _ = self.store.sync_cursors()
             page = self._call("GET", "/people", params={"since": since, "limit": self.page})
             rows = page["rows"]
             if rows:
                 cursor = int(page["next"])
-                changed |= self.write(
-                    partial(apply_people_page, self.store.engine, rows, cursor=cursor)
-                )
+                changed |= self.write(partial(self.store.receive_people, rows, cursor=cursor))
             more = bool(page["more"]) and bool(rows)
         return changed
 
     def pull_events(self) -> list[EventRecord]:
         fresh: list[EventRecord] = []
         more = True
-        _, since = read_state(self.store.sessions)
+        _, since = self.store.sync_cursors()
         if since == 0 and self.from_starting_point and not self.started:
             fresh += self._start()
             self.started = True  # a hub with no events yet leaves the cursor at 0: ask once
         while more:
-            _, since = read_state(self.store.sessions)
+            _, since = self.store.sync_cursors()
             params: dict[str, Any] = {"since": since, "limit": self.page}
             if not self.own_events:
                 params["device"] = self.store.device
@@ -257,4 +236,4 @@ class SyncClient:
         # cursor still moves past it): the door keeps syncing until it is updated.
         records = [_record(e) for e in page["events"] if e.get("type") in KNOWN_TYPES]
         cursor = int(page["next"])
-        return self.write(partial(apply_events_page, self.store.sessions, records, cursor=cursor))
+        return self.write(partial(self.store.receive, records, cursor=cursor))

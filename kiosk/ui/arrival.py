@@ -29,11 +29,11 @@ def board_shape(count: int) -> tuple[int, float]:
     return columns, u((BOARD_HEIGHT - 10 * (rows - 1)) / rows)
 
 
-def waiting_to_arrive(app: Any) -> list[dict[str, Any]]:
+def waiting_to_arrive(screen: KioskScreen) -> list[dict[str, Any]]:
     return views.child_tiles(
-        app.door.book,
-        app.door.timeline,
-        privacy_mode=app.service.setting.privacy_mode.value,
+        screen.seen.book,
+        screen.seen.timeline,
+        privacy_mode=screen.app.service.setting.privacy_mode.value,
         on_site=False,
     )
 
@@ -53,7 +53,7 @@ def arriving(screen: KioskScreen) -> Any:
     """The home screen's way in: one Arriving button, or, when more children are to come than
     fit on one board, a button for each room (the first of the three taps)."""
     app = screen.app
-    rooms = rooms_to_choose(app, waiting_to_arrive(app))
+    rooms = rooms_to_choose(app, waiting_to_arrive(screen))
     if not rooms:
         return BigButton(
             screen._("Arriving"), app.start_arrival, colour=theme.ARRIVE, size=46, rtl=screen.rtl
@@ -78,7 +78,7 @@ class ArrivalBoardScreen(KioskScreen):
     def build(self) -> Any:
         app = self.app
         column, body = self.page(self._("Who is arriving? Find your picture."))
-        tiles = waiting_to_arrive(app)
+        tiles = waiting_to_arrive(self)
         if not tiles:
             message = self._("Please show your card to the camera.")
             if app.service.setting.privacy_mode.value != "card_first":
@@ -154,14 +154,14 @@ class ChooseAdultScreen(KioskScreen):
         app = self.app
         purpose = self.context["purpose"]
         child_id = self.context["child_id"]
-        child = app.door.book.children[child_id]
+        child = self.seen.book.children[child_id]
         title = (
             self._("Who brought {name}?")
             if purpose == "arrival"
             else self._("Who is collecting {name}?")
         )
         column, body = self.page(title.format(name=child.first_name))
-        tiles = views.adults_for_child(app.door.book, child_id, app.today())
+        tiles = views.adults_for_child(self.seen.book, child_id, app.today())
         someone = BigButton(
             self._("Someone else"),
             lambda: app.someone_else(purpose, child_id),

@@ -27,7 +27,7 @@ class AlertBanner(Card):
         if self.app.service.save_fault is not None:
             self._cannot_save()
             return
-        banner = views.public_alert_banner(self.app.door.timeline)
+        banner = views.public_alert_banner(self.app.snapshot.timeline)
         self.opacity = 0 if banner is None else 1
         self.disabled = banner is None
         self.height = 0 if banner is None else u(56)

@@ -11,6 +11,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.screenmanager import Screen
 from kivy.uix.scrollview import ScrollView
 
+from kiosk.snapshot import DoorSnapshot
 from kiosk.ui import theme
 from kiosk.ui.theme import u
 from kiosk.ui.widgets import BigButton, Text, Tile
@@ -25,11 +26,13 @@ class KioskScreen(Screen):
 
     idle_home = True
     family_data = True  # whether the screen shows a family's data (cleared on leaving)
+    seen: DoorSnapshot  # what the door looked like when this screen was last drawn
 
     def __init__(self, app: KioskApp, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.app = app
         self.context: dict[str, Any] = {}
+        self.seen = app.snapshot
         with self.canvas.before:
             Color(*theme.BACKGROUND)
             self._bg = Rectangle()
@@ -47,6 +50,8 @@ class KioskScreen(Screen):
 
     def show(self, **context: Any) -> None:
         self.context = context
+        # One snapshot for the whole drawing: every part of the screen shows the same moment.
+        self.seen = self.app.snapshot
         self.clear_widgets()
         self.add_widget(self.build())
 

@@ -21,7 +21,7 @@ class CollectionBoardScreen(KioskScreen):
         column, body = self.page(self._("Who is going home?"))
         privacy_mode = app.service.setting.privacy_mode.value
         tiles = views.child_tiles(
-            app.door.book, app.door.timeline, privacy_mode=privacy_mode, on_site=True
+            self.seen.book, self.seen.timeline, privacy_mode=privacy_mode, on_site=True
         )
         if tiles:
             body.add_widget(self.tile_grid(tiles, lambda t: app.collection_child_chosen(t["id"])))

@@ -12,7 +12,6 @@ from kiosk.door import (
     ByCard,
     ByChosenAdult,
     CardHolder,
-    Door,
     GoingHome,
     HandoversDecided,
     ReleasePending,
@@ -22,6 +21,7 @@ from kiosk.door import (
 from kiosk.door.collection import Collector
 from kiosk.i18n import Translator
 from kiosk.service import KioskService
+from kiosk.snapshot import DoorSnapshot
 
 
 class CollectionFlows:
@@ -37,8 +37,10 @@ class CollectionFlows:
     intent: str | None = None
 
     @property
-    def door(self) -> Door:
-        return self.service.door
+    def snapshot(self) -> DoorSnapshot:
+        """The latest picture of the door's day; never the door's live objects (see
+        kiosk/snapshot.py). Read it once per decision, so both halves come from one moment."""
+        return self.service.snapshot
 
     def _(self, message: str) -> str:
         return self.translator.gettext(message)
@@ -52,7 +54,8 @@ class CollectionFlows:
 
     def collector_chosen(self, child_id: int, adult_id: int) -> None:
         """Mum chosen from the photos: her other children here are offered to go with her."""
-        others = views.siblings_going_home(self.door.book, self.door.timeline, adult_id, child_id)
+        seen = self.snapshot
+        others = views.siblings_going_home(seen.book, seen.timeline, adult_id, child_id)
         self.choose_going_home([child_id, *others], {child_id, *others}, ByChosenAdult(adult_id))
 
     def card_for_collection(self, holder: CardHolder) -> None:
@@ -72,7 +75,7 @@ class CollectionFlows:
         if len(children) == 1:
             self.go_home_together(children, collector)
             return
-        tiles = views.family_tiles(self.door.book, children)
+        tiles = views.family_tiles(self.snapshot.book, children)
         self.go("going_home", chosen=chosen, tiles=tiles, collector=collector)
 
     def go_home_together(self, child_ids: list[int], collector: ByCard | ByChosenAdult) -> None:
@@ -103,9 +106,10 @@ class CollectionFlows:
 
     def open_handover(self, request_uuid: str, staff: StaffInfo | None = None) -> None:
         """Every child waiting to go with this collector, on one screen."""
+        seen = self.snapshot
         pendings = [
-            _pending(self.door.timeline.pending_collections[uuid])
-            for uuid in requests_together(self.door, request_uuid)
+            _pending(seen.timeline.pending_collections[uuid])
+            for uuid in requests_together(seen, request_uuid)
         ]
         if not pendings:
             self.home()
@@ -142,7 +146,7 @@ class CollectionFlows:
         if not decision.handed:
             self.go("wait")
             return
-        book = self.door.book
+        book = self.snapshot.book
         lines = [
             self._("{child} is going home with {collector}.").format(
                 child=book.children[h.event.child_id or -1].first_name,

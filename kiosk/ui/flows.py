@@ -35,11 +35,12 @@ class Flows(CollectionFlows):
         if purpose == "collection":
             self.collector_chosen(child_id, adult_id)
             return
-        siblings = views.siblings_to_bring(self.door.book, self.door.timeline, adult_id, child_id)
+        seen = self.snapshot
+        siblings = views.siblings_to_bring(seen.book, seen.timeline, adult_id, child_id)
         if not siblings:
             self.arrive([child_id], brought_by_adult_id=adult_id)
             return
-        (first,) = views.family_tiles(self.door.book, [child_id])
+        (first,) = views.family_tiles(seen.book, [child_id])
         self.go(
             "arrival_confirm",
             chosen={child_id},
@@ -69,7 +70,7 @@ class Flows(CollectionFlows):
         if result.held_child_ids:  # brought by someone who must not collect: staff are coming
             self.go("wait")
             return
-        book = self.door.book
+        book = self.snapshot.book
         lines = []
         for child_id in result.arrived_child_ids:
             name = book.children[child_id].first_name
@@ -113,7 +114,7 @@ class Flows(CollectionFlows):
                 self.home()
             return
         if decision.staff_id is not None:
-            self.go("staff", staff=self.door.book.staff[decision.staff_id])
+            self.go("staff", staff=self.snapshot.book.staff[decision.staff_id])
         elif intent == "collection":
             self.card_for_collection(decision)
         elif intent == "arrival" or not decision.on_site_child_ids:
@@ -129,7 +130,7 @@ class Flows(CollectionFlows):
             if not holder.on_site_child_ids:  # a card that brings no child at all
                 self.ask_for_staff("a card with no children was shown at the home screen")
                 return
-            names = (self.door.book.children[c].first_name for c in holder.on_site_child_ids)
+            names = (self.snapshot.book.children[c].first_name for c in holder.on_site_child_ids)
             self.go("done", lines=[self._("{name} is already here.").format(name=n) for n in names])
             return
         status, now = self.service.sync_status, self.service.clock()
@@ -142,7 +143,7 @@ class Flows(CollectionFlows):
         self.go(
             "arrival_confirm",
             chosen=set(holder.arriving_child_ids),
-            tiles=views.family_tiles(self.door.book, holder.arriving_child_ids),
+            tiles=views.family_tiles(self.snapshot.book, holder.arriving_child_ids),
             who={"brought_by_adult_id": holder.adult_id},
         )
 

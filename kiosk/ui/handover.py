@@ -23,7 +23,7 @@ class HandoverScreen(KioskScreen):
     request keeps waiting and staff reopen it from the wait screen or staff mode."""
 
     def build(self) -> Any:
-        card = views.handover_card(self.app.door.book, self.context["pendings"])
+        card = views.handover_card(self.seen.book, self.context["pendings"])
         column, body = self.page(self._("Confirm the handover"))
         people = BoxLayout(spacing=u(16))
         for child in card["children"]:
@@ -110,7 +110,7 @@ class HandoverScreen(KioskScreen):
         self.show(**dict(self.context, id_document=document, message=""))
 
     def confirm(self) -> None:
-        card = views.handover_card(self.app.door.book, self.context["pendings"])
+        card = views.handover_card(self.seen.book, self.context["pendings"])
         if card["needs_id"] and not self.context.get("id_document"):
             self.message.set(self._("Choose the ID document you checked first."))
             return

@@ -34,7 +34,7 @@ class StaffModeScreen(KioskScreen):
         for name in TABS:
             label = self._(name)
             if name == "Alerts":
-                label += f" ({len(self.app.door.timeline.open_alerts())})"
+                label += f" ({len(self.seen.timeline.open_alerts())})"
             bar.add_widget(
                 BigButton(
                     label,
@@ -104,7 +104,7 @@ class StaffModeScreen(KioskScreen):
     def _on_site(self, rows: GridLayout) -> None:
         app = self.app
         groups = views.on_site_by_room(
-            app.door.book, app.door.timeline, app.service.rooms, app.service.setting.zone
+            self.seen.book, self.seen.timeline, app.service.rooms, app.service.setting.zone
         )
         if not groups:
             rows.add_widget(
@@ -142,7 +142,7 @@ class StaffModeScreen(KioskScreen):
     def _alerts(self, rows: GridLayout) -> None:
         app = self.app
         self._recovery(rows)
-        alerts = views.alert_rows(app.door.book, app.door.timeline, app.service.setting.zone)
+        alerts = views.alert_rows(self.seen.book, self.seen.timeline, app.service.setting.zone)
         if not alerts:
             rows.add_widget(
                 Text(self._("No open alerts."), size=24, size_hint_y=None, height=theme.touch())
@@ -175,7 +175,7 @@ class StaffModeScreen(KioskScreen):
         """First on the Alerts tab, while this run lasts: the damaged database start-up
         replaced, and what may be missing because of it."""
         service = self.app.service
-        names = {c.id: c.full_name for c in service.door.book.children.values()}
+        names = {c.id: c.full_name for c in self.seen.book.children.values()}
         said = door_health.recovery_lines(service.recovery, names, zone=service.setting.zone)
         for number, (message, params) in enumerate(said):
             text = self._(message).format(**params)
@@ -186,7 +186,7 @@ class StaffModeScreen(KioskScreen):
 
     def _handovers(self, rows: GridLayout) -> None:
         app = self.app
-        pending = list(app.door.timeline.pending_collections.values())
+        pending = list(self.seen.timeline.pending_collections.values())
         if not pending:
             rows.add_widget(
                 Text(
@@ -194,7 +194,7 @@ class StaffModeScreen(KioskScreen):
                 )
             )
         for request in pending:
-            child = app.door.book.children.get(request.child_id or -1)
+            child = self.seen.book.children.get(request.child_id or -1)
             name = child.full_name if child else ""
             text = f"{name} ← {request.payload.get('collector_name', '')}"
             rows.add_widget(
@@ -213,7 +213,7 @@ class StaffModeScreen(KioskScreen):
         app = self.app
         ticked: set[str] = self.context.setdefault("ticked", set())
         groups = views.on_site_by_room(
-            app.door.book, app.door.timeline, app.service.rooms, app.service.setting.zone
+            self.seen.book, self.seen.timeline, app.service.rooms, app.service.setting.zone
         )
         people = [p for g in groups for p in g["children"] + g["staff"]]
         missing = [p for p in people if f"{p['kind']}:{p['id']}" not in ticked]
@@ -252,7 +252,7 @@ class StaffModeScreen(KioskScreen):
 
     def _staff(self, rows: GridLayout) -> None:
         app = self.app
-        for tile in views.staff_tiles(app.door.book, app.door.timeline):
+        for tile in views.staff_tiles(self.seen.book, self.seen.timeline):
             staff_id = tile["id"]
             button: tuple[str, Any, tuple[float, ...]]
             if tile["on_site"]:
@@ -283,7 +283,7 @@ class StaffModeScreen(KioskScreen):
                 ("Sign in a visitor", lambda: app.visitor_sign_in(self.staff), theme.ARRIVE),
             )
         )
-        for visit in app.door.timeline.visitors_on_site.values():
+        for visit in self.seen.timeline.visitors_on_site.values():
             text = f"{visit.name} · {visit.organisation} · {visit.visiting}"
             rows.add_widget(
                 self._row(

@@ -26,13 +26,13 @@ class StaffPinScreen(KioskScreen):
             column, body = self.page(self._("Staff: tap your picture, or show your staff card."))
             body.add_widget(
                 self.tile_grid(
-                    views.staff_tiles(self.app.door.book),
+                    views.staff_tiles(self.seen.book),
                     lambda t: self.show(**dict(self.context, staff_id=t["id"])),
                     columns=5,
                 )
             )
             return column
-        staff = self.app.door.book.staff[staff_id]
+        staff = self.seen.book.staff[staff_id]
         column, body = self.page(self._("{name}, your PIN please").format(name=staff.first_name))
         row = BoxLayout(spacing=u(20))
         side = BoxLayout(orientation="vertical", size_hint_x=0.45)

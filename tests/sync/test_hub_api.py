@@ -16,9 +16,9 @@ from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
 from db.models import Kiosk
 from db.register import daily_register
+from kiosk.store.hub_pages import read_state
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient, pair_with_hub
-from kiosk.sync.apply import read_state
 from tests.sync.events import arrival, as_json, hub_event_uuids
 from tests.sync.nursery import (
     ADDRESS,

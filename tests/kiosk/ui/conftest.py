@@ -197,12 +197,11 @@ def kiosk(kiosk_session: Kiosk) -> Kiosk:
     service = kiosk_session.app.service
 
     def reset() -> None:
-        from db.timeline import Timeline
 
         with service.store.sessions.begin() as session:
             session.execute(delete(Event))
             session.execute(delete(Outbox))
-        service.door.timeline = Timeline()
+        service.reload_day()
 
     kiosk_session.clock.now = MORNING
     service.run(reset).result(timeout=10)

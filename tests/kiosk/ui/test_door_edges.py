@@ -44,7 +44,7 @@ def test_mum_collecting_at_a_door_that_never_saw_the_arrival_is_sent_to_staff_no
 
     assert kiosk.screen == "wait", "after Collecting, a card never leads to an arrival"
     assert _stored(kiosk, EventType.CHILD_ARRIVED) == 0
-    (notice,) = kiosk.app.door.timeline.open_alerts()
+    (notice,) = kiosk.app.snapshot.timeline.open_alerts()
     assert notice.reason == Reason.ARRIVAL_NOT_KNOWN_HERE and "Mia Walsh" in notice.details["text"]
     kiosk.tap("Staff: confirm the handover")
     assert "This door did not see Mia arrive: make sure Mia is with you." in kiosk.texts()
@@ -66,7 +66,7 @@ def test_an_empty_collection_board_offers_staff_and_every_staff_screen_hears_of_
     kiosk.screenshot("kiosk-collection-empty-urdu")
     kiosk.tap("عملے کو بلائیں")  # Ask a member of staff
     assert kiosk.screen == "wait"
-    assert [a.reason for a in kiosk.app.door.timeline.open_alerts()] == [Reason.HELP_ASKED]
+    assert [a.reason for a in kiosk.app.snapshot.timeline.open_alerts()] == [Reason.HELP_ASKED]
 
 
 def test_a_card_at_a_door_out_of_touch_with_the_office_asks_dropping_off_or_collecting(
@@ -81,7 +81,7 @@ def test_a_card_at_a_door_out_of_touch_with_the_office_asks_dropping_off_or_coll
     finally:
         _in_touch(kiosk)
     assert kiosk.screen == "wait" and _stored(kiosk, EventType.CHILD_ARRIVED) == 0
-    assert kiosk.app.door.timeline.pending_collections
+    assert kiosk.app.snapshot.timeline.pending_collections
 
 
 def test_dropping_off_at_a_door_out_of_touch_still_signs_the_children_in(kiosk: Kiosk) -> None:
@@ -93,7 +93,7 @@ def test_dropping_off_at_a_door_out_of_touch_still_signs_the_children_in(kiosk: 
         _in_touch(kiosk)
     assert kiosk.screen == "arrival_confirm"
     kiosk.tap("Sign in (1)")
-    assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
+    assert kiosk.ids["Mia Walsh"] in kiosk.app.snapshot.timeline.on_site
 
 
 def test_a_card_at_a_door_in_touch_with_the_office_signs_in_without_asking(kiosk: Kiosk) -> None:
@@ -112,7 +112,7 @@ def test_darren_shows_his_card_while_mia_is_not_in_and_only_the_calm_wait_is_sho
         assert kiosk.screen == "wait"
         shown = " ".join(kiosk.texts())
         assert "Mia" not in shown and "None of your children" not in shown
-    alerts = kiosk.app.door.timeline.open_alerts()
+    alerts = kiosk.app.snapshot.timeline.open_alerts()
     assert len(alerts) == 3 and {a.severity for a in alerts} == {Severity.CRITICAL}
     assert {a.child_id for a in alerts} == {kiosk.ids["Mia Walsh"]}
     assert kiosk.app.chime.played[-1] == "critical"
@@ -126,8 +126,8 @@ def test_a_typed_name_matching_a_court_order_holds_the_arrival_for_staff(kiosk: 
     kiosk.type_on_keyboard("Darren Cole")
     kiosk.tap("Done")
     assert kiosk.screen == "wait"
-    assert kiosk.ids["Mia Walsh"] not in kiosk.app.door.timeline.on_site
-    (alert,) = kiosk.app.door.timeline.open_alerts()
+    assert kiosk.ids["Mia Walsh"] not in kiosk.app.snapshot.timeline.on_site
+    (alert,) = kiosk.app.snapshot.timeline.open_alerts()
     assert alert.reason == Reason.RESTRICTED_PERSON_ARRIVING
     assert alert.severity == Severity.CRITICAL
 
@@ -152,7 +152,7 @@ def test_ngozi_takes_three_children_home_with_one_wait_and_one_pin_in_nine_taps(
 
     assert kiosk.screen == "done"
     assert {f"{n} is going home with Ngozi Okonkwo." for n in OKONKWO} <= set(kiosk.texts())
-    assert not kiosk.app.door.timeline.on_site
+    assert not kiosk.app.snapshot.timeline.on_site
     assert kiosk.taps == 9, "one choice, one call for staff, one PIN: 9 taps, not 27"
 
 

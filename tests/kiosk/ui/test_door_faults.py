@@ -73,7 +73,7 @@ def test_on_a_full_disk_mias_arrival_says_the_door_cannot_save_and_staff_hear_it
             assert "Please tell a member of staff." in said
             assert "cannot save" in kiosk.app.banner.label.plain, "the banner says it too"
             assert chime.played == ["critical"]
-            assert kiosk.ids["Mia Walsh"] not in kiosk.app.door.timeline.on_site
+            assert kiosk.ids["Mia Walsh"] not in kiosk.app.snapshot.timeline.on_site
             fault = kiosk.app.service.save_fault
             assert fault is not None and "full" in fault.reason
             kiosk.screenshot("kiosk-cannot-save")
@@ -90,7 +90,7 @@ def test_on_a_full_disk_mias_arrival_says_the_door_cannot_save_and_staff_hear_it
             kiosk.tap("Mia")
             kiosk.tap("Kirsty")
             assert kiosk.screen == "done"
-            assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
+            assert kiosk.ids["Mia Walsh"] in kiosk.app.snapshot.timeline.on_site
             assert kiosk.app.service.save_fault is None
             assert kiosk.app.banner.opacity == 0, "the warning goes once the door saves again"
             kiosk.app.service.store.close()  # so that the reader below sees a quiet file
@@ -121,7 +121,7 @@ def test_the_public_banner_never_says_how_many_incidents_there_are(kiosk: Kiosk)
     one = kiosk.app.banner.label.plain
     kiosk.app.home()
     kiosk.scan(forged[:-4] + "BBBB")
-    assert len(kiosk.app.door.timeline.open_alerts()) == 2
+    assert len(kiosk.app.snapshot.timeline.open_alerts()) == 2
     two = kiosk.app.banner.label.plain
     assert one == two, "two incidents read the same as one in the hallway"
     assert not any(ch.isdigit() for ch in two)

@@ -51,7 +51,7 @@ def test_mia_arrives_in_three_taps_and_is_told_her_key_person(kiosk: Kiosk) -> N
     assert "Mia is in." in message and "Please take Mia to" in message
     kiosk.screenshot("kiosk-arrived")
     assert _stored(kiosk, EventType.CHILD_ARRIVED) == 1
-    assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
+    assert kiosk.ids["Mia Walsh"] in kiosk.app.snapshot.timeline.on_site
 
 
 def test_the_okonkwo_children_come_in_together(kiosk: Kiosk) -> None:
@@ -63,7 +63,7 @@ def test_the_okonkwo_children_come_in_together(kiosk: Kiosk) -> None:
     kiosk.screenshot("kiosk-siblings")
     kiosk.tap("Sign in (2)")
     assert kiosk.screen == "done"
-    on_site = kiosk.app.door.timeline.on_site
+    on_site = kiosk.app.snapshot.timeline.on_site
     assert kiosk.ids["Chidi Okonkwo"] in on_site and kiosk.ids["Adaeze Okonkwo"] in on_site
     assert kiosk.ids["Ebele Okonkwo"] not in on_site
 
@@ -81,7 +81,7 @@ def test_a_card_at_the_door_collects_with_staff_confirmation(kiosk: Kiosk) -> No
     _pin(kiosk)
     assert kiosk.screen == "done"
     assert "Mia is going home with Kirsty Walsh." in kiosk.texts()
-    assert kiosk.ids["Mia Walsh"] not in kiosk.app.door.timeline.on_site
+    assert kiosk.ids["Mia Walsh"] not in kiosk.app.snapshot.timeline.on_site
     assert _stored(kiosk, EventType.CHILD_COLLECTED) == 1
 
 
@@ -95,7 +95,7 @@ def test_a_card_for_several_children_offers_those_here_to_go_home_together(kiosk
     kiosk.tap("Ebele")  # Ebele stays for the afternoon session
     kiosk.tap("Going home (1)")
     assert kiosk.screen == "wait"
-    (request,) = kiosk.app.door.timeline.pending_collections.values()
+    (request,) = kiosk.app.snapshot.timeline.pending_collections.values()
     assert request.child_id == kiosk.ids["Chidi Okonkwo"]
 
 
@@ -106,7 +106,7 @@ def test_dad_chosen_from_the_photos_waits_for_staff(kiosk: Kiosk) -> None:
     kiosk.tap("Marcus")
     assert kiosk.screen == "wait"
     assert (
-        next(iter(kiosk.app.door.timeline.pending_collections.values())).adult_id
+        next(iter(kiosk.app.snapshot.timeline.pending_collections.values())).adult_id
         == kiosk.ids["Marcus Clarke"]
     )
 
@@ -151,9 +151,9 @@ def test_a_wrong_password_asks_the_adult_to_wait_and_alerts_staff(kiosk: Kiosk) 
     kiosk.tap("Done")
     assert kiosk.screen == "wait"
     assert kiosk.app.banner.opacity == 1
-    assert [a.reason for a in kiosk.app.door.timeline.open_alerts()] == [Reason.WRONG_PASSWORD]
-    assert kiosk.ids["Zofia Nowak"] in kiosk.app.door.timeline.on_site
-    assert kiosk.app.door.timeline.pending_collections == {}
+    assert [a.reason for a in kiosk.app.snapshot.timeline.open_alerts()] == [Reason.WRONG_PASSWORD]
+    assert kiosk.ids["Zofia Nowak"] in kiosk.app.snapshot.timeline.on_site
+    assert kiosk.app.snapshot.timeline.pending_collections == {}
 
 
 def test_three_wrong_passwords_lock_password_collection_for_that_child(kiosk: Kiosk) -> None:
@@ -167,7 +167,7 @@ def test_three_wrong_passwords_lock_password_collection_for_that_child(kiosk: Ki
         kiosk.tap("Next")
         kiosk.type_on_keyboard(guess)
         kiosk.tap("Done")
-    reasons = [a.reason for a in kiosk.app.door.timeline.open_alerts()]
+    reasons = [a.reason for a in kiosk.app.snapshot.timeline.open_alerts()]
     assert Reason.LOCKED_OUT in reasons and reasons.count(Reason.WRONG_PASSWORD) == 3
 
 
@@ -176,18 +176,18 @@ def test_an_unknown_card_alerts_staff_and_keeps_the_child(kiosk: Kiosk) -> None:
     forged = kiosk.card("Kirsty Walsh")[:-4] + "AAAA"
     kiosk.scan(forged)
     assert kiosk.screen == "wait"
-    assert [a.reason for a in kiosk.app.door.timeline.open_alerts()] == [Reason.UNKNOWN_CARD]
-    assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
+    assert [a.reason for a in kiosk.app.snapshot.timeline.open_alerts()] == [Reason.UNKNOWN_CARD]
+    assert kiosk.ids["Mia Walsh"] in kiosk.app.snapshot.timeline.on_site
 
 
 def test_a_revoked_card_is_refused_while_the_new_one_works(kiosk: Kiosk) -> None:
     _arrive(kiosk, "Zoë Fletcher", by="Hannah Fletcher")
     kiosk.scan(kiosk.card("Hannah Fletcher", revoked=True))
     assert kiosk.screen == "wait"
-    assert [a.reason for a in kiosk.app.door.timeline.open_alerts()] == [Reason.REVOKED_CARD]
+    assert [a.reason for a in kiosk.app.snapshot.timeline.open_alerts()] == [Reason.REVOKED_CARD]
     kiosk.app.home()
     kiosk.scan(kiosk.card("Hannah Fletcher"))
-    assert kiosk.app.door.timeline.pending_collections
+    assert kiosk.app.snapshot.timeline.pending_collections
 
 
 def test_the_restricted_father_is_asked_to_wait_and_no_name_is_shown_in_public(
@@ -201,7 +201,7 @@ def test_the_restricted_father_is_asked_to_wait_and_no_name_is_shown_in_public(
     assert kiosk.app.banner.opacity == 1
     kiosk.screenshot("kiosk-critical-wait")
     assert kiosk.app.chime.played[-1] == "critical"
-    assert kiosk.app.door.timeline.open_alerts()[0].reason == Reason.RESTRICTED_PERSON
+    assert kiosk.app.snapshot.timeline.open_alerts()[0].reason == Reason.RESTRICTED_PERSON
 
 
 def test_a_written_permission_out_of_its_dates_is_refused(kiosk: Kiosk) -> None:
@@ -210,7 +210,7 @@ def test_a_written_permission_out_of_its_dates_is_refused(kiosk: Kiosk) -> None:
     kiosk.tap("Theo")
     kiosk.tap("Kemi")
     assert kiosk.screen == "wait"
-    assert kiosk.app.door.timeline.open_alerts()[0].reason == Reason.PERMISSION_OUT_OF_DATES
+    assert kiosk.app.snapshot.timeline.open_alerts()[0].reason == Reason.PERMISSION_OUT_OF_DATES
 
 
 def test_grandad_bob_on_his_day_needs_an_id_check_recorded(kiosk: Kiosk) -> None:
@@ -223,7 +223,7 @@ def test_grandad_bob_on_his_day_needs_an_id_check_recorded(kiosk: Kiosk) -> None
     kiosk.tap("Confirm with my PIN")
     _pin(kiosk)
     assert kiosk.screen == "done"
-    stay = kiosk.app.door.timeline.stays[kiosk.ids["Zoë Fletcher"]][-1]
+    stay = kiosk.app.snapshot.timeline.stays[kiosk.ids["Zoë Fletcher"]][-1]
     assert (
         stay.id_document == "Driving licence"
         and stay.collected_by_adult_id == kiosk.ids["Bob Hughes"]
@@ -238,7 +238,7 @@ def test_a_wrong_staff_pin_does_not_confirm(kiosk: Kiosk) -> None:
     _pin(kiosk, pin="1111")
     assert kiosk.screen == "staff_pin"
     assert "That PIN is not right. Please try again." in kiosk.texts()
-    assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
+    assert kiosk.ids["Mia Walsh"] in kiosk.app.snapshot.timeline.on_site
 
 
 def test_five_wrong_pins_pause_the_pad_alert_staff_and_a_staff_card_still_confirms(
@@ -272,13 +272,13 @@ def test_five_wrong_pins_pause_the_pad_alert_staff_and_a_staff_card_still_confir
     kiosk.tap("OK")
     kiosk.settle()
     assert kiosk.screen == "staff_pin" and paused in kiosk.texts()
-    assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
-    (alert,) = kiosk.app.door.timeline.open_alerts()
+    assert kiosk.ids["Mia Walsh"] in kiosk.app.snapshot.timeline.on_site
+    (alert,) = kiosk.app.snapshot.timeline.open_alerts()
     assert alert.reason == Reason.STAFF_PIN_LOCKED
 
     kiosk.scan(kiosk.card("Saskia Brown"))
     assert kiosk.screen == "done"
-    assert kiosk.ids["Mia Walsh"] not in kiosk.app.door.timeline.on_site
+    assert kiosk.ids["Mia Walsh"] not in kiosk.app.snapshot.timeline.on_site
 
 
 def test_staff_acknowledge_and_resolve_an_alert_with_a_note(kiosk: Kiosk) -> None:
@@ -293,8 +293,8 @@ def test_staff_acknowledge_and_resolve_an_alert_with_a_note(kiosk: Kiosk) -> Non
     kiosk.tap("Resolve")
     kiosk.type_on_keyboard("Hannah found her new card")
     kiosk.tap("Done")
-    assert kiosk.app.door.timeline.open_alerts() == []
-    (alert,) = kiosk.app.door.timeline.alerts.values()
+    assert kiosk.app.snapshot.timeline.open_alerts() == []
+    (alert,) = kiosk.app.snapshot.timeline.alerts.values()
     assert alert.resolution == "HANNAH FOUND HER NEW CARD"
     assert alert.resolved_by_staff_id == kiosk.ids["Saskia Brown"]
 
@@ -307,7 +307,7 @@ def test_staff_mode_acknowledges_arrivals_and_runs_a_fire_roll_call(kiosk: Kiosk
     _pin(kiosk)
     kiosk.screenshot("kiosk-staff-on-site")
     kiosk.tap("Acknowledge")
-    assert len(kiosk.app.door.timeline.unacknowledged_arrivals()) == 1
+    assert len(kiosk.app.snapshot.timeline.unacknowledged_arrivals()) == 1
     kiosk.tap("Roll call")
     assert "Unaccounted for: 2 of 2" in kiosk.texts()
     kiosk.tap("Here")
@@ -324,7 +324,7 @@ def test_a_visitor_signs_in_under_a_supervisor_and_appears_on_site(kiosk: Kiosk)
     for answer in ("Hana Ito", "NHS", "Twos"):
         kiosk.type_on_keyboard(answer)
         kiosk.tap("Next" if answer != "Twos" else "Done")
-    (visit,) = kiosk.app.door.timeline.visitors_on_site.values()
+    (visit,) = kiosk.app.snapshot.timeline.visitors_on_site.values()
     assert visit.name == "HANA ITO" and visit.supervisor_staff_id == kiosk.ids["Saskia Brown"]
 
 
@@ -365,7 +365,7 @@ def test_a_usb_scanner_card_at_home_signs_the_family_in(kiosk: Kiosk) -> None:
     assert kiosk.screen == "arrival_confirm"
     kiosk.tap("Sign in (2)")
     assert {kiosk.ids["Łukasz Nowak"], kiosk.ids["Zofia Nowak"]} <= set(
-        kiosk.app.door.timeline.on_site
+        kiosk.app.snapshot.timeline.on_site
     )
 
 
@@ -373,7 +373,7 @@ def test_a_qr_code_that_is_not_ours_is_explained_without_an_alert(kiosk: Kiosk) 
     kiosk.scan("https://example.org/menu")
     assert kiosk.screen == "home"
     assert "That is not a Handover card." in kiosk.texts()
-    assert kiosk.app.door.timeline.open_alerts() == []
+    assert kiosk.app.snapshot.timeline.open_alerts() == []
 
 
 def test_a_family_can_switch_the_kiosk_to_polish_or_urdu(kiosk: Kiosk) -> None:
@@ -427,10 +427,10 @@ def test_a_card_held_up_to_the_camera_starts_the_collection(kiosk: Kiosk) -> Non
     kiosk.app.home()
     scanner.start()
     try:
-        kiosk.pump(until=lambda: bool(kiosk.app.door.timeline.pending_collections), timeout=10)
+        kiosk.pump(until=lambda: bool(kiosk.app.snapshot.timeline.pending_collections), timeout=10)
         kiosk.settle()
         assert kiosk.screen == "wait"
-        assert len(kiosk.app.door.timeline.pending_collections) == 1, "one card, one request"
+        assert len(kiosk.app.snapshot.timeline.pending_collections) == 1, "one card, one request"
     finally:
         scanner.stop()
         kiosk.app.camera, kiosk.app.camera_ready = None, False
@@ -463,7 +463,7 @@ def test_a_staff_card_confirms_a_handover_instead_of_a_pin(kiosk: Kiosk) -> None
     assert kiosk.screen == "staff_pin"
     kiosk.scan(kiosk.card("Saskia Brown"))
     assert kiosk.screen == "done"
-    stay = kiosk.app.door.timeline.stays[kiosk.ids["Mia Walsh"]][-1]
+    stay = kiosk.app.snapshot.timeline.stays[kiosk.ids["Mia Walsh"]][-1]
     assert stay.confirmed_by_staff_id == kiosk.ids["Saskia Brown"]
 
 
@@ -476,4 +476,4 @@ def test_a_handover_left_open_is_cleared_by_the_idle_timer_and_keeps_waiting(kio
     kiosk.pump(until=lambda: kiosk.screen == "home", timeout=5)
     kiosk.pump()
     assert not any("Mia" in text for text in kiosk.texts())
-    assert len(kiosk.app.door.timeline.pending_collections) == 1
+    assert len(kiosk.app.snapshot.timeline.pending_collections) == 1

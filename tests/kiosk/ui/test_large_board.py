@@ -13,7 +13,6 @@ from sqlalchemy import delete, select
 
 from db.models import Adult, Authorisation, Child, Event, Outbox, Room
 from db.seed_families import avatar
-from db.timeline import Timeline
 from tests.kiosk.ui.conftest import Kiosk
 
 FIRST = [
@@ -58,8 +57,8 @@ def sixty_children(kiosk: Kiosk) -> Iterator[Kiosk]:
                 session.execute(delete(Authorisation).where(Authorisation.child_id.in_(children)))
                 session.execute(delete(Child).where(Child.id.in_(children)))
                 session.execute(delete(Adult).where(Adult.id.in_(adults)))
-            service.door.timeline = Timeline()
-            service.door.replace_book(service.store.book())
+            service.pulled([], people_changed=True)
+            service.reload_day()
 
         service.run(forget).result(timeout=10)
         for child_id, _ in added:
@@ -70,7 +69,7 @@ def sixty_children(kiosk: Kiosk) -> Iterator[Kiosk]:
 
 def _reload_people(kiosk: Kiosk) -> None:
     service = kiosk.app.service
-    service.run(lambda: service.door.replace_book(service.store.book())).result(timeout=10)
+    service.run(lambda: service.pulled([], people_changed=True)).result(timeout=10)
     kiosk.app.home()
     kiosk.pump()
 
@@ -131,7 +130,7 @@ def test_a_child_of_sixty_finds_her_room_then_her_picture_in_three_taps(
     kiosk.tap("Kirsty")
     assert kiosk.screen == "done"
     assert len(touches) == 3
-    assert kiosk.ids["Mia Walsh"] in kiosk.app.door.timeline.on_site
+    assert kiosk.ids["Mia Walsh"] in kiosk.app.snapshot.timeline.on_site
 
 
 def test_a_child_in_the_wrong_room_goes_back_and_finds_the_right_one(

@@ -28,7 +28,7 @@ _RUN = re.compile(r"\[font=([^\]]+)\](.*?)\[/font\]", re.S)
 
 def _reload_people(kiosk: Kiosk) -> None:
     service = kiosk.app.service
-    service.run(lambda: service.door.replace_book(service.store.book())).result(timeout=10)
+    service.run(lambda: service.pulled([], people_changed=True)).result(timeout=10)
 
 
 def _rename(kiosk: Kiosk, session: Session, kind: str, row_id: int, first: str, last: str) -> None:

@@ -1,4 +1,5 @@
-"""Writing what the hub sent into the kiosk's database, one page per transaction.
+"""Writing what the hub sent into the kiosk's database, one page per transaction. Called only
+through :class:`kiosk.store.local.KioskStore`, which owns every write of the kiosk process.
 
 The replica is a cache of the hub: rows are written as the hub numbered them (Core statements,
 so the kiosk's own version hooks in db/audit.py do not renumber them), and a tombstone deletes
