@@ -38,6 +38,7 @@ TEST_PACKAGES=(
     shellcheck           # lints these scripts
     systemd              # systemd-analyze verify, for the service units
     postgresql-client    # pg_dump/pg_restore/psql for hub backups (Debian 12's 15 dumps a 15 server)
+    curl                 # the server's handover-update asks /healthz with it (its install.sh adds it)
     cage xwayland wlr-randr # the Pi's kiosk compositor, run headless by tests/deploy
 )
 SYSTEM_PACKAGES=("${DEMO_PACKAGES[@]}")
