@@ -32,7 +32,7 @@ from kiosk.door.decisions import (
 )
 from kiosk.door.door import arrival, collection, handover, presence, together, watch
 from kiosk.snapshot import DoorSnapshot
-from kiosk.store.disk import MB, CannotSave, SaveFault
+from kiosk.store.disk import CannotSave, SaveFault
 from kiosk.store.local import KioskStore, SyncStatus
 
 log = logging.getLogger("handover.kiosk")
@@ -153,12 +153,6 @@ class KioskService:
             log.error("this door cannot save: %s", failure.reason)
             self.save_fault = SaveFault(failure.reason, self.clock(), self.free_bytes, str(uuid4()))
         self._emit(CANNOT_SAVE)
-
-    @property
-    def low_on_space(self) -> bool:
-        """Less room left than the setting's threshold: staff are warned before it runs out."""
-        free = self.free_bytes
-        return free is not None and free < self.setting.low_space_mb * MB
 
     def _now(self) -> datetime:
         """The time, after starting a new day's register at local midnight."""

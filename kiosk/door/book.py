@@ -194,17 +194,6 @@ class PeopleBook:
             found |= self.restricted_children_of_name.get(name_key(name), set())
         return sorted(found)
 
-    def restriction_for(
-        self, child_id: int, *, adult_id: int | None = None, name: str | None = None
-    ) -> RestrictionInfo | None:
-        typed = name_key(name) if name else None
-        for restriction in self.restrictions.get(child_id, ()):
-            if adult_id is not None and restriction.adult_id == adult_id:
-                return restriction
-            if typed and name_key(restriction.person_name) == typed:
-                return restriction
-        return None
-
     def session_end(self, child_id: int, day: date) -> time | None:
         """When the child's last booked session ends on that day; with no booking that day,
         when the setting's last session ends (a child who is here must go home sometime)."""
