@@ -126,6 +126,10 @@ class Names:
         return full_name(child.first_name, child.last_name) if child else f"child #{child_id}"
 
 
+# Who brought a child whose arrival no door recorded: the register says so rather than blank.
+NOT_RECORDED = "not recorded"
+
+
 @dataclass(frozen=True)
 class RegisterRow:
     """One period of one child on one day (a child who goes home for lunch has two)."""
@@ -134,7 +138,7 @@ class RegisterRow:
     child_name: str
     room: str
     key_person: str
-    arrived_at: datetime
+    arrived_at: datetime | None  # None: collected at a door whose arrival was never recorded
     departed_at: datetime | None
     brought_by: str
     collected_by: str
@@ -148,13 +152,15 @@ def _row(stay: Stay, names: Names) -> RegisterRow:
     key_person_id = child.key_person_id if child else None
     room_id = stay.room_id if stay.room_id is not None else (child.room_id if child else None)
     brought = names.adults.get(stay.brought_by_adult_id or -1) or stay.brought_by_name or ""
+    if not stay.arrival_recorded:
+        brought = NOT_RECORDED
     collected = names.adults.get(stay.collected_by_adult_id or -1) or stay.collected_by_name or ""
     return RegisterRow(
         child_id=stay.child_id,
         child_name=names.child(stay.child_id),
         room=names.rooms.get(room_id or -1, ""),
         key_person=names.staff.get(key_person_id or -1, ""),
-        arrived_at=stay.arrived_at,
+        arrived_at=stay.arrived_at if stay.arrival_recorded else None,
         departed_at=stay.departed_at,
         brought_by=brought,
         collected_by=collected if stay.departed_at else "",

@@ -46,7 +46,11 @@ def event_order(event: EventRecord) -> tuple[datetime, int, str]:
 
 @dataclass
 class Stay:
-    """One period of a child on site: from an arrival to a collection (or still open)."""
+    """One period of a child on site: from an arrival to a collection (or still open).
+
+    A child handed over at a door that never saw them arrive, whose arrival has not (yet) synced
+    in, has a stay whose arrival is not recorded: it starts and ends at the collection, so it is
+    never on site and counts no hours, and the register says the arrival is missing."""
 
     child_id: int
     arrival_uuid: str
@@ -62,6 +66,10 @@ class Stay:
     collected_by_name: str | None = None
     confirmed_by_staff_id: int | None = None
     id_document: str | None = None
+    arrival_recorded: bool = True
+    # Presence taken as seen by the handover's member of staff, not by an acknowledgement: a
+    # real acknowledgement that reaches this fold later still counts, so every order agrees.
+    seen_at_handover: bool = False
 
     def duration(self, until: datetime) -> timedelta:
         end = self.departed_at if self.departed_at is not None else until
@@ -133,9 +141,6 @@ class Timeline:
     # Answers that came before what they answer: a kiosk's clock ahead of the office's, or an
     # event synced late. Kept here and applied the moment the answered event arrives.
     early: dict[str, list[EventRecord]] = field(default_factory=dict)
-    # Collections confirmed at a door that had not seen the child arrive, by child: closed
-    # against the arrival when it syncs in, so the register reads one stay, not two.
-    gone_before_arrival: dict[int, list[EventRecord]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, events: Iterable[EventRecord]) -> Timeline:
@@ -175,10 +180,7 @@ class Timeline:
 
     def _arrived(self, e: EventRecord) -> None:
         assert e.child_id is not None
-        if e.child_id in self.on_site:
-            self.anomalies.append(f"{e.uuid}: child {e.child_id} arrived while on site")
-            return
-        stay = Stay(
+        arrival = Stay(
             child_id=e.child_id,
             arrival_uuid=e.uuid,
             arrived_at=as_utc(e.occurred_at),
@@ -187,25 +189,49 @@ class Timeline:
             brought_by_name=_text(e.payload, "brought_by_name"),
             expected_collector_adult_id=e.payload.get("expected_collector_adult_id"),
         )
-        self.on_site[e.child_id] = stay
-        self.stays.setdefault(e.child_id, []).append(stay)
+        # Checked before "on site": the child may have come back since that handover.
+        stay = self._unrecorded_arrival_before(arrival)
+        if stay is None:
+            if e.child_id in self.on_site:
+                self.anomalies.append(f"{e.uuid}: child {e.child_id} arrived while on site")
+                return
+            stay = arrival
+            self.on_site[e.child_id] = stay
+            self.stays.setdefault(e.child_id, []).append(stay)
         self.arrivals_by_uuid[e.uuid] = stay
-        waiting = self.gone_before_arrival.get(e.child_id, [])
-        later = [c for c in waiting if as_utc(c.occurred_at) >= stay.arrived_at]
-        if later:
-            departure = min(later, key=event_order)
-            waiting.remove(departure)
-            self._collected(departure)
+
+    def _unrecorded_arrival_before(self, arrival: Stay) -> Stay | None:
+        """The stay of a handover made at a door that had not seen this arrival, now filled in
+        with it: the collection synced in first, and the register reads one stay, not two."""
+        stays = self.stays.get(arrival.child_id, [])
+        waiting = [
+            s
+            for s in stays
+            if not s.arrival_recorded
+            and s.departed_at is not None
+            and s.departed_at >= arrival.arrived_at
+        ]
+        if not waiting:
+            return None
+        stay = min(waiting, key=lambda s: s.arrived_at)
+        stay.arrival_recorded = True
+        for name in ("arrival_uuid", "arrived_at", "brought_by_adult_id", "brought_by_name"):
+            setattr(stay, name, getattr(arrival, name))
+        stay.expected_collector_adult_id = arrival.expected_collector_adult_id
+        stay.room_id = arrival.room_id if arrival.room_id is not None else stay.room_id
+        stays.sort(key=lambda s: s.arrived_at)
+        return stay
 
     def _acknowledged(self, e: EventRecord) -> None:
         stay = self.arrivals_by_uuid.get(e.ref or "")
         if stay is None:
             self._wait_for(e)
             return
-        if stay.acknowledged_at is not None:
+        if stay.acknowledged_at is not None and not stay.seen_at_handover:
             return
         stay.acknowledged_by_staff_id = e.staff_id
         stay.acknowledged_at = as_utc(e.occurred_at)
+        stay.seen_at_handover = False
 
     def _requested(self, e: EventRecord) -> None:
         self.pending_collections[e.uuid] = e
@@ -224,11 +250,10 @@ class Timeline:
             self.pending_collections.pop(e.ref, None)
         stay = self.on_site.pop(e.child_id, None)
         if stay is None:
-            if e.payload.get("arrival_known_here") is False:
-                self.gone_before_arrival.setdefault(e.child_id, []).append(e)
-            else:
+            if e.payload.get("arrival_known_here") is not False:
                 self.anomalies.append(f"{e.uuid}: child {e.child_id} collected while not on site")
-            return
+                return
+            stay = self._arrival_not_recorded(e)
         stay.departed_at = max(as_utc(e.occurred_at), stay.arrived_at)
         stay.collected_by_adult_id = e.adult_id
         stay.collected_by_name = _text(e.payload, "collector_name")
@@ -237,10 +262,27 @@ class Timeline:
         if stay.acknowledged_at is None:  # a handover by staff acknowledges the child's presence
             stay.acknowledged_by_staff_id = e.staff_id
             stay.acknowledged_at = stay.departed_at
+            stay.seen_at_handover = True
         # Pending requests for a child who has gone can no longer be confirmed.
         for uuid, request in list(self.pending_collections.items()):
             if request.child_id == e.child_id:
                 del self.pending_collections[uuid]
+
+    def _arrival_not_recorded(self, e: EventRecord) -> Stay:
+        """A staff-confirmed handover at a door that never saw the child arrive: the child was
+        here, so the register has a row for them even if the arrival never syncs in."""
+        assert e.child_id is not None
+        stay = Stay(
+            child_id=e.child_id,
+            arrival_uuid="",
+            arrived_at=as_utc(e.occurred_at),
+            room_id=e.room_id,
+            brought_by_adult_id=None,
+            brought_by_name=None,
+            arrival_recorded=False,
+        )
+        self.stays.setdefault(e.child_id, []).append(stay)
+        return stay
 
     def _alert(self, e: EventRecord) -> None:
         self.alerts[e.uuid] = Alert(

@@ -34,6 +34,9 @@ REGISTER_COLUMNS = (
     "ID checked",
 )
 
+# A child handed over at a door that never saw the arrival, when no door's arrival synced in.
+ARRIVAL_NOT_RECORDED = "arrival not recorded"
+
 
 def _day(raw: str | None, default: date, label: str) -> date:
     if not raw:
@@ -49,11 +52,12 @@ def _clock(value: datetime | None, zone: ZoneInfo) -> str:
 
 
 def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
+    arrived = ARRIVAL_NOT_RECORDED if row.arrived_at is None else _clock(row.arrived_at, zone)
     return [
         row.child_name,
         row.room,
         row.key_person,
-        _clock(row.arrived_at, zone),
+        arrived,
         _clock(row.departed_at, zone),
         row.brought_by,
         row.collected_by,

@@ -10,7 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Child
+from db.events import append_events
+from db.models import Child, Staff
+from db.vocabulary import EventType
+from kiosk.door.decisions import new_event
 from tests.admin.conftest import NOW
 from tests.admin.nursery_day import morning
 from tests.admin.test_people import db_of
@@ -68,3 +71,33 @@ def test_hours_per_child_over_a_range_come_as_csv(staff_client: TestClient, data
     assert row[3] == "1.00"  # arrived 09:00, still here at the office's 10:00
     backwards = staff_client.get("/register/hours.csv?start=2026-11-23&end=2026-11-01")
     assert backwards.status_code == 400
+
+
+def test_a_child_handed_over_where_no_arrival_was_recorded_reads_arrival_not_recorded(
+    staff_client: TestClient, database: str
+) -> None:
+    with db_of(database) as db:
+        child = db.scalars(select(Child).order_by(Child.id)).first()
+        staff = db.scalars(select(Staff).order_by(Staff.id)).first()
+        assert child is not None and staff is not None
+        handed = new_event(
+            EventType.CHILD_COLLECTED,
+            now=NOW,
+            device="back-door",
+            child_id=child.id,
+            staff_id=staff.id,
+            payload={"arrival_known_here": False, "collector_name": "Kirsty Walsh"},
+        )
+        append_events(db, [handed])
+        db.commit()
+        name = f"{child.first_name} {child.last_name}"
+
+    page = staff_client.get("/register?day=2026-11-23").text
+    (row,) = [line for line in page.split("<tr>") if name in line]
+    assert "<td>arrival not recorded</td>" in row and "<td>not recorded</td>" in row
+    assert "<td>10:00</td>" in row and "Kirsty Walsh" in row
+
+    response = staff_client.get("/register.csv?day=2026-11-23")
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    (csv_row,) = [r for r in rows if r[0] == name]
+    assert csv_row[3:7] == ["arrival not recorded", "10:00", "not recorded", "Kirsty Walsh"]
