@@ -168,18 +168,14 @@ def handover_card(book: PeopleBook, pendings: list[ReleasePending]) -> dict[str,
     }
 
 
-# How long since the last good sync before this door counts itself out of touch with the
-# office, and so unsure whether a child was signed in at another door. A few missed rounds.
-OUT_OF_TOUCH_SECONDS = 60
-
-
-def out_of_touch(status: Any, *, now: datetime) -> bool:
-    """Whether arrivals at other doors may be missing here. A door that works alone (not
-    paired) sees every arrival it will ever see."""
+def out_of_touch(status: Any, *, now: datetime, limit_seconds: int) -> bool:
+    """Whether arrivals at other doors may be missing here: no good sync for longer than the
+    office's ``kiosk_out_of_touch_seconds``. A door that works alone (not paired) sees every
+    arrival it will ever see."""
     if status.hub is None:
         return False
     last = status.last_sync_at
-    return last is None or (now - last).total_seconds() > OUT_OF_TOUCH_SECONDS
+    return last is None or (now - last).total_seconds() > limit_seconds
 
 
 def staff_tiles(book: PeopleBook, timeline: Timeline | None = None) -> list[Tile]:

@@ -1,6 +1,7 @@
 """The nursery's settings: name, the minimum age of a collector (R7), how long an arrival may
-wait for staff (R2), late-collection grace (R9), the retention period (GDPR), and how little
-room on a kiosk's disk is "low". Manager only."""
+wait for staff (R2), late-collection grace (R9), the retention period (GDPR), how little
+room on a kiosk's disk is "low", and how long a door may go without a sync before it counts
+itself out of touch with the office. Manager only."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ NUMBERS = {
     # A kiosk on a 16 GB card with a year of events uses well under 100 MB; below this much
     # room staff mode and the Kiosks page warn, long before a write fails.
     "kiosk_low_space_mb": ("the free disk space (MB) below which a kiosk warns", 20, 100_000),
+    # A door syncs every 5 s: under 20 s a slow round would count as out of touch; beyond
+    # 15 minutes a door could sign a child in again whose arrival another door already took.
+    "kiosk_out_of_touch_seconds": (
+        "the seconds without a sync before a door counts itself out of touch",
+        20,
+        900,
+    ),
 }
 
 

@@ -31,6 +31,9 @@ class Setting(Versioned, Base):
     kiosk_idle_seconds: Mapped[int] = mapped_column(default=30)
     # Below this much free disk a kiosk warns staff (and the office), before a write fails.
     kiosk_low_space_mb: Mapped[int] = mapped_column(default=200, server_default="200")
+    # After this long without a sync a door may have missed arrivals made at another door, so a
+    # card shown at its home screen asks "Dropping off or collecting?" before anything else.
+    kiosk_out_of_touch_seconds: Mapped[int] = mapped_column(default=60, server_default="60")
     retention_years: Mapped[int] = mapped_column(default=3)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

@@ -61,6 +61,7 @@ class KioskSetting:
     languages: tuple[str, ...]
     idle_seconds: int
     low_space_mb: int = 200  # staff are warned when the kiosk's disk has less room than this
+    out_of_touch_seconds: int = 60  # without a sync this long, arrivals elsewhere may be missing
 
 
 class KioskStore:
@@ -90,6 +91,7 @@ class KioskStore:
                 languages=tuple(row.languages or ["en"]),
                 idle_seconds=row.kiosk_idle_seconds,
                 low_space_mb=row.kiosk_low_space_mb,
+                out_of_touch_seconds=row.kiosk_out_of_touch_seconds,
             )
 
     def book(self) -> PeopleBook:

@@ -134,7 +134,8 @@ class Flows(CollectionFlows):
             self.go("done", lines=[self._("{name} is already here.").format(name=n) for n in names])
             return
         status, now = self.service.sync_status, self.service.clock()
-        if not asked and views.out_of_touch(status, now=now):
+        limit = self.service.setting.out_of_touch_seconds
+        if not asked and views.out_of_touch(status, now=now, limit_seconds=limit):
             self.go("drop_or_collect", holder=holder)
             return
         self.card_for_arrival(holder)

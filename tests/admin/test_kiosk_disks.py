@@ -41,7 +41,7 @@ def test_a_kiosk_with_little_room_left_is_flagged_by_the_managers_own_threshold(
 
     settings = {"name": "Little Acorns Pre-School", "minimum_collector_age": 16}
     settings |= {"arrival_acknowledgement_minutes": 10, "late_collection_grace_minutes": 10}
-    settings |= {"retention_years": 3, "kiosk_low_space_mb": 100}
+    settings |= {"retention_years": 3, "kiosk_low_space_mb": 100, "kiosk_out_of_touch_seconds": 60}
     saved = post_form(manager, "/settings", "/settings", settings)
     assert saved.status_code == 303
     cell = _disk_cell(manager)

@@ -108,6 +108,7 @@ def test_renaming_the_nursery_shows_on_every_page(manager: TestClient) -> None:
             "arrival_acknowledgement_minutes": "10",
             "late_collection_grace_minutes": "10",
             "kiosk_low_space_mb": "200",
+            "kiosk_out_of_touch_seconds": "60",
         },
     )
     assert response.status_code == 303

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -13,12 +14,13 @@ from sqlalchemy.orm import Session
 from db.audit import set_actor
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.models import Card, Child, Outbox, Restriction
+from db.models import Card, Child, Outbox, Restriction, Setting
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, Refused
 from kiosk.service import KioskService
-from kiosk.store.local import KioskStore
+from kiosk.store.local import KioskStore, SyncStatus
 from kiosk.sync import HubUnavailable, SyncClient
+from kiosk.views import out_of_touch
 from tests.sync.events import arrival, hub_event_uuids
 from tests.sync.nursery import ADDRESS, NEEDS, PHONES, REASON, Hub, Nursery
 
@@ -188,3 +190,30 @@ def test_a_child_removed_in_the_office_leaves_nothing_at_the_door(
     assert nursery.child_id not in store.book().children
     with store.sessions() as session:
         assert session.get(Child, nursery.child_id) is None
+
+
+def test_the_office_decides_how_long_a_door_waits_before_it_counts_itself_out_of_touch(
+    client: SyncClient, store: KioskStore, nursery: Nursery
+) -> None:
+    client.sync_once()
+    service = KioskService(store, device="front-door")
+    try:
+        quiet_since = utc_now() - timedelta(minutes=2)
+        two_minutes_quiet = SyncStatus(hub="http://office.example", last_sync_at=quiet_since)
+        limit = service.setting.out_of_touch_seconds
+        assert limit == 60, "the default: a few missed rounds"
+        assert out_of_touch(two_minutes_quiet, now=utc_now(), limit_seconds=limit)
+
+        def five_minutes(db: Session) -> None:
+            setting = db.scalars(select(Setting)).one()
+            setting.kiosk_out_of_touch_seconds = 300  # a nursery with patchy Wi-Fi
+
+        _on_the_hub(nursery.url, five_minutes)
+        result = client.sync_once()
+        service.run(lambda: service.pulled(result.events, people_changed=result.people_changed))
+        limit = service.run(lambda: service.setting.out_of_touch_seconds).result()
+
+        assert limit == 300, "the door took the office's value at its next sync"
+        assert not out_of_touch(two_minutes_quiet, now=utc_now(), limit_seconds=limit)
+    finally:
+        service.shutdown()
