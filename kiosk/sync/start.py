@@ -60,8 +60,11 @@ def first_sync(*, db: str, device: str, hub_url: str, token: str) -> None:
 
 
 def rebuild_from_hub(path: Path, *, device: str, hub_url: str, token: str) -> bool:
-    """Bring a replacement for a damaged database up to date from the office: people, and
-    every event including this door's own (a normal pull leaves those out: the door has them).
+    """Bring a replacement for a damaged database up to date from the office: people, and the
+    events this door needs, its own included (a normal pull leaves those out: the door has
+    them). An empty replacement starts where a new door does, at the hub's starting point
+    (since yesterday began, and every alert still open: db/starting_point.py), not at the
+    nursery's first day; a restored backup (the nightly one) reads on from where it stopped.
     False when the hub did not answer or refused."""
     from db.clock import utc_now
     from kiosk.store.local import KioskStore

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.clock import utc_now
-from db.models import Outbox
+from db.models import Event, Outbox
 from kiosk.service import KioskService
 from kiosk.store.health import damage, recover
 from kiosk.store.local import KioskStore
@@ -19,6 +19,7 @@ from kiosk.sync import SyncClient
 from kiosk.sync.start import rebuild_from_hub
 from tests.kiosk.store.test_recovery import _break_page
 from tests.sync.nursery import Hub, Nursery
+from tests.sync.test_starting_point import _record_history
 
 
 def test_a_damaged_door_with_no_backup_is_rebuilt_from_the_hub_with_its_own_arrivals(
@@ -54,5 +55,32 @@ def test_a_damaged_door_with_no_backup_is_rebuilt_from_the_hub_with_its_own_arri
             assert unsent == {e.uuid for e in recovery.read_back}
             assert len(unsent) == 1, "the acknowledgement made after the last sync"
         again.shutdown()
+    finally:
+        rebuilt.close()
+
+
+def test_a_door_rebuilt_from_the_hub_takes_what_it_needs_not_the_years_behind_it(
+    store: KioskStore, client: SyncClient, kiosk_db: Path, hub: Hub, token: str, nursery: Nursery
+) -> None:
+    past = _record_history(nursery, utc_now())  # an old day, an old alert still open, a morning
+    client.sync_once()
+    store.close()
+    _break_page(kiosk_db, "ix_events_occurred_at")
+
+    rebuild = partial(rebuild_from_hub, device="front-door", hub_url=hub.base, token=token)
+    recovery = recover(kiosk_db, now=utc_now(), from_hub=rebuild)
+
+    assert recovery is not None and recovery.from_hub
+    rebuilt = KioskStore(str(kiosk_db), device="front-door")
+    try:
+        with rebuilt.sessions() as session:
+            held = set(session.scalars(select(Event.uuid)))
+        assert not held & past.old_day, "the day ten days ago stayed in the office"
+        assert past.open_alert in held, "an alert still open comes back, however old"
+        again = KioskService(rebuilt, device="front-door")
+        try:
+            assert nursery.child_id in again.door.timeline.on_site, "this morning's arrival"
+        finally:
+            again.shutdown()
     finally:
         rebuilt.close()
