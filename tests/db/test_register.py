@@ -140,7 +140,7 @@ def test_the_day_the_clocks_go_back_has_twenty_five_hours(session: Session) -> N
     )
     session.commit()
     (row,) = daily_register(session, day, LONDON)
-    assert row.departed_at is not None
+    assert row.departed_at is not None and row.arrived_at is not None
     assert row.departed_at - row.arrived_at == timedelta(hours=24)
     hours = hours_attended(session, day, day, now=_at(day + timedelta(days=2), 0, 0), zone=LONDON)
     assert hours[amara.id] == timedelta(hours=24)
