@@ -1,5 +1,5 @@
 """What staff mode says about the door's own disk: a write that failed, room running low.
-Plain data for the translator, like :func:`kiosk.views.sync_lines`; no Kivy."""
+Plain data for the translator, like :func:`kiosk.staff_views.sync_lines`; no Kivy."""
 
 from __future__ import annotations
 

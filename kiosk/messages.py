@@ -42,7 +42,7 @@ DATA_MESSAGES = (
     # kiosk.ui.arrival.ArrivalConfirmScreen and its going-home twin: title and button
     "Who is coming in today?",
     "Going home",
-    # kiosk.views.sync_lines: what staff mode says about the office hub
+    # kiosk.staff_views.sync_lines: what staff mode says about the office hub
     "This kiosk works alone: it is not paired with an office hub.",
     "The office has revoked this kiosk: it no longer syncs. Pair it again.",
     "Events waiting to send: {n}, kept safely here.",

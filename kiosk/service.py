@@ -1,19 +1,15 @@
-"""The kiosk's service layer: the door, bound to the local store, on one thread.
+"""The kiosk's service layer: the door, bound to the local store, on the door thread.
 
-Every decision and every write runs on the single door thread, in order, so SQLite has one
-writer and the door's day is never read half-updated. Events are stored *before* the door
-records them: what the screen confirms is on disk. bcrypt checks run there too, never on the
-UI thread. Screens hear about changes through named events and hop threads themselves.
-"""
+Every decision and write runs on :class:`kiosk.door_thread.DoorThread`, in order. Events are
+stored *before* the door records them: what the screen confirms is on disk."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from uuid import uuid4
 
 from db.clock import local_day, utc_now
@@ -31,12 +27,12 @@ from kiosk.door.decisions import (
     PinChecked,
 )
 from kiosk.door.door import arrival, collection, handover, presence, together, watch
+from kiosk.door_thread import DoorThread
 from kiosk.snapshot import DoorSnapshot
 from kiosk.store.disk import CannotSave, SaveFault
 from kiosk.store.local import KioskStore, SyncStatus
 
 log = logging.getLogger("handover.kiosk")
-T = TypeVar("T")
 BOOK_REFRESH = timedelta(seconds=30)
 
 # Named events a screen may subscribe to.
@@ -46,10 +42,13 @@ RAISED_HERE = "raised-here"  # this door raised an alert: the office must hear o
 CANNOT_SAVE = "cannot-save"  # a write failed: say so, sound, and tell the office over HTTP
 
 
-class KioskService:
+class KioskService(DoorThread):
+    """The door, bound to the local store. Call every operation through :meth:`run`."""
+
     def __init__(
         self, store: KioskStore, *, device: str, clock: Callable[[], datetime] = utc_now
     ) -> None:
+        super().__init__()
         self.store = store
         self.system_clock = clock
         # Seconds added to the system clock so this door stamps events on the hub's time: the
@@ -72,8 +71,6 @@ class KioskService:
         # What screens show: replaced whole on the door thread after each change (see
         # kiosk/snapshot.py); the UI thread reads only this, never ``door``.
         self.snapshot = DoorSnapshot.of(self.door.book, self.door.timeline, 0)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="door")
-        self._listeners: dict[str, list[Callable[[], None]]] = {}
         # Read by screens on the UI thread, replaced whole (never mutated) on the door thread.
         self.sync_status = SyncStatus()
         self.save_fault: SaveFault | None = None
@@ -87,43 +84,13 @@ class KioskService:
         now = self.system_clock()
         return now + timedelta(seconds=self.clock_offset) if self.clock_offset else now
 
-    def subscribe(self, name: str, handler: Callable[[], None]) -> None:
-        self._listeners.setdefault(name, []).append(handler)
-
     def _publish(self) -> None:
         """Door thread, after a change has been applied in full: the screens' next picture."""
         version = self.snapshot.version + 1
         self.snapshot = DoorSnapshot.of(self.door.book, self.door.timeline, version)
 
-    def _emit(self, name: str) -> None:
-        for handler in self._listeners.get(name, ()):
-            handler()
-
-    def run(
-        self,
-        work: Callable[[], T],
-        then: Callable[[T], None] | None = None,
-        failed: Callable[[Exception], None] | None = None,
-    ) -> Future[T]:
-        """Run ``work`` on the door thread; ``then`` or ``failed`` are called there too."""
-
-        def job() -> T:
-            try:
-                result = work()
-            except Exception as exc:
-                if failed is None:
-                    log.exception("door operation failed")
-                    raise
-                failed(exc)
-                raise
-            if then is not None:
-                then(result)
-            return result
-
-        return self._thread.submit(job)
-
     def shutdown(self) -> None:
-        self._thread.shutdown(wait=True)
+        super().shutdown()
         self.store.close()
 
     def _commit(self, events: Iterable[EventRecord]) -> None:
@@ -316,13 +283,7 @@ class KioskService:
         """Start-up replaced a damaged database (a kiosk.store.health.Recovery): staff here see
         it in staff mode; this alert tells every other staff screen, through the outbox."""
         self.recovery = recovery
-        details = {
-            "problem": recovery.problem,
-            "backup": recovery.backup.name if recovery.backup else None,
-            "rebuilt_from_hub": recovery.from_hub,
-            "read_back": len(recovery.read_back),
-            "last_sync_at": recovery.last_sync_at.isoformat() if recovery.last_sync_at else None,
-        }
+        details = recovery.alert_details()
         self._commit([self.door.alert(Reason.KIOSK_DATABASE_REPLACED, now=self._now(), **details)])
 
     def tick(self) -> None:

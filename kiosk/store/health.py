@@ -21,6 +21,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.exc import DBAPIError
@@ -51,6 +52,16 @@ class Recovery:
     read_back: tuple[EventRecord, ...]  # unsent events read from the damaged file, kept
     last_sync_at: datetime | None  # the last good sync the damaged file remembered
     at: datetime
+
+    def alert_details(self) -> dict[str, Any]:
+        """What the alert to every other staff screen says: no names, only what was done."""
+        return {
+            "problem": self.problem,
+            "backup": self.backup.name if self.backup else None,
+            "rebuilt_from_hub": self.from_hub,
+            "read_back": len(self.read_back),
+            "last_sync_at": self.last_sync_at.isoformat() if self.last_sync_at else None,
+        }
 
 
 def damage(database: Path) -> str | None:

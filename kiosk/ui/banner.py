@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kiosk import views
+from kiosk import staff_views
 from kiosk.ui import theme
 from kiosk.ui.theme import u
 from kiosk.ui.widgets import Card, Text
@@ -27,7 +27,7 @@ class AlertBanner(Card):
         if self.app.service.save_fault is not None:
             self._cannot_save()
             return
-        banner = views.public_alert_banner(self.app.snapshot.timeline)
+        banner = staff_views.public_alert_banner(self.app.snapshot.timeline)
         self.opacity = 0 if banner is None else 1
         self.disabled = banner is None
         self.height = 0 if banner is None else u(56)

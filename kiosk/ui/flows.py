@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kiosk import views
+from kiosk import staff_views, views
 from kiosk.door import Arrived, ByPassword, CardHolder, DoorInputError, PinChecked, StaffInfo
 from kiosk.ui.collection_flows import CollectionFlows
 
@@ -135,7 +135,7 @@ class Flows(CollectionFlows):
             return
         status, now = self.service.sync_status, self.service.clock()
         limit = self.service.setting.out_of_touch_seconds
-        if not asked and views.out_of_touch(status, now=now, limit_seconds=limit):
+        if not asked and staff_views.out_of_touch(status, now=now, limit_seconds=limit):
             self.go("drop_or_collect", holder=holder)
             return
         self.card_for_arrival(holder)

@@ -11,7 +11,7 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
-from kiosk import views
+from kiosk import staff_views
 from kiosk.ui import theme
 from kiosk.ui.arrival import arriving
 from kiosk.ui.base import KioskScreen
@@ -44,7 +44,7 @@ class HomeScreen(KioskScreen):
         column.add_widget(choices)
         column.add_widget(self._scan_row())
         column.add_widget(self._language_row())
-        office = views.sync_lines(
+        office = staff_views.sync_lines(
             app.service.sync_status, now=app.service.clock(), zone=app.service.setting.zone
         )
         if office["home"]:  # for staff passing by; a parent can ignore it

@@ -9,7 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
 
-from kiosk import door_health, views
+from kiosk import door_health, staff_views, views
 from kiosk.ui import theme
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
@@ -61,7 +61,7 @@ class StaffModeScreen(KioskScreen):
         save? A disk in trouble comes first: while it lasts nothing is recorded."""
         service = self.app.service
         zone = service.setting.zone
-        said = views.sync_lines(service.sync_status, now=service.clock(), zone=zone)
+        said = staff_views.sync_lines(service.sync_status, now=service.clock(), zone=zone)
         disk = door_health.disk_lines(
             service.save_fault,
             service.free_bytes,
@@ -103,7 +103,7 @@ class StaffModeScreen(KioskScreen):
 
     def _on_site(self, rows: GridLayout) -> None:
         app = self.app
-        groups = views.on_site_by_room(
+        groups = staff_views.on_site_by_room(
             self.seen.book, self.seen.timeline, app.service.rooms, app.service.setting.zone
         )
         if not groups:
@@ -142,7 +142,9 @@ class StaffModeScreen(KioskScreen):
     def _alerts(self, rows: GridLayout) -> None:
         app = self.app
         self._recovery(rows)
-        alerts = views.alert_rows(self.seen.book, self.seen.timeline, app.service.setting.zone)
+        alerts = staff_views.alert_rows(
+            self.seen.book, self.seen.timeline, app.service.setting.zone
+        )
         if not alerts:
             rows.add_widget(
                 Text(self._("No open alerts."), size=24, size_hint_y=None, height=theme.touch())
@@ -212,7 +214,7 @@ class StaffModeScreen(KioskScreen):
         """Tick each person off at the assembly point; whoever is not ticked stays highlighted."""
         app = self.app
         ticked: set[str] = self.context.setdefault("ticked", set())
-        groups = views.on_site_by_room(
+        groups = staff_views.on_site_by_room(
             self.seen.book, self.seen.timeline, app.service.rooms, app.service.setting.zone
         )
         people = [p for g in groups for p in g["children"] + g["staff"]]

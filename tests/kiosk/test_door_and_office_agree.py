@@ -12,7 +12,7 @@ from db.events import append_events
 from db.register import on_site_now
 from db.timeline import Timeline
 from db.vocabulary import EventType
-from kiosk import views
+from kiosk import staff_views
 from kiosk.door.decisions import new_event
 from kiosk.store.replica import load_book
 from tests.db.test_register import LONDON, _at, _in, _nursery
@@ -47,7 +47,7 @@ def test_zoe_signed_in_at_a_door_that_did_not_know_her_room_is_in_her_room_every
     session.commit()
     now = _at(DAY, 10, 0)
 
-    door = views.on_site_by_room(
+    door = staff_views.on_site_by_room(
         load_book(session), Timeline.of(events), {room.id: room.name}, LONDON
     )
     office = today_now(session, now, LONDON)

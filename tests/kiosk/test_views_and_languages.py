@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from kiosk import views
+from kiosk import staff_views, views
 from kiosk.door import Door
 from kiosk.i18n import LOCALE_DIR, Translator, compiled_catalog
 from kiosk.messages import kiosk_messages
@@ -59,9 +59,9 @@ def test_the_public_banner_never_names_anyone() -> None:
     nursery.restrict(mia, name="Darren Cole", adult=father)
     door = nursery.door()
     door.record(door.arrive(child_ids=[mia.id], brought_by_adult_id=father.id, now=MORNING).events)
-    banner = views.public_alert_banner(door.timeline)
+    banner = staff_views.public_alert_banner(door.timeline)
     assert banner == {"critical": True}, "no names, and no count of incidents either"
-    staff_rows = views.alert_rows(door.book, door.timeline, door.policy.time_zone)
+    staff_rows = staff_views.alert_rows(door.book, door.timeline, door.policy.time_zone)
     assert staff_rows[0]["severity"] == "critical" and staff_rows[0]["child"] == "Mia Okafor"
 
 

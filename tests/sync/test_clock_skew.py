@@ -28,10 +28,10 @@ from db.vocabulary import Role
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
+from kiosk.staff_views import sync_lines
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient, pair_with_hub
 from kiosk.sync.start import on_door_thread
-from kiosk.views import sync_lines
 from tests.admin.conftest import sign_in
 from tests.sync.nursery import PAIRING_CODE, SECRET, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
 

@@ -18,9 +18,9 @@ from db.models import Card, Child, Outbox, Restriction, Setting
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, Refused
 from kiosk.service import KioskService
+from kiosk.staff_views import out_of_touch
 from kiosk.store.local import KioskStore, SyncStatus
 from kiosk.sync import HubUnavailable, SyncClient
-from kiosk.views import out_of_touch
 from tests.sync.events import arrival, hub_event_uuids
 from tests.sync.nursery import ADDRESS, NEEDS, PHONES, REASON, Hub, Nursery
 
