@@ -1,7 +1,8 @@
-"""The kiosk app: wires the service, the screens and the devices; holds no rules of its own.
+"""The kiosk app, a small navigator: which screen is showing, with which snapshot of the door.
 
-Everything the door decides runs on the service's door thread; results come back here with
-``mainthread`` and screens are redrawn from them. The UI thread never waits on bcrypt or
+Where a tap or a card leads is :class:`kiosk.ui.flows.Flows`; what the door decides runs on the
+service's door thread, and results come back here with ``mainthread``. The devices and the
+sync loop are made in kiosk/bootstrap.py and handed in. The UI thread never waits on bcrypt or
 the database.
 """
 
@@ -27,13 +28,14 @@ from kiosk.devices.sound import Chime, SilentChime
 from kiosk.door import StaffInfo
 from kiosk.i18n import Translator
 from kiosk.service import ALERT, CANNOT_SAVE, CHANGED, KioskService
+from kiosk.snapshot import DoorSnapshot
 from kiosk.store.disk import CannotSave
 from kiosk.sync.loop import SyncLoop
-from kiosk.ui import flows
 from kiosk.ui.arrival import ArrivalBoardScreen, ArrivalConfirmScreen, ChooseAdultScreen
 from kiosk.ui.banner import AlertBanner
 from kiosk.ui.collection import CollectionBoardScreen, DropOrCollectScreen, GoingHomeScreen
 from kiosk.ui.entry import EntryScreen
+from kiosk.ui.flows import Flows
 from kiosk.ui.handover import HandoverScreen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.message import CannotSaveScreen, DoneScreen, WaitScreen
@@ -62,7 +64,7 @@ SCREENS = {
 }
 
 
-class KioskApp(flows.Flows, App):
+class KioskApp(App):
     title = "Handover"
 
     def __init__(
@@ -79,6 +81,7 @@ class KioskApp(flows.Flows, App):
         super().__init__(**kwargs)
         self.service = service
         self.translator = translator
+        self.flows = Flows(self, service, translator)
         self.camera = (
             camera(on_payload=self.camera_payload, on_unavailable=self.camera_unavailable)
             if camera is not None
@@ -140,8 +143,20 @@ class KioskApp(flows.Flows, App):
         self.screens.current = name
         screen.show(**context)
 
-    def home(self) -> None:
+    def home(self, notice: str = "") -> None:
+        self.notice = notice  # said once on the home screen, e.g. "That is not a Handover card."
         self.go("home")
+
+    @property
+    def snapshot(self) -> DoorSnapshot:
+        """The latest picture of the door's day; never the door's live objects (see
+        kiosk/snapshot.py). Read it once per decision, so both halves come from one moment."""
+        return self.service.snapshot
+
+    def scanned(self, payload: str) -> None:
+        # A card shown is a person at the door: the idle timer starts again from now.
+        self.last_touch = time.monotonic()
+        self.flows.scanned(payload)
 
     def call(
         self,

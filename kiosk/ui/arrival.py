@@ -56,7 +56,11 @@ def arriving(screen: KioskScreen) -> Any:
     rooms = rooms_to_choose(app, waiting_to_arrive(screen))
     if not rooms:
         return BigButton(
-            screen._("Arriving"), app.start_arrival, colour=theme.ARRIVE, size=46, rtl=screen.rtl
+            screen._("Arriving"),
+            app.flows.start_arrival,
+            colour=theme.ARRIVE,
+            size=46,
+            rtl=screen.rtl,
         )
     panel = Card(orientation="vertical", padding=u(8), spacing=u(8))
     panel.add_widget(
@@ -66,7 +70,9 @@ def arriving(screen: KioskScreen) -> Any:
     for room in rooms:
         faces = [face for face in map(app.photo, room["faces"]) if face]
         name, colour = room_look(screen, room)
-        choices.add_widget(RoomButton(name, colour, faces, partial(app.start_arrival, room["id"])))
+        choices.add_widget(
+            RoomButton(name, colour, faces, partial(app.flows.start_arrival, room["id"]))
+        )
     panel.add_widget(choices)
     return panel
 
@@ -93,7 +99,7 @@ class ArrivalBoardScreen(KioskScreen):
         columns, row_height = board_shape(len(tiles))
         board = self.tile_grid(
             tiles,
-            lambda t: app.arrival_child_chosen(t["id"]),
+            lambda t: app.flows.arrival_child_chosen(t["id"]),
             columns=columns,
             row_height=row_height,
         )
@@ -143,7 +149,7 @@ class ArrivalConfirmScreen(KioskScreen):
         return column
 
     def done(self, chosen: list[int]) -> None:
-        self.app.arrive(chosen, **self.context["who"])
+        self.app.flows.arrive(chosen, **self.context["who"])
 
 
 class ChooseAdultScreen(KioskScreen):
@@ -164,7 +170,7 @@ class ChooseAdultScreen(KioskScreen):
         tiles = views.adults_for_child(self.seen.book, child_id, app.today())
         someone = BigButton(
             self._("Someone else"),
-            lambda: app.someone_else(purpose, child_id),
+            lambda: app.flows.someone_else(purpose, child_id),
             colour=theme.SURFACE,
             size=26,
             rtl=self.rtl,
@@ -172,7 +178,7 @@ class ChooseAdultScreen(KioskScreen):
         body.add_widget(
             self.tile_grid(
                 tiles,
-                lambda t: app.adult_chosen(purpose, child_id, t["id"]),
+                lambda t: app.flows.adult_chosen(purpose, child_id, t["id"]),
                 columns=4,
                 extra=[someone],
             )

@@ -20,7 +20,7 @@ class AlertBanner(Card):
         self.app = app
         self.label = Text("", size=24, bold=True, color=(1, 1, 1, 1))
         self.add_widget(self.label)
-        self.bind(on_release=lambda *_: app.start_staff_mode())
+        self.bind(on_release=lambda *_: app.flows.start_staff_mode())
         self.refresh()
 
     def refresh(self) -> None:

@@ -24,7 +24,9 @@ class CollectionBoardScreen(KioskScreen):
             self.seen.book, self.seen.timeline, privacy_mode=privacy_mode, on_site=True
         )
         if tiles:
-            body.add_widget(self.tile_grid(tiles, lambda t: app.collection_child_chosen(t["id"])))
+            body.add_widget(
+                self.tile_grid(tiles, lambda t: app.flows.collection_child_chosen(t["id"]))
+            )
             return column
         # Never an empty page that only asks for a card: say why, and offer staff.
         if privacy_mode != "card_first":
@@ -42,7 +44,7 @@ class CollectionBoardScreen(KioskScreen):
         body.add_widget(
             BigButton(
                 self._("Ask a member of staff"),
-                lambda: app.ask_for_staff("the collection board was empty at this door"),
+                lambda: app.flows.ask_for_staff("the collection board was empty at this door"),
                 colour=theme.STAFF,
                 size=30,
                 size_hint_y=None,
@@ -61,7 +63,7 @@ class GoingHomeScreen(ArrivalConfirmScreen):
     colour = theme.COLLECT
 
     def done(self, chosen: list[int]) -> None:
-        self.app.go_home_together(chosen, self.context["collector"])
+        self.app.flows.go_home_together(chosen, self.context["collector"])
 
 
 class DropOrCollectScreen(KioskScreen):
@@ -76,7 +78,7 @@ class DropOrCollectScreen(KioskScreen):
         row.add_widget(
             BigButton(
                 self._("Dropping off"),
-                lambda: app.card_for_arrival(holder),
+                lambda: app.flows.card_for_arrival(holder),
                 colour=theme.ARRIVE,
                 size=42,
                 rtl=self.rtl,
@@ -85,7 +87,7 @@ class DropOrCollectScreen(KioskScreen):
         row.add_widget(
             BigButton(
                 self._("Collecting"),
-                lambda: app.card_for_collection(holder),
+                lambda: app.flows.card_for_collection(holder),
                 colour=theme.COLLECT,
                 size=42,
                 rtl=self.rtl,

@@ -3,7 +3,6 @@ and every child leaves only after one staff confirmation. Decisions are the door
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from db.vocabulary import Check, CollectionMethod
@@ -21,40 +20,32 @@ from kiosk.door import (
 from kiosk.door.collection import Collector
 from kiosk.i18n import Translator
 from kiosk.service import KioskService
-from kiosk.snapshot import DoorSnapshot
+from kiosk.ui.navigation import Navigator
 
 
 class CollectionFlows:
-    """Mixed into :class:`kiosk.ui.flows.Flows`; uses the app's ``go``, ``call``, ``service``."""
+    """The collection half of :class:`kiosk.ui.flows.Flows`: where a tap or a card leads."""
 
-    go: Callable[..., None]
-    call: Callable[..., None]
-    home: Callable[[], None]
-    service: KioskService
-    screens: Any
-    translator: Translator
-    # What the adult said they came for ("arrival", "collection"); None at the home screen.
-    intent: str | None = None
-
-    @property
-    def snapshot(self) -> DoorSnapshot:
-        """The latest picture of the door's day; never the door's live objects (see
-        kiosk/snapshot.py). Read it once per decision, so both halves come from one moment."""
-        return self.service.snapshot
+    def __init__(self, nav: Navigator, service: KioskService, translator: Translator) -> None:
+        self.nav = nav
+        self.service = service
+        self.translator = translator
+        # What the adult said they came for ("arrival", "collection"); None at the home screen.
+        self.intent: str | None = None
 
     def _(self, message: str) -> str:
         return self.translator.gettext(message)
 
     def start_collection(self) -> None:
         self.intent = "collection"
-        self.go("collection")
+        self.nav.go("collection")
 
     def collection_child_chosen(self, child_id: int) -> None:
-        self.go("choose_adult", purpose="collection", child_id=child_id)
+        self.nav.go("choose_adult", purpose="collection", child_id=child_id)
 
     def collector_chosen(self, child_id: int, adult_id: int) -> None:
         """Mum chosen from the photos: her other children here are offered to go with her."""
-        seen = self.snapshot
+        seen = self.nav.snapshot
         others = views.siblings_going_home(seen.book, seen.timeline, adult_id, child_id)
         self.choose_going_home([child_id, *others], {child_id, *others}, ByChosenAdult(adult_id))
 
@@ -75,50 +66,50 @@ class CollectionFlows:
         if len(children) == 1:
             self.go_home_together(children, collector)
             return
-        tiles = views.family_tiles(self.snapshot.book, children)
-        self.go("going_home", chosen=chosen, tiles=tiles, collector=collector)
+        tiles = views.family_tiles(self.nav.snapshot.book, children)
+        self.nav.go("going_home", chosen=chosen, tiles=tiles, collector=collector)
 
     def go_home_together(self, child_ids: list[int], collector: ByCard | ByChosenAdult) -> None:
-        self.call(
+        self.nav.call(
             lambda: self.service.go_home_together(child_ids, collector), self._going_home_decided
         )
 
     def _going_home_decided(self, decision: GoingHome) -> None:
         # A child who may not go has its own alert; the adult sees the same calm wait.
         first = decision.pending[0].request.uuid if decision.pending else None
-        self.go("wait", request_uuid=first)
+        self.nav.go("wait", request_uuid=first)
 
     def collect(self, child_id: int, collector: Collector) -> None:
         """One child, by the agreed password (the password is the child's, or the family's)."""
-        self.call(lambda: self.service.collect(child_id, collector), self._collection_decided)
+        self.nav.call(lambda: self.service.collect(child_id, collector), self._collection_decided)
 
     def _collection_decided(self, decision: Any) -> None:
         if isinstance(decision, ReleasePending):
-            self.go("wait", request_uuid=decision.request.uuid)
+            self.nav.go("wait", request_uuid=decision.request.uuid)
         else:  # refused or locked: calm words for the adult, the alert for staff
-            self.go("wait")
+            self.nav.go("wait")
 
     def ask_for_staff(self, why: str) -> None:
         """The door cannot help: every staff screen is told, the adult waits calmly."""
-        self.call(lambda: self.service.ask_for_help(why), lambda _none: self.go("wait"))
+        self.nav.call(lambda: self.service.ask_for_help(why), lambda _none: self.nav.go("wait"))
 
     # --- the staff side ---------------------------------------------------------------------
 
     def open_handover(self, request_uuid: str, staff: StaffInfo | None = None) -> None:
         """Every child waiting to go with this collector, on one screen."""
-        seen = self.snapshot
+        seen = self.nav.snapshot
         pendings = [
             _pending(seen.timeline.pending_collections[uuid])
             for uuid in requests_together(seen, request_uuid)
         ]
         if not pendings:
-            self.home()
+            self.nav.home()
             return
-        self.go("handover", pendings=pendings, staff=staff)
+        self.nav.go("handover", pendings=pendings, staff=staff)
 
     def cancel_handover(self) -> None:
-        pendings = self.screens.get_screen("handover").context.get("pendings")
-        self.go("wait", request_uuid=pendings[0].request.uuid if pendings else None)
+        pendings = self.nav.screens.get_screen("handover").context.get("pendings")
+        self.nav.go("wait", request_uuid=pendings[0].request.uuid if pendings else None)
 
     def confirm_handover(
         self, pendings: list[ReleasePending], id_document: str, staff: StaffInfo | None = None
@@ -126,7 +117,7 @@ class CollectionFlows:
         uuids = [p.request.uuid for p in pendings]
 
         def confirm(by: StaffInfo) -> None:
-            self.call(
+            self.nav.call(
                 lambda: self.service.confirm_together(uuids, by, id_document),
                 lambda decision: self._handover_decided(decision, pendings, id_document),
             )
@@ -134,19 +125,19 @@ class CollectionFlows:
         if staff is not None:
             confirm(staff)
         else:
-            self.go("staff_pin", then=confirm)
+            self.nav.go("staff_pin", then=confirm)
 
     def _handover_decided(
         self, decision: HandoversDecided, pendings: list[ReleasePending], id_document: str
     ) -> None:
         if decision.not_confirmed is not None:
             message = self._(decision.not_confirmed.message)
-            self.go("handover", pendings=pendings, id_document=id_document, message=message)
+            self.nav.go("handover", pendings=pendings, id_document=id_document, message=message)
             return
         if not decision.handed:
-            self.go("wait")
+            self.nav.go("wait")
             return
-        book = self.snapshot.book
+        book = self.nav.snapshot.book
         lines = [
             self._("{child} is going home with {collector}.").format(
                 child=book.children[h.event.child_id or -1].first_name,
@@ -159,7 +150,7 @@ class CollectionFlows:
             child = book.children.get(alert.child_id or -1) if alert else None
             if child is not None:
                 lines.append(self._("{name} stays here for now.").format(name=child.first_name))
-        self.go("done", lines=[*lines, self._("Goodbye!")])
+        self.nav.go("done", lines=[*lines, self._("Goodbye!")])
 
 
 def _pending(request: Any) -> ReleasePending:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,31 +16,29 @@ ARRIVING_SCREENS = ("arrival", "arrival_confirm", "choose_adult", "entry")
 
 
 class Flows(CollectionFlows):
-    """Mixed into :class:`kiosk.app.KioskApp`; uses its ``go``, ``call``, ``door``, ``service``."""
-
-    notice: str
-    last_touch: float
+    """Where each tap and each card leads, given the app as its navigator (``nav``): the door
+    decides on the door thread, and this chooses the next screen from the answer."""
 
     # --- arrival ----------------------------------------------------------------------------
 
     def start_arrival(self, room_id: int | None = None) -> None:
         self.intent = "arrival"
-        self.go("arrival", room_id=room_id)
+        self.nav.go("arrival", room_id=room_id)
 
     def arrival_child_chosen(self, child_id: int) -> None:
-        self.go("choose_adult", purpose="arrival", child_id=child_id)
+        self.nav.go("choose_adult", purpose="arrival", child_id=child_id)
 
     def adult_chosen(self, purpose: str, child_id: int, adult_id: int) -> None:
         if purpose == "collection":
             self.collector_chosen(child_id, adult_id)
             return
-        seen = self.snapshot
+        seen = self.nav.snapshot
         siblings = views.siblings_to_bring(seen.book, seen.timeline, adult_id, child_id)
         if not siblings:
             self.arrive([child_id], brought_by_adult_id=adult_id)
             return
         (first,) = views.family_tiles(seen.book, [child_id])
-        self.go(
+        self.nav.go(
             "arrival_confirm",
             chosen={child_id},
             tiles=[first, *siblings],
@@ -50,13 +47,13 @@ class Flows(CollectionFlows):
 
     def someone_else(self, purpose: str, child_id: int) -> None:
         if purpose == "arrival":
-            self.go(
+            self.nav.go(
                 "entry",
                 fields=[("name", "Your name", False)],
                 done=lambda a: self.arrive([child_id], brought_by_name=a["name"]),
             )
             return
-        self.go(
+        self.nav.go(
             "entry",
             fields=[("name", "Your name", False), ("password", "The agreed password", True)],
             hint="Staff will ask to see your ID.",
@@ -64,13 +61,15 @@ class Flows(CollectionFlows):
         )
 
     def arrive(self, child_ids: list[int], **who: Any) -> None:
-        self.call(lambda: self.service.arrive(child_ids, **who), self._arrived, self._refused_input)
+        self.nav.call(
+            lambda: self.service.arrive(child_ids, **who), self._arrived, self._refused_input
+        )
 
     def _arrived(self, result: Arrived) -> None:
         if result.held_child_ids:  # brought by someone who must not collect: staff are coming
-            self.go("wait")
+            self.nav.go("wait")
             return
-        book = self.snapshot.book
+        book = self.nav.snapshot.book
         lines = []
         for child_id in result.arrived_child_ids:
             name = book.children[child_id].first_name
@@ -84,23 +83,21 @@ class Flows(CollectionFlows):
         for child_id in result.already_in_child_ids:
             name = book.children[child_id].first_name
             lines.append(self._("{name} is already here.").format(name=name))
-        self.go("done", lines=lines)
+        self.nav.go("done", lines=lines)
 
     # --- cards ------------------------------------------------------------------------------
 
     def scanned(self, payload: str) -> None:
-        # A card shown is a person at the door: the idle timer starts again from now.
-        self.last_touch = time.monotonic()
-        current = self.screens.current_screen
+        current = self.nav.screens.current_screen
         if current.name == "staff_pin":
             then = current.context["then"]
-            self.call(
+            self.nav.call(
                 lambda: self.service.staff_by_card(payload),
-                lambda staff: then(staff) if staff else self.go("wait"),
+                lambda staff: then(staff) if staff else self.nav.go("wait"),
             )
             return
         intent = self.intent if current.name in (*COLLECTING_SCREENS, *ARRIVING_SCREENS) else None
-        self.call(
+        self.nav.call(
             lambda: self.service.scan(payload, collecting=intent == "collection"),
             lambda decision: self._card_read(decision, intent),
         )
@@ -108,13 +105,12 @@ class Flows(CollectionFlows):
     def _card_read(self, decision: Any, intent: str | None = None) -> None:
         if not isinstance(decision, CardHolder):
             if decision.events:
-                self.go("wait")
+                self.nav.go("wait")
             else:  # not one of our cards, shown at the home screen: no incident
-                self.notice = self._("That is not a Handover card.")
-                self.home()
+                self.nav.home(notice=self._("That is not a Handover card."))
             return
         if decision.staff_id is not None:
-            self.go("staff", staff=self.snapshot.book.staff[decision.staff_id])
+            self.nav.go("staff", staff=self.nav.snapshot.book.staff[decision.staff_id])
         elif intent == "collection":
             self.card_for_collection(decision)
         elif intent == "arrival" or not decision.on_site_child_ids:
@@ -130,28 +126,30 @@ class Flows(CollectionFlows):
             if not holder.on_site_child_ids:  # a card that brings no child at all
                 self.ask_for_staff("a card with no children was shown at the home screen")
                 return
-            names = (self.snapshot.book.children[c].first_name for c in holder.on_site_child_ids)
-            self.go("done", lines=[self._("{name} is already here.").format(name=n) for n in names])
+            book = self.nav.snapshot.book
+            names = (book.children[c].first_name for c in holder.on_site_child_ids)
+            lines = [self._("{name} is already here.").format(name=n) for n in names]
+            self.nav.go("done", lines=lines)
             return
         status, now = self.service.sync_status, self.service.clock()
         limit = self.service.setting.out_of_touch_seconds
         if not asked and staff_views.out_of_touch(status, now=now, limit_seconds=limit):
-            self.go("drop_or_collect", holder=holder)
+            self.nav.go("drop_or_collect", holder=holder)
             return
         self.card_for_arrival(holder)
 
     def card_for_arrival(self, holder: CardHolder) -> None:
-        self.go(
+        self.nav.go(
             "arrival_confirm",
             chosen=set(holder.arriving_child_ids),
-            tiles=views.family_tiles(self.snapshot.book, holder.arriving_child_ids),
+            tiles=views.family_tiles(self.nav.snapshot.book, holder.arriving_child_ids),
             who={"brought_by_adult_id": holder.adult_id},
         )
 
     # --- staff ------------------------------------------------------------------------------
 
     def start_staff_mode(self) -> None:
-        self.go("staff_pin", then=lambda staff: self.go("staff", staff=staff))
+        self.nav.go("staff_pin", then=lambda staff: self.nav.go("staff", staff=staff))
 
     def check_staff_pin(
         self,
@@ -169,20 +167,20 @@ class Flows(CollectionFlows):
             else:
                 wrong(checked.locked)
 
-        self.call(lambda: self.service.verify_pin(staff_id, pin), answered)
+        self.nav.call(lambda: self.service.verify_pin(staff_id, pin), answered)
 
     def _refused_input(self, error: Exception) -> None:
         if isinstance(error, DoorInputError):
-            current = self.screens.current_screen
-            self.go(current.name, **dict(current.context, message=str(error), answers={}))
+            current = self.nav.screens.current_screen
+            self.nav.go(current.name, **dict(current.context, message=str(error), answers={}))
         else:
-            self.go("wait")
+            self.nav.go("wait")
 
     def staff_action(self, work: Callable[[], Any], staff: StaffInfo, tab: str) -> None:
-        self.call(
+        self.nav.call(
             work,
-            lambda _result: self.go("staff", staff=staff, tab=tab),
-            lambda error: self.go("staff", staff=staff, tab=tab),
+            lambda _result: self.nav.go("staff", staff=staff, tab=tab),
+            lambda error: self.nav.go("staff", staff=staff, tab=tab),
         )
 
     def acknowledge_arrival(self, arrival_uuid: str, staff: StaffInfo) -> None:
@@ -196,7 +194,7 @@ class Flows(CollectionFlows):
         )
 
     def resolve_alert(self, alert_uuid: str, staff: StaffInfo) -> None:
-        self.go(
+        self.nav.go(
             "entry",
             fields=[("note", "What was done?", False)],
             done=lambda a: self.staff_action(
@@ -228,7 +226,7 @@ class Flows(CollectionFlows):
 
             self.staff_action(work, staff, "Visitors")
 
-        self.go(
+        self.nav.go(
             "entry",
             fields=[
                 ("name", "Visitor's name", False),

@@ -50,7 +50,7 @@ class HandoverScreen(KioskScreen):
         row.add_widget(
             BigButton(
                 self._("Not now"),
-                self.app.cancel_handover,
+                self.app.flows.cancel_handover,
                 colour=theme.SURFACE,
                 size=26,
                 size_hint_x=0.4,
@@ -114,7 +114,7 @@ class HandoverScreen(KioskScreen):
         if card["needs_id"] and not self.context.get("id_document"):
             self.message.set(self._("Choose the ID document you checked first."))
             return
-        self.app.confirm_handover(
+        self.app.flows.confirm_handover(
             self.context["pendings"],
             self.context.get("id_document", ""),
             staff=self.context.get("staff"),

@@ -35,7 +35,7 @@ class HomeScreen(KioskScreen):
         choices.add_widget(
             BigButton(
                 self._("Collecting"),
-                app.start_collection,
+                app.flows.start_collection,
                 colour=theme.COLLECT,
                 size=46,
                 rtl=self.rtl,
@@ -89,7 +89,9 @@ class HomeScreen(KioskScreen):
             )
             button.language_code = language.code
             row.add_widget(button)
-        staff = BigButton(self._("Staff"), self.app.start_staff_mode, colour=theme.STAFF, size=22)
+        staff = BigButton(
+            self._("Staff"), self.app.flows.start_staff_mode, colour=theme.STAFF, size=22
+        )
         row.add_widget(AnchorLayout(size_hint_x=0.4))
         row.add_widget(staff)  # as wide as a language button: "Personel" fits on one line
         return row

@@ -36,7 +36,7 @@ class WaitScreen(KioskScreen):
             row.add_widget(
                 BigButton(
                     self._("Staff: confirm the handover"),
-                    lambda: self.app.open_handover(request),
+                    lambda: self.app.flows.open_handover(request),
                     colour=theme.STAFF,
                     size=28,
                     rtl=self.rtl,
@@ -52,7 +52,7 @@ def staff_mode_button(screen: KioskScreen) -> BigButton:
     """For staff on a public screen that needs them: staff mode, behind a PIN."""
     return BigButton(
         screen._("Staff: open staff mode"),
-        screen.app.start_staff_mode,
+        screen.app.flows.start_staff_mode,
         colour=theme.STAFF,
         size=28,
         rtl=screen.rtl,

@@ -125,7 +125,7 @@ class StaffModeScreen(KioskScreen):
                     buttons.append(
                         (
                             "Acknowledge",
-                            partial(app.acknowledge_arrival, uuid, self.staff),
+                            partial(app.flows.acknowledge_arrival, uuid, self.staff),
                             theme.ARRIVE,
                         )
                     )
@@ -157,17 +157,21 @@ class StaffModeScreen(KioskScreen):
                 buttons.append(
                     (
                         "Acknowledge",
-                        partial(app.acknowledge_alert, alert["uuid"], self.staff),
+                        partial(app.flows.acknowledge_alert, alert["uuid"], self.staff),
                         theme.SURFACE,
                     )
                 )
             buttons.append(
-                ("Resolve", partial(app.resolve_alert, alert["uuid"], self.staff), theme.ARRIVE)
+                (
+                    "Resolve",
+                    partial(app.flows.resolve_alert, alert["uuid"], self.staff),
+                    theme.ARRIVE,
+                )
             )
             if alert["locked_child_id"] is not None:
                 child = alert["locked_child_id"]
                 buttons.append(
-                    ("Unlock", partial(app.clear_lockout, child, self.staff), theme.SURFACE)
+                    ("Unlock", partial(app.flows.clear_lockout, child, self.staff), theme.SURFACE)
                 )
             row = self._row(text, *buttons, colour=colour)
             row.children[-1].color = (1, 1, 1, 1)
@@ -204,7 +208,7 @@ class StaffModeScreen(KioskScreen):
                     text,
                     (
                         "Confirm",
-                        partial(app.open_handover, request.uuid, staff=self.staff),
+                        partial(app.flows.open_handover, request.uuid, staff=self.staff),
                         theme.ARRIVE,
                     ),
                 )
@@ -260,13 +264,13 @@ class StaffModeScreen(KioskScreen):
             if tile["on_site"]:
                 button = (
                     "Sign out",
-                    partial(app.staff_sign, staff_id, False, self.staff),
+                    partial(app.flows.staff_sign, staff_id, False, self.staff),
                     theme.SURFACE,
                 )
             else:
                 button = (
                     "Sign in",
-                    partial(app.staff_sign, staff_id, True, self.staff),
+                    partial(app.flows.staff_sign, staff_id, True, self.staff),
                     theme.ARRIVE,
                 )
             rows.add_widget(
@@ -282,7 +286,7 @@ class StaffModeScreen(KioskScreen):
         rows.add_widget(
             self._row(
                 self._("Visitors sign in with a member of staff supervising."),
-                ("Sign in a visitor", lambda: app.visitor_sign_in(self.staff), theme.ARRIVE),
+                ("Sign in a visitor", lambda: app.flows.visitor_sign_in(self.staff), theme.ARRIVE),
             )
         )
         for visit in self.seen.timeline.visitors_on_site.values():
@@ -292,7 +296,7 @@ class StaffModeScreen(KioskScreen):
                     text,
                     (
                         "Sign out",
-                        partial(app.visitor_sign_out, visit.uuid, self.staff),
+                        partial(app.flows.visitor_sign_out, visit.uuid, self.staff),
                         theme.SURFACE,
                     ),
                 )

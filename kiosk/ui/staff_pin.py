@@ -52,7 +52,7 @@ class StaffPinScreen(KioskScreen):
 
     def check(self, pin: str) -> None:
         self.message.set(self._("Checking…"))
-        self.app.check_staff_pin(
+        self.app.flows.check_staff_pin(
             self.context["staff_id"], pin, self.context["then"], self.wrong_pin
         )
 

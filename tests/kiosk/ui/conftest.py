@@ -207,7 +207,7 @@ def kiosk(kiosk_session: Kiosk) -> Kiosk:
     service.run(reset).result(timeout=10)
     kiosk_session.app.banner.refresh()
     kiosk_session.app.translator.choose("en")
-    kiosk_session.app.intent = None
+    kiosk_session.app.flows.intent = None
     kiosk_session.taps = 0
     kiosk_session.app.last_touch = time.monotonic()
     kiosk_session.app.home()

@@ -302,7 +302,7 @@ def test_staff_acknowledge_and_resolve_an_alert_with_a_note(kiosk: Kiosk) -> Non
 def test_staff_mode_acknowledges_arrivals_and_runs_a_fire_roll_call(kiosk: Kiosk) -> None:
     _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
     _arrive(kiosk, "Theo Clarke", by="Gemma Clarke")
-    kiosk.app.start_staff_mode()
+    kiosk.app.flows.start_staff_mode()
     kiosk.pump()
     _pin(kiosk)
     kiosk.screenshot("kiosk-staff-on-site")
@@ -316,7 +316,7 @@ def test_staff_mode_acknowledges_arrivals_and_runs_a_fire_roll_call(kiosk: Kiosk
 
 
 def test_a_visitor_signs_in_under_a_supervisor_and_appears_on_site(kiosk: Kiosk) -> None:
-    kiosk.app.start_staff_mode()
+    kiosk.app.flows.start_staff_mode()
     kiosk.pump()
     _pin(kiosk)
     kiosk.tap("Visitors")

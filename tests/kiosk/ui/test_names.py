@@ -152,7 +152,7 @@ def test_long_and_emoji_names_fit_the_collection_board_the_handover_and_staff_li
     assert "Maximilian-Alexander Fitzgerald-Montgomery" in shown
     kiosk.screenshot("kiosk-handover-long-names")
     kiosk.tap("Not now")
-    kiosk.app.start_staff_mode()
+    kiosk.app.flows.start_staff_mode()
     kiosk.pump()
     _pin(kiosk)
     shown = assert_every_name_is_drawn_whole_and_inside(kiosk)

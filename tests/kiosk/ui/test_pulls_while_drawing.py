@@ -50,7 +50,7 @@ def _drawn(kiosk: Kiosk) -> tuple[int, int]:
 
 def test_staff_mode_never_shows_half_a_pull_from_the_garden_door(kiosk: Kiosk) -> None:
     app, service = kiosk.app, kiosk.app.service
-    kiosk.app.start_staff_mode()
+    kiosk.app.flows.start_staff_mode()
     kiosk.pump()
     _pin(kiosk)
     assert kiosk.screen == "staff"

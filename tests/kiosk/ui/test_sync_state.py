@@ -63,14 +63,14 @@ def forget_sync(kiosk: Kiosk) -> Iterator[Kiosk]:
 
 def test_staff_mode_says_the_hub_is_not_answering_and_what_waits(forget_sync: Kiosk) -> None:
     kiosk = forget_sync
-    kiosk.app.start_staff_mode()
+    kiosk.app.flows.start_staff_mode()
     kiosk.pump()
     _pin(kiosk)
     assert "works alone" in office_line(kiosk)  # never paired: nothing is wrong
 
     _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
     one_round(kiosk, f"http://127.0.0.1:{free_port()}", "1.not-a-real-token")
-    kiosk.app.start_staff_mode()
+    kiosk.app.flows.start_staff_mode()
     kiosk.pump()
     _pin(kiosk)
     line = office_line(kiosk)
@@ -104,7 +104,7 @@ def test_a_revoked_kiosk_says_so_on_the_home_screen_and_in_staff_mode(
     kiosk.pump()
     assert "The office has revoked this kiosk" in " ".join(kiosk.texts())
     kiosk.screenshot("kiosk-home-revoked")
-    kiosk.app.start_staff_mode()
+    kiosk.app.flows.start_staff_mode()
     kiosk.pump()
     _pin(kiosk)
     assert "revoked" in office_line(kiosk)
