@@ -222,7 +222,7 @@ def events_between(
     wanted = list(EventType) if types is None else types
     query = query.where(table.c.type.in_([t.value for t in wanted]))
     query = query.order_by(table.c.occurred_at, table.c.seq)
-    return to_records(session.execute(query))
+    return to_records(session.execute(query).all())  # one fetchall, not a fetchone a row
 
 
 RECORD_COLUMNS = (
