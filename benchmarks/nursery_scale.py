@@ -29,7 +29,7 @@ from db.migrate import upgrade_to_head
 
 HERE = Path(__file__).resolve().parent.parent
 PROBE = Path(__file__).resolve().parent / "scale_probe.py"
-MEASURES = ("daily register", "on-site list", "kiosk start-up")
+MEASURES = ("daily register", "on-site list", "kiosk start-up", "book refresh")
 
 
 def _probe(checkout: Path, *args: str) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from db.migrate import upgrade_to_head
 from db.models import Adult
 from db.register import daily_register, on_site_now
 from kiosk.door import Door
+from kiosk.store.hub_pages import read_state
+from kiosk.store.local import KioskStore
 from kiosk.store.replica import load_book, load_policy, load_today
 
 LONDON = ZoneInfo("Europe/London")
@@ -71,8 +73,17 @@ def read(db: str, repeat: int) -> dict[str, Any]:
         with sessions() as session:
             return on_site_now(session, now, LONDON)
 
+    def refresh_book() -> object:
+        """The door's 30-second refresh when nothing changed: where the checkout knows the
+        people cursor (issue 12), it reads that; before, it read the whole book again."""
+        if hasattr(KioskStore, "people_version"):
+            return read_state(sessions)
+        with sessions() as session:
+            return load_book(session)
+
     figures = {
         "kiosk start-up": _times(start_door, repeat),
+        "book refresh": _times(refresh_book, repeat),
         "daily register": _times(register, repeat),
         "on-site list": _times(on_site, repeat),
     }

@@ -17,6 +17,8 @@ def utc_now() -> datetime:
 
 def as_utc(moment: datetime) -> datetime:
     """Aware UTC; a naive value is taken to be UTC already (SQLite hands those back)."""
+    if moment.tzinfo is UTC:  # what the database hands back: the fold asks thousands of times
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

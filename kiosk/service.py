@@ -60,6 +60,7 @@ class KioskService(DoorThread):
         self.room_colours = store.room_colours()
         self.photos = store.photos()
         now = self.clock()
+        self._book_version = store.people_version()  # read before the book: never after it
         self.door = Door(
             store.book(),
             policy=store.policy(),
@@ -259,6 +260,7 @@ class KioskService(DoorThread):
         the office stops working now, not at the next refresh), and today's events from the
         other doors into this door's day. Call through run(), like every operation."""
         if people_changed:
+            self._book_version = self.store.people_version()
             self.door.replace_book(self.store.book())
             self.photos = self.store.photos()
             self.setting = self.store.setting()  # the name, zone and idle time come from there
@@ -291,10 +293,21 @@ class KioskService(DoorThread):
         now = self._now()
         self.free_bytes = self.store.free_bytes()
         if now - self._book_loaded >= BOOK_REFRESH:
-            self.door.replace_book(self.store.book())
             self._book_loaded = now
-            self._publish()  # drawn at the next redraw: no need to redraw staff mode for it
+            self._refresh_book()
         self._commit(watch.due_alerts(self.door, now=now))
+
+    def _refresh_book(self) -> None:
+        """The book again, if the store's people cursor moved since it was read: people data
+        reaches the store only in pages from the hub, which move that cursor in the same
+        transaction, whichever thread or process wrote them. An unchanged book costs one row's read,
+        where it was every child, adult, card and permission every 30 s."""
+        version = self.store.people_version()
+        if version == self._book_version:
+            return
+        self._book_version = version
+        self.door.replace_book(self.store.book())
+        self._publish()  # drawn at the next redraw: no need to redraw staff mode for it
 
 
 # A clock this close to the hub's is left alone: the difference is mostly network delay.

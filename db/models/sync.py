@@ -12,6 +12,7 @@ from __future__ import annotations
 from base64 import b64decode, b64encode
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Integer, String, Table, TypeDecorator
@@ -91,8 +92,14 @@ def is_door_column(column: Column[Any]) -> bool:
     return not (column.info.get("office_only") or column.info.get("sensitive"))
 
 
-def door_columns(table: Table) -> list[Column[Any]]:
-    return [c for c in table.columns if is_door_column(c) and c.name not in SYNC_COLUMNS]
+@cache  # asked once a row, thousands of times a page, of a schema that never changes
+def door_columns(table: Table) -> tuple[Column[Any], ...]:
+    return tuple(c for c in table.columns if is_door_column(c) and c.name not in SYNC_COLUMNS)
+
+
+@cache
+def _door_kinds(table: Table) -> tuple[tuple[str, type | None], ...]:
+    return tuple((c.name, python_type(c)) for c in door_columns(table))
 
 
 def _plain(value: Any) -> Any:
@@ -128,10 +135,10 @@ def deserialise_row(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
     """The reverse of :func:`serialise_row`'s ``row``. Columns the kiosk must not hold are
     dropped here too, so a hub that sent one by mistake still leaves nothing on the kiosk."""
     values: dict[str, Any] = {}
-    for column in door_columns(table):
-        if column.name not in data:
+    for name, kind in _door_kinds(table):
+        if name not in data:
             continue
-        value, kind = data[column.name], python_type(column)
+        value = data[name]
         if value is not None and isinstance(value, str):
             if kind is bytes:
                 value = b64decode(value)
@@ -141,5 +148,5 @@ def deserialise_row(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
                 value = date.fromisoformat(value)
             elif kind is time:
                 value = time.fromisoformat(value)
-        values[column.name] = value
+        values[name] = value
     return values

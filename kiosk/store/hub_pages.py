@@ -14,7 +14,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, String, Table, delete, insert, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    String,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.events import append_events
@@ -47,20 +58,47 @@ def _filler(column: Column[Any]) -> Any:
     return "" if isinstance(column.type, String) else None
 
 
-def _write_row(connection: Connection, table: Table, row: Mapping[str, Any]) -> None:
-    row_id = row["id"]
-    if row.get("deleted"):
-        connection.execute(delete(table).where(table.c.id == row_id))
+def _filled(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    for column in table.columns:
+        required = not column.nullable and column.default is None
+        if column.name not in values and required and column.server_default is None:
+            values[column.name] = _filler(column)
+    return values
+
+
+def _by_columns(rows: Sequence[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Rows in groups with the same columns: one executemany takes one shape of row."""
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(frozenset(row), []).append(row)
+    yield from groups.values()
+
+
+def _write_table(
+    connection: Connection, table: Table, rows: Mapping[int, Mapping[str, Any]]
+) -> None:
+    """A page's rows of one table, in three statements (deletes, updates, inserts) run over
+    many rows each: one statement per row made a new door's first sync of 200 children's
+    people (2,000 rows) take 6 to 8 seconds, most of it building those statements."""
+    gone = [row_id for row_id, row in rows.items() if row.get("deleted")]
+    if gone:
+        connection.execute(delete(table).where(table.c.id.in_(gone)))
+    kept = {row_id: row for row_id, row in rows.items() if not row.get("deleted")}
+    if not kept:
         return
-    values = deserialise_row(table, row.get("row", {}))
-    values.update(id=row_id, version=int(row["version"]), deleted_at=None)
-    done = connection.execute(update(table).where(table.c.id == row_id).values(values))
-    if done.rowcount == 0:
-        for column in table.columns:
-            required = not column.nullable and column.default is None
-            if column.name not in values and required and column.server_default is None:
-                values[column.name] = _filler(column)
-        connection.execute(insert(table).values(values))
+    held = set(connection.scalars(select(table.c.id).where(table.c.id.in_(list(kept)))))
+    changed, new = [], []
+    for row_id, row in kept.items():
+        values = deserialise_row(table, row.get("row", {}))
+        values.update(id=row_id, version=int(row["version"]), deleted_at=None)
+        (changed if row_id in held else new).append(values)
+    for group in _by_columns(changed):
+        # "row_id": a bound name must differ from the column names that are set.
+        to_set = {name: bindparam(name) for name in group[0] if name != "id"}
+        statement = update(table).where(table.c.id == bindparam("row_id")).values(to_set)
+        connection.execute(statement, [{**values, "row_id": values["id"]} for values in group])
+    for group in _by_columns([_filled(table, values) for values in new]):
+        connection.execute(insert(table), group)
 
 
 def _state_values(connection: Connection) -> None:
@@ -70,19 +108,20 @@ def _state_values(connection: Connection) -> None:
 
 def apply_people_page(engine: Engine, rows: Sequence[Mapping[str, Any]], *, cursor: int) -> bool:
     """Apply one page and move the cursor, together. Returns whether any door row changed."""
-    changed = False
+    by_table: dict[Table, dict[int, Mapping[str, Any]]] = {}
+    for row in rows:
+        table = DOOR_TABLE_NAMES.get(str(row.get("table")))
+        if table is None:  # a table a newer hub replicates; this kiosk has no use for it
+            continue
+        by_table.setdefault(table, {})[row["id"]] = row  # a row named twice: the later wins
     with _page_transaction(engine) as connection:
-        for row in rows:
-            table = DOOR_TABLE_NAMES.get(str(row.get("table")))
-            if table is None:  # a table a newer hub replicates; this kiosk has no use for it
-                continue
-            _write_row(connection, table, row)
-            changed = True
+        for table, table_rows in by_table.items():
+            _write_table(connection, table, table_rows)
         _state_values(connection)
         connection.execute(
             update(SyncState).where(SyncState.id == STATE_ID).values(people_version=cursor)
         )
-    return changed
+    return bool(by_table)
 
 
 def apply_events_page(

@@ -157,6 +157,10 @@ class KioskStore:
         """``(people_version, events_seq)``: where the next pulls from the hub start."""
         return read_state(self.sessions)
 
+    def people_version(self) -> int:
+        """The people cursor alone: it moves whenever a page of people data is written here."""
+        return read_state(self.sessions)[0]
+
     def receive_people(self, rows: Sequence[Mapping[str, Any]], *, cursor: int) -> bool:
         """One page of people data from the hub and its cursor, together. Whether any changed."""
         return apply_people_page(self.engine, rows, cursor=cursor)
