@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from admin.api import build_api
 from admin.config import HubSettings
 from admin.deps import manager_exists
-from admin.errors import install_handlers
+from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
 from admin.ops import health, metrics
 from admin.ops.logs import log_event

@@ -15,9 +15,8 @@ from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked, strength_hint
 from admin.people import Choices
-from admin.security import end_sessions_of
+from admin.security import STAFF_PASSWORD_MIN, end_sessions_of
 from admin.templating import render
-from admin.views.auth import STAFF_PASSWORD_MIN
 from db.credentials import CredentialError, check_pin_format, hash_password
 from db.models import Staff
 from db.names import sort_key
