@@ -36,8 +36,10 @@ from admin.views import (
     live,
     photos,
     registers,
+    setting_rows,
     staff,
     today,
+    welcome,
 )
 from admin.views import settings as nursery_settings
 from db.clock import utc_now
@@ -89,7 +91,9 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         audit,
         gdpr,
         kiosks,
-        nursery_settings,
+        nursery_settings,  # before setting_rows: /settings/door is not a kind of row
+        setting_rows,
+        welcome,
         photos,
     ):
         app.include_router(module.router)

@@ -153,4 +153,5 @@ def setup(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
     request.app.state.setup_done = True
     request.app.state.setup_code = None  # spent: the manager adds everyone else
     log_event("first_manager_created", staff=manager.id)
-    return RedirectResponse("/login", status_code=303)
+    # Signed in, the new manager goes straight on to the first-run path (admin/views/welcome.py).
+    return RedirectResponse("/login?next=/welcome", status_code=303)

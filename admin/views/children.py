@@ -57,7 +57,8 @@ def children_list(
         }
         for c in shown
     ]
-    return render(request, "children.html", {"children": children, "q": q})
+    context = {"children": children, "q": q, "has_rooms": bool(Choices.load(db).rooms)}
+    return render(request, "children.html", context)
 
 
 def _form_context(
