@@ -8,7 +8,7 @@ screenshotted at both widths."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -22,7 +22,7 @@ from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
 from kiosk.sync.pairing import pair_with_hub
 from tests.admin.hub_process import RunningHub
-from tests.admin.test_browser import ARGS, CHROMIUM, screenshot
+from tests.admin.test_browser import ARGS, CHROMIUM, screenshot, sign_in
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
 PASSWORD = "kettle harbour maple"
@@ -67,10 +67,7 @@ def _make_manager(page: Page, code: str) -> None:
         page.fill(f"#f-{field}", value)
     page.click("button:has-text('Create the manager account')")
     page.wait_for_url("**/login?next=/welcome")
-    page.fill("#f-username", "ann")
-    page.fill("#f-password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/welcome")
+    sign_in(page, "ann", PASSWORD, lands_on="/welcome", already_there=True)
 
 
 def _empty_pages_say_what_to_do(page: Page) -> None:
@@ -92,7 +89,7 @@ def _the_setting(page: Page) -> None:
     page.wait_for_url("**/settings/sessions?wizard=1")
 
 
-def _add_rows(page: Page, rows: list[tuple[str, ...]], names: list[str], button: str) -> None:
+def _add_rows(page: Page, rows: Sequence[tuple[str, ...]], names: list[str], button: str) -> None:
     for row in rows:
         for name, value in zip(names, row, strict=True):
             page.fill(f"#f-{name}", value)
