@@ -14,7 +14,8 @@ from db.models import NurserySession, RatioRule, Room, Setting, Staff
 from db.vocabulary import PrivacyMode
 
 # The kiosk's catalogues (kiosk/locale); the office names them without importing the kiosk.
-KIOSK_LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو (Urdu)"}
+# Each as the language names itself, and in English for the manager.
+KIOSK_LANGUAGES = {"en": ("English", ""), "pl": ("Polski", "Polish"), "ur": ("اردو", "Urdu")}
 PRIVACY_MODES = {
     PrivacyMode.PHOTO_AND_FIRST_NAME.value: "Photo and first name on the board",
     PrivacyMode.FIRST_NAME_AND_INITIAL.value: "First name and initial, no photos",

@@ -73,6 +73,7 @@ def _make_manager(page: Page, code: str) -> None:
 def _empty_pages_say_what_to_do(page: Page) -> None:
     page.goto("/children")
     expect(page.locator(".empty")).to_contain_text("Add a room first")
+    _fits(page, "children-no-rooms")
     page.goto("/today")
     expect(page.locator(".empty")).to_contain_text("set the nursery up")
     _fits(page, "today-empty")
@@ -207,6 +208,11 @@ def test_a_nursery_is_set_up_from_nothing_in_the_panel_and_its_door_sees_a_new_r
                     "Add the room",
                 )
                 _fits(page, "settings-rooms")
+                page.click("ul.rows li:has-text('Garden') >> text=Change")
+                expect(page.locator("#f-min_age_months")).to_have_value("36")
+                _fits(page, "settings-room-change")
+                page.goto("/settings/door")
+                _fits(page, "settings-door")
                 assert _rooms_at(door) == {"Babies", "Pre-school", "Garden"}
             finally:
                 door.store.close()
