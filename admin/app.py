@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from admin.api import build_api
 from admin.config import HubSettings
 from admin.deps import manager_exists
-from admin.errors import install_handlers
+from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
 from admin.ops import health, metrics
 from admin.ops.logs import log_event
@@ -36,8 +36,10 @@ from admin.views import (
     live,
     photos,
     registers,
+    setting_rows,
     staff,
     today,
+    welcome,
 )
 from admin.views import settings as nursery_settings
 from db.clock import utc_now
@@ -89,7 +91,9 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         audit,
         gdpr,
         kiosks,
-        nursery_settings,
+        nursery_settings,  # before setting_rows: /settings/door is not a kind of row
+        setting_rows,
+        welcome,
         photos,
     ):
         app.include_router(module.router)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
 from admin.errors import HubError, LoginRequired, SetupRequired, forbidden
-from admin.security import PRE_COOKIE, SESSION_COOKIE, csrf_matches, staff_for_token
+from admin.security import SESSION_COOKIE, csrf_matches, csrf_seed, staff_for_token
 from db.audit import set_actor
 from db.models import Staff
 from db.vocabulary import Role
@@ -78,14 +78,6 @@ def manager_only(staff: CurrentStaff) -> Staff:
 
 
 ManagerOnly = Annotated[Staff, Depends(manager_only)]
-
-
-def csrf_seed(request: Request) -> str:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        return f"session:{token}"
-    pre = request.cookies.get(PRE_COOKIE) or getattr(request.state, "pre_seed", "")
-    return f"pre:{pre}"
 
 
 async def checked_form(request: Request) -> FormData:

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from admin.views.kiosks import new_pairing_code
+from admin.office.pairing import new_pairing_code
 
 SETUP_TRIES = 5
 SETUP_WINDOW = timedelta(minutes=15)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from db.credentials import CredentialError, check_password, hash_secret
 from db.models import LoginAttempt, Staff, WebSession
@@ -24,6 +25,19 @@ PRE_COOKIE = "handover_pre"  # the CSRF seed of a browser not yet signed in
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a minute
 # A fixed hash, so an unknown username costs as much time as a wrong password.
 _DUMMY_HASH = "$2b$12$3MkieOc.5iACHG.RICKQm.QyyIH2Q0BajOj6hlok9IvLYwgmyorSG"
+
+
+STAFF_PASSWORD_MIN = 10  # characters in a staff member's panel password
+
+
+def csrf_seed(request: Request) -> str:
+    """What this browser's CSRF token is bound to: its session, or before sign-in the random
+    seed cookie the hub handed it."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        return f"session:{token}"
+    pre = request.cookies.get(PRE_COOKIE) or getattr(request.state, "pre_seed", "")
+    return f"pre:{pre}"
 
 
 def csrf_token(secret_key: str, seed: str) -> str:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from admin.errors import HubError
-from admin.security import csrf_token
+from admin.security import csrf_seed, csrf_token
 from db.clock import as_utc
 from db.names import full_name
 from db.vocabulary import STAFF_TEXT, Reason
@@ -51,8 +51,6 @@ def _reason(value: str) -> str:
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
-    from admin.deps import csrf_seed
-
     zone = _zone(request)
     info = request.app.state.setting_info()
     base: dict[str, Any] = {

@@ -138,12 +138,11 @@ def _demo_pairing_code(url: str) -> str:
 
     from sqlalchemy import select
 
-    from admin.views.kiosks import PAIRING_VALID, new_pairing_code, pairing_code_hash
+    from admin.office.pairing import PAIRING_VALID, issue_pairing_code
     from db.audit import set_actor
     from db.clock import utc_now
     from db.models import Kiosk
 
-    code = new_pairing_code()
     engine = make_engine(url)
     with session_factory(engine)() as db:
         set_actor(db, "demo")
@@ -151,8 +150,8 @@ def _demo_pairing_code(url: str) -> str:
         if kiosk is None:
             kiosk = Kiosk(name="Front door (demo)")
             db.add(kiosk)
-        kiosk.pairing_code_hash = pairing_code_hash(code)
-        kiosk.pairing_expires_at = utc_now() + min(PAIRING_VALID, timedelta(hours=1))
+        valid = min(PAIRING_VALID, timedelta(hours=1))
+        code = issue_pairing_code(kiosk, now=utc_now(), valid=valid)
         db.commit()
     engine.dispose()
     return code

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlalchemy import select
 
-from admin.api.devices import CurrentKiosk, DeviceClock
+from admin.api.device_deps import CurrentKiosk, DeviceClock
 from admin.api.errors import ERRORS, ApiError
 from admin.deps import NowDep, SessionDep
 from admin.ops.logs import log_alerts

@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
-from admin.api.devices import CurrentKiosk
+from admin.api.device_deps import CurrentKiosk
 from admin.api.errors import ERRORS
 from admin.deps import NowDep, SessionDep
 from db.audit import set_actor

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin.api.devices import CurrentKiosk
+from admin.api.device_deps import CurrentKiosk
 from admin.api.errors import ERRORS
 from admin.deps import SessionDep
 from db.models import VersionCounter

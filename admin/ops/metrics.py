@@ -31,8 +31,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from admin.office.alerts import open_alert_records
 from admin.ops.logs import ACCESS_LOG, log_event
-from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
 from db.models import Event, Kiosk
 from db.vocabulary import Severity
 
@@ -88,8 +88,7 @@ class RecordsCollector(Collector):
             alerts = GaugeMetricFamily(
                 "handover_open_alerts", "Alerts not yet resolved.", labels=["severity"]
             )
-            timeline = alerts_since(db, now - OPEN_LOOKBACK, now + CLOCK_SKEW)
-            open_now = [a.severity for a in timeline.open_alerts()]
+            open_now = [a.severity for a in open_alert_records(db, now)]
             for severity in Severity:
                 alerts.add_metric([severity.value], float(open_now.count(severity)))
             yield alerts

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
+from admin.office.children import find_child
+from admin.office.collection import grant
 from admin.people import collector_age_problem, read_adult
 from admin.templating import render
-from admin.views.collection import grant
 from db.clock import local_day
 from db.models import Adult, Authorisation, Card, Child, Setting
 from db.names import full_name, sort_key
@@ -32,13 +33,6 @@ def get_adult(db: Session, adult_id: int) -> Adult:
     if adult is None or adult.deleted_at is not None:
         raise not_found("That adult")
     return adult
-
-
-def _child_or_none(db: Session, raw: str | int | None) -> Child | None:
-    if raw in (None, ""):
-        return None
-    child = db.get(Child, int(raw)) if str(raw).isdigit() else None
-    return child if child is not None and child.deleted_at is None else None
 
 
 @router.get("/adults")
@@ -72,7 +66,7 @@ def _form(
 def new_adult_page(
     request: Request, staff: ManagerOnly, db: SessionDep, child: str = ""
 ) -> Response:
-    return _form(request, {}, {}, None, _child_or_none(db, child))
+    return _form(request, {}, {}, None, find_child(db, child))
 
 
 def _minimum_age(db: Session) -> int:
@@ -83,7 +77,7 @@ def _minimum_age(db: Session) -> int:
 def _save(request: Request, form: Any, db: Session, now: datetime, adult: Adult | None) -> Response:
     checked = Checked(form)
     values = read_adult(checked)
-    child = _child_or_none(db, checked.raw("child_id")) if adult is None else None
+    child = find_child(db, checked.raw("child_id")) if adult is None else None
     relationship = ""
     if child is not None:
         relationship = checked.text("relationship", "how they are related to the child", max_len=60)

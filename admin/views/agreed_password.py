@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked, strength_hint
+from admin.office.children import get_child
 from admin.templating import render
-from admin.views.collection import child_or_404
 from db.credentials import hash_password
 from db.models import AgreedPassword, Authorisation, Child
 from db.names import sort_key
@@ -55,14 +55,14 @@ def _password_page(
 
 @router.get("/children/{child_id}/password")
 def password_page(request: Request, child_id: int, staff: ManagerOnly, db: SessionDep) -> Response:
-    return _password_page(request, db, child_or_404(db, child_id), {})
+    return _password_page(request, db, get_child(db, child_id), {})
 
 
 @router.post("/children/{child_id}/password")
 def set_password(
     request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    child = child_or_404(db, child_id)
+    child = get_child(db, child_id)
     checked = Checked(form)
     password = checked.new_password("password", min_len=AGREED_MIN, what="agreed password")
     if not checked.ok:

@@ -3,9 +3,7 @@ history with filters. Acknowledgements and resolutions are events, like everythi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,81 +11,16 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.office.alerts import CLOCK_SKEW, AlertView, alert_view, alerts_since, open_alerts
 from admin.office_events import record_office_event
 from admin.templating import render
 from db.clock import local_day, local_day_bounds
-from db.events import events_between
 from db.register import Names, setting_zone
-from db.timeline import Alert, Timeline
-from db.vocabulary import STAFF_TEXT, EventType, Severity
+from db.timeline import Alert
+from db.vocabulary import EventType, Severity
 
 router = APIRouter()
-ALERT_TYPES = (EventType.ALERT_RAISED, EventType.ALERT_ACKNOWLEDGED, EventType.ALERT_RESOLVED)
-OPEN_LOOKBACK = timedelta(days=30)
-CLOCK_SKEW = timedelta(days=1)  # a kiosk whose clock runs ahead still has its alerts seen
 MAX_NOTE = 1000
-SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.WARNING: 2, Severity.INFO: 3}
-
-
-@dataclass(frozen=True)
-class AlertView:
-    uuid: str
-    text: str
-    severity: str
-    raised_at: datetime
-    device: str
-    child: str
-    adult: str
-    presented: str
-    acknowledged_by: str
-    acknowledged_at: datetime | None
-    resolved_by: str
-    resolved_at: datetime | None
-    resolution: str
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
-
-
-def _presented(details: dict[str, Any]) -> str:
-    shown = details.get("presented")
-    if not isinstance(shown, dict):
-        return ""
-    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in shown.items() if v not in ("", None))
-
-
-def alert_view(alert: Alert, names: Names) -> AlertView:
-    details = dict(alert.details)
-    return AlertView(
-        uuid=alert.uuid,
-        text=str(details.get("text") or STAFF_TEXT.get(alert.reason, alert.reason.value)),
-        severity=alert.severity.value,
-        raised_at=alert.raised_at,
-        device=alert.device,
-        child=names.child(alert.child_id) if alert.child_id is not None else "",
-        adult=names.adults.get(alert.adult_id or -1, ""),
-        presented=_presented(details),
-        acknowledged_by=names.staff.get(alert.acknowledged_by_staff_id or -1, ""),
-        acknowledged_at=alert.acknowledged_at,
-        resolved_by=names.staff.get(alert.resolved_by_staff_id or -1, ""),
-        resolved_at=alert.resolved_at,
-        resolution=alert.resolution or "",
-    )
-
-
-def alerts_since(db: Session, start: datetime, end: datetime) -> Timeline:
-    return Timeline.of(events_between(db, start, end, types=ALERT_TYPES))
-
-
-def open_alerts(db: Session, now: datetime, *, names: Names | None = None) -> list[AlertView]:
-    """Open alerts of the last 30 days, the most serious first, then the newest."""
-    names = names or Names.load(db)
-    timeline = alerts_since(db, now - OPEN_LOOKBACK, now + CLOCK_SKEW)
-    views = [alert_view(a, names) for a in timeline.open_alerts()]
-    views.sort(key=lambda v: v.raised_at, reverse=True)
-    views.sort(key=lambda v: SEVERITY_ORDER.get(Severity(v.severity), 9))
-    return views
 
 
 def _history(

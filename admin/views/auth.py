@@ -12,7 +12,13 @@ from admin.deps import FormDep, NowDep, SessionDep, setup_done
 from admin.first_run import SetupCode
 from admin.forms import Checked, strength_hint
 from admin.ops.logs import log_event
-from admin.security import SESSION_COOKIE, attempt_login, end_session, start_session
+from admin.security import (
+    SESSION_COOKIE,
+    STAFF_PASSWORD_MIN,
+    attempt_login,
+    end_session,
+    start_session,
+)
 from admin.templating import render
 from db.audit import set_actor
 from db.credentials import hash_password
@@ -20,7 +26,6 @@ from db.models import Setting, Staff
 from db.vocabulary import Role
 
 router = APIRouter()
-STAFF_PASSWORD_MIN = 10
 
 
 def _safe_next(target: str) -> str:
@@ -148,4 +153,5 @@ def setup(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
     request.app.state.setup_done = True
     request.app.state.setup_code = None  # spent: the manager adds everyone else
     log_event("first_manager_created", staff=manager.id)
-    return RedirectResponse("/login", status_code=303)
+    # Signed in, the new manager goes straight on to the first-run path (admin/views/welcome.py).
+    return RedirectResponse("/login?next=/welcome", status_code=303)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
-from admin.errors import not_found
 from admin.forms import Checked
+from admin.office.children import SENSITIVE_FIELDS, bookings_of, child_context, get_child
 from admin.people import (
     CONSENTS,
     WEEKDAYS,
@@ -25,7 +25,6 @@ from admin.people import (
     read_child,
 )
 from admin.templating import render
-from admin.views.collection import collection_context
 from db.audit import record_view
 from db.clock import age_in_months, local_day
 from db.models import Child, ChildBooking
@@ -33,20 +32,6 @@ from db.names import full_name, sort_key
 from db.register import Names, setting_zone
 
 router = APIRouter()
-SENSITIVE_FIELDS = [
-    "legal_guardians",
-    "particular_needs",
-    "consents",
-    "emergency_contacts",
-    "home_address",
-]
-
-
-def get_child(db: Session, child_id: int) -> Child:
-    child = db.get(Child, child_id)
-    if child is None or child.deleted_at is not None:
-        raise not_found("That child")
-    return child
 
 
 def _today(db: Session, now: datetime) -> date:
@@ -72,7 +57,8 @@ def children_list(
         }
         for c in shown
     ]
-    return render(request, "children.html", {"children": children, "q": q})
+    context = {"children": children, "q": q, "has_rooms": bool(Choices.load(db).rooms)}
+    return render(request, "children.html", context)
 
 
 def _form_context(
@@ -121,15 +107,6 @@ def _values_from(child: Child) -> dict[str, Any]:
     return values
 
 
-def _bookings_of(db: Session, child_id: int) -> set[tuple[int, int]]:
-    rows = db.execute(
-        select(ChildBooking.weekday, ChildBooking.session_id).where(
-            ChildBooking.child_id == child_id, ChildBooking.deleted_at.is_(None)
-        )
-    ).all()
-    return set(rows)
-
-
 @router.get("/children/{child_id}/edit")
 def edit_child_page(
     request: Request, child_id: int, staff: ManagerOnly, db: SessionDep
@@ -137,7 +114,7 @@ def edit_child_page(
     child = get_child(db, child_id)
     record_view(db, entity="children", entity_id=child.id, fields=SENSITIVE_FIELDS)
     db.commit()
-    context = _form_context(db, _values_from(child), {}, _bookings_of(db, child.id), child)
+    context = _form_context(db, _values_from(child), {}, bookings_of(db, child.id), child)
     return render(request, "child_form.html", context)
 
 
@@ -196,23 +173,6 @@ def update_child(
     request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
     return _save(request, form, db, now, get_child(db, child_id))
-
-
-def child_context(db: Session, child: Child, now: datetime) -> dict[str, Any]:
-    """Everything the child's page shows; viewing it is recorded in the audit log."""
-    record_view(db, entity="children", entity_id=child.id, fields=SENSITIVE_FIELDS)
-    db.commit()
-    names = Names.load(db)
-    sessions = dict(Choices.load(db).sessions)
-    booked = sorted(_bookings_of(db, child.id))
-    return {
-        "child": child,
-        "consents": CONSENTS,
-        "room": names.rooms.get(child.room_id or -1, ""),
-        "key_person": names.staff.get(child.key_person_id or -1, ""),
-        "age_months": age_in_months(child.date_of_birth, _today(db, now)),
-        "booked": [(WEEKDAYS[d], sessions.get(s, "")) for d, s in booked if d < len(WEEKDAYS)],
-    } | collection_context(db, child, now)
 
 
 @router.get("/children/{child_id}")

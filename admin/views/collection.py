@@ -5,7 +5,7 @@ password (typed twice, stored as bcrypt, never shown again). Manager only."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,74 +15,21 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
+from admin.office.children import child_context, get_child
+from admin.office.collection import adult_choices, grant, minimum_collector_age
 from admin.people import collector_age_problem
 from admin.templating import render
 from db.clock import local_day
-from db.models import (
-    Adult,
-    AgreedPassword,
-    Authorisation,
-    Child,
-    OneOffPermission,
-    Restriction,
-    Setting,
-)
-from db.names import full_name, sort_key
-from db.register import Names, setting_zone
+from db.models import Adult, Authorisation, Child, OneOffPermission, Restriction
+from db.names import full_name
+from db.register import setting_zone
 
 router = APIRouter()
-
-
-def _adults(db: Session) -> list[tuple[int, str]]:
-    rows = db.execute(
-        select(Adult.id, Adult.first_name, Adult.last_name).where(Adult.deleted_at.is_(None))
-    ).all()
-    return sorted(((i, full_name(f, last)) for i, f, last in rows), key=lambda a: sort_key(a[1]))
-
-
-def collection_context(db: Session, child: Child, now: datetime) -> dict[str, Any]:
-    names = Names.load(db)
-    live = (Authorisation.child_id == child.id, Authorisation.deleted_at.is_(None))
-    authorised = [
-        {"auth": a, "adult": db.get(Adult, a.adult_id)}
-        for a in db.scalars(select(Authorisation).where(*live))
-    ]
-    permissions = db.scalars(
-        select(OneOffPermission)
-        .where(OneOffPermission.child_id == child.id, OneOffPermission.deleted_at.is_(None))
-        .order_by(OneOffPermission.valid_from.desc())
-    ).all()
-    restrictions = db.scalars(
-        select(Restriction).where(
-            Restriction.child_id == child.id, Restriction.deleted_at.is_(None)
-        )
-    ).all()
-    password = db.get(AgreedPassword, child.agreed_password_id or -1)
-    return {
-        "authorised": authorised,
-        "permissions": permissions,
-        "restrictions": restrictions,
-        "password": password if password and password.deleted_at is None else None,
-        "adult_choices": _adults(db),
-        "names": names,
-        "today": local_day(now, setting_zone(db)),
-        "errors": {},
-        "values": {},
-    }
-
-
-def child_or_404(db: Session, child_id: int) -> Child:
-    child = db.get(Child, child_id)
-    if child is None or child.deleted_at is not None:
-        raise not_found("That child")
-    return child
 
 
 def _again(
     request: Request, db: Session, child: Child, now: datetime, checked: Checked, anchor: str
 ) -> Response:
-    from admin.views.children import child_context
-
     values = {k: checked.raw(k) for k in checked.form if isinstance(checked.form.get(k), str)}
     context = child_context(db, child, now) | {
         "errors": checked.errors,
@@ -102,7 +49,7 @@ def _age_check(db: Session, checked: Checked, adult: Adult | None, now: datetime
     problem = collector_age_problem(
         date_of_birth=adult.date_of_birth,
         confirmed_adult=adult.confirmed_adult,
-        minimum_age=_minimum_age(db),
+        minimum_age=minimum_collector_age(db),
         today=local_day(now, setting_zone(db)),
         name=full_name(adult.first_name, adult.last_name),
     )
@@ -110,13 +57,10 @@ def _age_check(db: Session, checked: Checked, adult: Adult | None, now: datetime
         checked.errors["adult_id"] = problem
 
 
-def _minimum_age(db: Session) -> int:
-    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
-    return setting.minimum_collector_age if setting else 16
-
-
 def _chosen_adult(db: Session, checked: Checked) -> Adult | None:
-    adult_id = checked.choice("adult_id", "an adult", {a for a, _ in _adults(db)}, required=True)
+    adult_id = checked.choice(
+        "adult_id", "an adult", {a for a, _ in adult_choices(db)}, required=True
+    )
     return db.get(Adult, adult_id) if adult_id is not None else None
 
 
@@ -124,7 +68,7 @@ def _chosen_adult(db: Session, checked: Checked) -> Adult | None:
 def authorise(
     request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    child = child_or_404(db, child_id)
+    child = get_child(db, child_id)
     checked = Checked(form)
     adult = _chosen_adult(db, checked)
     relationship = checked.text(
@@ -144,24 +88,6 @@ def authorise(
     return _done(child, "authorised")
 
 
-def grant(
-    db: Session, *, child: Child, adult: Adult, relationship: str, parental_responsibility: bool
-) -> Authorisation:
-    """A standing authorisation; one removed earlier is brought back rather than duplicated."""
-    existing = db.scalar(
-        select(Authorisation).where(
-            Authorisation.child_id == child.id, Authorisation.adult_id == adult.id
-        )
-    )
-    if existing is None:
-        existing = Authorisation(child_id=child.id, adult_id=adult.id)
-        db.add(existing)
-    existing.relationship = relationship
-    existing.parental_responsibility = parental_responsibility
-    existing.deleted_at = None
-    return existing
-
-
 @router.post("/children/{child_id}/authorisations/{auth_id}/remove")
 def remove_authorisation(
     child_id: int, auth_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
@@ -175,7 +101,7 @@ def remove_authorisation(
 def add_permission(
     request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    child = child_or_404(db, child_id)
+    child = get_child(db, child_id)
     checked = Checked(form)
     adult = _chosen_adult(db, checked)
     first = checked.day("valid_from", "the first day")
@@ -228,10 +154,10 @@ def withdraw_permission(
 def add_restriction(
     request: Request, child_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    child = child_or_404(db, child_id)
+    child = get_child(db, child_id)
     checked = Checked(form)
     adult_id = checked.choice(
-        "restricted_adult_id", "an adult", {a for a, _ in _adults(db)}, required=False
+        "restricted_adult_id", "an adult", {a for a, _ in adult_choices(db)}, required=False
     )
     name = checked.text("person_name", "the person's name", required=adult_id is None, max_len=201)
     reason = checked.text("reason", "the reason (e.g. court order, with its date)", max_len=1000)
@@ -298,7 +224,7 @@ def _end(
 ) -> Response:
     """End one of a child's authorisations, permissions or restrictions: a tombstone, so the
     kiosks hear of it and the audit log keeps who did it."""
-    child = child_or_404(db, child_id)
+    child = get_child(db, child_id)
     row = db.get(model, row_id)
     if row is None or row.child_id != child.id:
         raise not_found(what)

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
+from admin.office.children import SENSITIVE_FIELDS, get_child
 from admin.retention import carry_out, plan_purge
 from admin.templating import render
-from admin.views.children import SENSITIVE_FIELDS, get_child
 from db.audit import record_view
 from db.clock import local_day
 from db.models import Adult, Authorisation, Child, Event, OneOffPermission, Setting

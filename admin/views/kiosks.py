@@ -5,8 +5,7 @@ save. Manager only."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,27 +15,14 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
+from admin.office.alerts import open_alert_records
+from admin.office.pairing import issue_pairing_code
 from admin.ops.logs import log_event
 from admin.templating import render
-from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
-from db.credentials import hash_secret
 from db.models import Kiosk, Setting
 from db.vocabulary import Reason
 
 router = APIRouter()
-PAIRING_VALID = timedelta(hours=24)
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed
-
-
-def new_pairing_code() -> str:
-    """Twelve characters in three groups (about 59 bits): typed once at the kiosk."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def pairing_code_hash(code: str) -> str:
-    """What the kiosk's code is compared by: upper case, without dashes or spaces."""
-    return hash_secret("".join(ch for ch in code.upper() if ch.isalnum()))
 
 
 CLOCK_WARNING = 60  # seconds off before the page highlights a kiosk's clock
@@ -75,7 +61,7 @@ def _disk(db: Session, now: datetime) -> dict[str, object]:
     """What the page needs to warn about disks: the setting's threshold in bytes, and the
     kiosks whose "cannot save" alert no one has resolved yet."""
     low_mb = db.scalar(select(Setting.kiosk_low_space_mb).where(Setting.deleted_at.is_(None)))
-    alerts = alerts_since(db, now - OPEN_LOOKBACK, now + CLOCK_SKEW).open_alerts()
+    alerts = open_alert_records(db, now)
     cannot_save = {
         a.details.get("kiosk_id") for a in alerts if a.reason == Reason.KIOSK_CANNOT_SAVE
     }
@@ -104,10 +90,8 @@ def register_kiosk(
             _page(db, now, errors=checked.errors, values={"name": checked.raw("name")}),
             400,
         )
-    code = new_pairing_code()
-    kiosk = Kiosk(
-        name=name, pairing_code_hash=pairing_code_hash(code), pairing_expires_at=now + PAIRING_VALID
-    )
+    kiosk = Kiosk(name=name)
+    code = issue_pairing_code(kiosk, now=now)
     db.add(kiosk)
     db.commit()
     return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
@@ -120,10 +104,7 @@ def new_code(
     kiosk = db.get(Kiosk, kiosk_id)
     if kiosk is None or kiosk.deleted_at is not None:
         raise not_found("That kiosk")
-    code = new_pairing_code()
-    kiosk.pairing_code_hash = pairing_code_hash(code)
-    kiosk.pairing_expires_at = now + PAIRING_VALID
-    kiosk.token_hash, kiosk.paired_at, kiosk.revoked_at = None, None, None
+    code = issue_pairing_code(kiosk, now=now)
     db.commit()
     return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
 

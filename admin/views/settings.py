@@ -1,17 +1,27 @@
-"""The nursery's settings: name, the minimum age of a collector (R7), how long an arrival may
-wait for staff (R2), late-collection grace (R9), the retention period (GDPR), how little
-room on a kiosk's disk is "low", and how long a door may go without a sync before it counts
-itself out of touch with the office. Manager only."""
+"""The nursery's settings. The setting: name, address, time zone, the minimum age of a
+collector (R7), how long an arrival may wait for staff (R2), late-collection grace (R9), the
+retention period (GDPR), how little room on a kiosk's disk is "low", and how long a door
+may go without a sync before it counts itself out of touch with the office. The door: what the
+self-registration board shows (R12), idle time, languages (R14) and the agreed-password limits
+(R6). Both are door data: the kiosks pull a change on their next sync. Manager only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from admin.deps import FormDep, ManagerOnly, SessionDep
-from admin.errors import HubError
 from admin.forms import Checked
+from admin.office.nursery import (
+    KIOSK_LANGUAGES,
+    PRIVACY_MODES,
+    next_step,
+    the_setting,
+    time_zone_problem,
+    wizard_bar,
+)
 from admin.ops.logs import log_event
 from admin.templating import render
 from db.models import Setting
@@ -33,48 +43,124 @@ NUMBERS = {
         900,
     ),
 }
+DOOR_NUMBERS = {
+    "kiosk_idle_seconds": ("the seconds before an idle kiosk goes back home", 10, 600),
+    "password_attempt_limit": ("the wrong agreed passwords before a lockout", 1, 10),
+    "password_window_minutes": ("the minutes wrong passwords are counted over", 5, 1440),
+}
+TEXTS = ("name", "address", "time_zone")
 
 
-def _setting(db: SessionDep) -> Setting:
-    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
-    if setting is None:
-        raise HubError(409, "no_setting", "The nursery's settings are missing.")
-    return setting
+def _general_values(setting: Setting) -> dict[str, Any]:
+    values = {k: getattr(setting, k) for k in ("name", "time_zone", *NUMBERS)}
+    return values | {"address": (setting.extra or {}).get("address", "")}
+
+
+def _save(request: Request, setting: Setting, wanted: dict[str, Any], me_id: int) -> None:
+    extra = dict(setting.extra or {})
+    for key in ("address", "door_chosen"):
+        if key in wanted:
+            extra[key] = wanted.pop(key)
+    if extra != (setting.extra or {}):
+        setting.extra = extra  # a new dict: SQLAlchemy sees a JSON column change only so
+    changed = [key for key, value in wanted.items() if getattr(setting, key) != value]
+    for key in changed:
+        setattr(setting, key, wanted[key])
+    if changed:  # which settings, not their values: the nursery's name is not for the journal
+        log_event("settings_changed", staff=me_id, fields=",".join(changed))
+    request.app.state.setting_info.forget()
+
+
+def _after(db: SessionDep, key: str, wizard: bool, url: str) -> Response:
+    if wizard:
+        following = next_step(db, key)
+        target = f"{following.url}?wizard=1" if following else "/welcome?finished=1"
+        return RedirectResponse(target, status_code=303)
+    return RedirectResponse(f"{url}?saved=1", status_code=303)
 
 
 @router.get("/settings")
-def settings_page(request: Request, me: ManagerOnly, db: SessionDep, saved: int = 0) -> Response:
-    setting = _setting(db)
-    values = {k: getattr(setting, k) for k in ("name", *NUMBERS)}
-    return render(
-        request,
-        "settings.html",
-        {"values": values, "errors": {}, "saved": saved, "numbers": NUMBERS},
-    )
+def settings_page(
+    request: Request, me: ManagerOnly, db: SessionDep, saved: int = 0, wizard: int = 0
+) -> Response:
+    context = {
+        "values": _general_values(the_setting(db)),
+        "errors": {},
+        "saved": saved,
+        "numbers": NUMBERS,
+        "wizard": wizard_bar(db, "setting") if wizard else None,
+    }
+    return render(request, "settings.html", context)
 
 
 @router.post("/settings")
 def save_settings(request: Request, form: FormDep, me: ManagerOnly, db: SessionDep) -> Response:
-    setting = _setting(db)
+    setting = the_setting(db)
     checked = Checked(form)
+    wizard = checked.flag("wizard")
     name = checked.text("name", "the nursery's name", max_len=200)
+    address = checked.text("address", "the address", required=False, max_len=500)
+    zone = checked.text("time_zone", "the time zone (e.g. Europe/London)", max_len=64)
+    if zone and time_zone_problem(zone):
+        checked.errors["time_zone"] = time_zone_problem(zone)
     numbers = {
         k: checked.number(k, label, low=low, high=high) for k, (label, low, high) in NUMBERS.items()
     }
     if not checked.ok:
-        values = {k: checked.raw(k) for k in ("name", *NUMBERS)}
-        return render(
-            request,
-            "settings.html",
-            {"values": values, "errors": checked.errors, "saved": 0, "numbers": NUMBERS},
-            status=400,
-        )
-    wanted: dict[str, object] = {"name": name, **numbers}
-    changed = [key for key, value in wanted.items() if getattr(setting, key) != value]
-    for key in changed:
-        setattr(setting, key, wanted[key])
+        context = {
+            "values": {k: checked.raw(k) for k in (*TEXTS, *NUMBERS)},
+            "errors": checked.errors,
+            "saved": 0,
+            "numbers": NUMBERS,
+            "wizard": wizard_bar(db, "setting") if wizard else None,
+        }
+        return render(request, "settings.html", context, status=400)
+    _save(request, setting, {"name": name, "address": address, "time_zone": zone, **numbers}, me.id)
     db.commit()
-    if changed:  # which settings, not their values: the nursery's name is not for the journal
-        log_event("settings_changed", staff=me.id, fields=",".join(changed))
-    request.app.state.setting_info.forget()
-    return RedirectResponse("/settings?saved=1", status_code=303)
+    return _after(db, "setting", wizard, "/settings")
+
+
+def _door_context(values: dict[str, Any], errors: dict[str, str], **more: Any) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "numbers": DOOR_NUMBERS,
+        "modes": PRIVACY_MODES,
+        "languages": KIOSK_LANGUAGES,
+    } | more
+
+
+@router.get("/settings/door")
+def door_page(
+    request: Request, me: ManagerOnly, db: SessionDep, saved: int = 0, wizard: int = 0
+) -> Response:
+    setting = the_setting(db)
+    values = {k: getattr(setting, k) for k in ("privacy_mode", "languages", *DOOR_NUMBERS)}
+    more = {"saved": saved, "wizard": wizard_bar(db, "door") if wizard else None}
+    return render(request, "settings_door.html", _door_context(values, {}, **more))
+
+
+@router.post("/settings/door")
+def save_door(request: Request, form: FormDep, me: ManagerOnly, db: SessionDep) -> Response:
+    setting = the_setting(db)
+    checked = Checked(form)
+    wizard = checked.flag("wizard")
+    mode = checked.raw("privacy_mode")
+    if mode not in PRIVACY_MODES:
+        checked.errors["privacy_mode"] = "Please choose what the kiosk's board shows."
+    languages = [code for code in KIOSK_LANGUAGES if checked.flag(f"language_{code}")]
+    if "en" not in languages:
+        languages.insert(0, "en")  # staff and the help texts are in English
+    numbers = {
+        k: checked.number(k, label, low=low, high=high)
+        for k, (label, low, high) in DOOR_NUMBERS.items()
+    }
+    if not checked.ok:
+        values = {k: checked.raw(k) for k in ("privacy_mode", *DOOR_NUMBERS)}
+        more = {"saved": 0, "wizard": wizard_bar(db, "door") if wizard else None}
+        context = _door_context(values | {"languages": languages}, checked.errors, **more)
+        return render(request, "settings_door.html", context, status=400)
+    wanted = {"privacy_mode": mode, "languages": languages, "door_chosen": True, **numbers}
+    _save(request, setting, wanted, me.id)
+    db.commit()
+    return _after(db, "door", wizard, "/settings/door")

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked, strength_hint
+from admin.office.nursery import wizard_bar
 from admin.people import Choices
-from admin.security import end_sessions_of
+from admin.security import STAFF_PASSWORD_MIN, end_sessions_of
 from admin.templating import render
-from admin.views.auth import STAFF_PASSWORD_MIN
 from db.credentials import CredentialError, check_pin_format, hash_password
 from db.models import Staff
 from db.names import sort_key
@@ -38,11 +38,12 @@ def get_staff(db: Session, staff_id: int) -> Staff:
 
 
 @router.get("/staff")
-def staff_list(request: Request, me: ManagerOnly, db: SessionDep) -> Response:
+def staff_list(request: Request, me: ManagerOnly, db: SessionDep, wizard: int = 0) -> Response:
     rows = db.scalars(select(Staff).where(Staff.deleted_at.is_(None))).all()
     rows = sorted(rows, key=lambda s: sort_key(s.last_name, s.first_name))
     rooms = dict(Choices.load(db).rooms)
-    return render(request, "staff_list.html", {"people": rows, "rooms": rooms})
+    bar = wizard_bar(db, "staff") if wizard else None
+    return render(request, "staff_list.html", {"people": rows, "rooms": rooms, "wizard": bar})
 
 
 def _form(

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.office.alerts import AlertView, open_alerts
 from admin.office_events import record_office_event
 from admin.templating import render
-from admin.views.alerts import AlertView, open_alerts
 from db.clock import age_in_months, local_day
 from db.models import Child, RatioRule, Room, Staff
 from db.names import sort_key

@@ -125,12 +125,20 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     page.screenshot(path=str(DOCS / name), full_page=full_page)
 
 
-def sign_in(page: Page, username: str = "manager", password: str = "acorns-manager") -> None:  # noqa: S107
-    page.goto("/login")
+def sign_in(
+    page: Page,
+    username: str = "manager",
+    password: str = "acorns-manager",  # noqa: S107
+    *,
+    lands_on: str = "/today",
+    already_there: bool = False,
+) -> None:
+    if not already_there:  # else the login page a redirect opened, with its ?next= kept
+        page.goto("/login")
     page.fill("#f-username", username)
     page.fill("#f-password", password)
     page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/today")
+    page.wait_for_url(f"**{lands_on}")
 
 
 def test_the_manager_signs_in_and_sees_who_is_on_site(page: Page) -> None:

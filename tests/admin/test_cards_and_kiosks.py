@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from admin.views.kiosks import pairing_code_hash
+from admin.office.pairing import pairing_code_hash
 from db.credentials import hash_secret
 from db.models import Card, Kiosk
 from tests.admin.conftest import post_form

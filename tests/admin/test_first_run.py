@@ -89,7 +89,7 @@ def test_a_restart_prints_a_new_code_and_the_code_stops_working_once_the_manager
     with new_hub.client() as client:
         assert _set_up(client, first).status_code == 400  # the old process's code is gone
         made = _set_up(client, second.lower().replace("-", " "))
-        assert made.status_code == 303 and made.headers["location"] == "/login"
+        assert made.status_code == 303 and made.headers["location"] == "/login?next=/welcome"
         token = csrf_of(client.get("/login"))  # /setup itself now sends people to /login
         again = client.post(
             "/setup", data={**MANAGER, "username": "eve", "csrf_token": token, "setup_code": second}
@@ -140,11 +140,11 @@ def test_the_manager_makes_their_account_in_a_browser_with_the_code_from_the_con
             page.fill("#f-password", MANAGER["password"])
             page.fill("#f-password_again", MANAGER["password"])
             page.click("button:has-text('Create the manager account')")
-            page.wait_for_url("**/login")
+            page.wait_for_url("**/login?next=/welcome")
             page.fill("#f-username", "ann")
             page.fill("#f-password", MANAGER["password"])
             page.click("button:has-text('Sign in')")
-            page.wait_for_url("**/today")
+            page.wait_for_url("**/welcome")
             expect(page.locator("body")).to_contain_text("Bluebells Pre-School")
         finally:
             browser.close()

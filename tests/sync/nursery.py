@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin.views.kiosks import pairing_code_hash
+from admin.office.pairing import pairing_code_hash
 from db.clock import utc_now
 from db.credentials import hash_secret, new_card
 from db.engine import make_engine, session_factory

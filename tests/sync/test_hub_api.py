@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from admin.views.kiosks import pairing_code_hash
+from admin.office.pairing import pairing_code_hash
 from db.clock import utc_now
 from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
