@@ -256,3 +256,40 @@ def test_every_csv_the_hub_writes_neutralises_formulas(hub: RunningHub) -> None:
     cells = [c for t in texts for row in csv.reader(io.StringIO(t.lstrip("\ufeff"))) for c in row]
     assert "'\t=1+2" in cells or "'\r@SUM(A1)" in cells
     assert not [c for c in cells if c.startswith(FORMULA)]
+
+
+def _made_up(n: int) -> dict[str, object]:
+    return {
+        "uuid": f"00000000-0000-4000-8000-{n:012d}",
+        "type": "made_up_kind",
+        "occurred_at": utc_now().isoformat(),
+        "device": "front-door",
+        "payload": {"junk": "x" * 3000},
+    }
+
+
+def test_a_kiosk_token_cannot_flood_the_hub_and_the_office_is_told(hub: RunningHub) -> None:
+    manager = signed_in(hub, MANAGER)
+    kiosk = pair_kiosk(hub, manager, "Front door")
+    bearer = {"Authorization": f"Bearer {kiosk.token}"}
+    answers = [
+        httpx.post(
+            f"{hub.url}/api/v1/events",
+            json={"events": [_made_up(b * 100 + n) for n in range(100)]},
+            headers=bearer,
+            timeout=30,
+        )
+        for b in range(4)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 429, 429]
+    refused = answers[2]
+    assert refused.json()["code"] == "quota_exceeded" and int(refused.headers["retry-after"]) > 0
+    assert "kinds this office does not know" in refused.json()["message"]
+    history = manager.get("/alerts").text.split("<tr data-history")[1:]
+    flood = [row for row in history if "A kiosk sent far more than a door ever does" in row]
+    assert len(flood) == 1 and "Front door" in flood[0]  # one alert an hour, not one a push
+    honest = {**_made_up(999), "type": "visitor_signed_in", "payload": {"name": "Gas engineer"}}
+    accepted = httpx.post(
+        f"{hub.url}/api/v1/events", json={"events": [honest]}, headers=bearer, timeout=30
+    )
+    assert accepted.status_code == 200  # known kinds still flow: the door keeps working
