@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin.api import build_api
+from admin.api.limits import PANEL_BODY, STAFF_BODY, BodyLimit, Wider
 from admin.config import HubSettings
 from admin.deps import manager_exists
 from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
 from admin.ops import health, metrics
 from admin.ops.logs import log_event
-from admin.security import PRE_COOKIE
+from admin.security import PRE_COOKIE, SESSION_COOKIE, staff_for_token
 from admin.setting_info import SettingCache
 from admin.sound import chime_wav
 from admin.views import (
@@ -58,7 +60,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, wait_for_locks=False)
     upgrade_to_head(engine)
     app = FastAPI(title="Handover office", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
@@ -70,6 +72,13 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.metrics = metrics.HubMetrics(app.state.sessions, clock)
     app.state.setup_code = _setup_code(app, demo=settings.demo)
     install_handlers(app)
+    app.add_middleware(
+        BodyLimit,
+        limit=PANEL_BODY,
+        wider=_signed_in_staff_may_send_more(app),
+        skip="/api/",
+        pages=True,
+    )
     app.add_middleware(BrowserDefaults, secure=settings.secure_cookies)
     app.add_middleware(metrics.RequestObserver, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(packages=[("admin", "static")]), name="static")
@@ -118,6 +127,24 @@ def _setup_code(app: FastAPI, *, demo: bool) -> SetupCode | None:
             return None
     log_event("setup_code_issued")  # the code itself goes to the console only
     return SetupCode.new()
+
+
+def _signed_in_staff_may_send_more(app: FastAPI) -> Wider:
+    """Photos are bigger than any form, so a signed-in member of staff may send up to
+    :data:`STAFF_BODY`; asked only once a body outgrows the panel's small cap, so an anonymous
+    flood costs one cookie lookup at most."""
+
+    def allowance(token: str) -> int:
+        idle = timedelta(minutes=app.state.settings.session_idle_minutes)
+        with app.state.sessions() as db:
+            state = staff_for_token(db, token, now=app.state.clock(), idle=idle, touch=False)
+        return STAFF_BODY if state.staff is not None else PANEL_BODY
+
+    async def wider(scope: Scope) -> int:
+        token = Request(scope).cookies.get(SESSION_COOKIE, "")
+        return await run_in_threadpool(allowance, token) if token else PANEL_BODY
+
+    return wider
 
 
 class BrowserDefaults:

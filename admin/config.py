@@ -38,6 +38,7 @@ class HubSettings:
     session_idle_minutes: int = 30
     login_failures_allowed: int = 5
     login_window_minutes: int = 15
+    login_failures_per_address: int = 20  # any usernames: a tired typist never meets it
     secure_cookies: bool = True
     live_poll_seconds: float = 1.0
     data_dir: Path | None = None  # None: the SQLite file's folder (see admin/ops/health.py)

@@ -6,10 +6,18 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from admin.errors import HubError, LoginRequired, SetupRequired
+from admin.errors import (
+    DATABASE_BUSY,
+    RETRY_AFTER_SECONDS,
+    HubError,
+    LoginRequired,
+    SetupRequired,
+    database_busy,
+)
+from admin.ops.logs import log_database_busy
 from admin.templating import render_error
 
 
@@ -32,8 +40,27 @@ def install_handlers(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={target}{notice}", status_code=303)
         return render_error(request, exc)
 
+    def _busy(request: Request, exc: Exception) -> Response:
+        log_database_busy(request.url.path, exc)
+        try:
+            response = _hub_error(request, database_busy())
+        except DATABASE_BUSY:  # the page itself needs the database: a page that does not
+            response = HTMLResponse(_BUSY_PAGE, status_code=503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for kind in DATABASE_BUSY:
+        app.add_exception_handler(kind, _busy)
+
     @app.exception_handler(StarletteHTTPException)
     def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
         message = "That page could not be found." if exc.status_code == 404 else str(exc.detail)
         return _hub_error(request, HubError(exc.status_code, code, message))
+
+
+_BUSY_PAGE = (
+    "<!doctype html><meta charset=utf-8><title>Handover</title>"
+    "<body style='font-family:sans-serif;margin:2rem'><h1>Busy for a moment</h1>"
+    "<p>The office's records are busy. Please try again in a few seconds.</p>"
+)

@@ -7,6 +7,15 @@ raise these errors without importing one another.
 
 from __future__ import annotations
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+# A database that is locked by another writer (SQLite waits busy_timeout, PostgreSQL the
+# hub's lock_timeout), restarting, or out of pooled connections: the request may work in a few
+# seconds, so the answer is 503 with Retry-After, never a 500 that reads like a bug.
+DATABASE_BUSY = (OperationalError, PoolTimeout)
+RETRY_AFTER_SECONDS = 5
+
 
 class HubError(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
@@ -32,3 +41,11 @@ def forbidden(message: str = "Only the manager can do that.") -> HubError:
 
 def not_found(what: str = "That page") -> HubError:
     return HubError(404, "not_found", f"{what} could not be found.")
+
+
+def database_busy() -> HubError:
+    return HubError(
+        503,
+        "database_busy",
+        "The office's records are busy for a moment. Please try again in a few seconds.",
+    )

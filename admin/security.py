@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
@@ -107,19 +107,77 @@ class LoginResult:
     staff: Staff | None
     message: str = ""
     locked: bool = False
+    device: str = ""  # the device cookie to give this browser after a good login
 
 
-def recent_failures(db: Session, username: str, *, since: datetime) -> int:
-    query = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.username == username,
-            LoginAttempt.at >= since,
-            LoginAttempt.succeeded.is_(False),
-        )
+@dataclass(frozen=True)
+class LoginLimits:
+    """Failures allowed in a window: per username (for browsers that never signed in as it)
+    and per network address (whatever usernames it tries)."""
+
+    per_username: int
+    per_address: int
+    window: timedelta
+
+
+DEVICE_COOKIE = "handover_device"
+KNOWN_DEVICE_FOR = timedelta(days=180)
+
+
+def new_device_cookie(secret_key: str) -> str:
+    nonce = secrets.token_urlsafe(18)
+    return f"{nonce}.{csrf_token(secret_key, 'device:' + nonce)}"
+
+
+def device_digest(secret_key: str, cookie: str) -> str:
+    """The digest a device cookie is known by, or "" for a missing or forged one."""
+    nonce, _, mac = cookie.partition(".")
+    if not nonce or not csrf_matches(secret_key, "device:" + nonce, mac):
+        return ""
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def _failures(db: Session, *where: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(LoginAttempt).where(*where)
+    return int(db.scalar(query.where(LoginAttempt.succeeded.is_(False))) or 0)
+
+
+def _known_device(db: Session, username: str, device: str, now: datetime) -> bool:
+    if not device:
+        return False
+    found = select(LoginAttempt.id).where(
+        LoginAttempt.username == username,
+        LoginAttempt.device == device,
+        LoginAttempt.succeeded.is_(True),
+        LoginAttempt.at >= now - KNOWN_DEVICE_FOR,
     )
-    return int(db.scalar(query) or 0)
+    return db.scalar(found.limit(1)) is not None
+
+
+def _refusal(
+    db: Session, username: str, client: str, device: str, now: datetime, limits: LoginLimits
+) -> str:
+    """Why this attempt is refused before any password is checked, or "".
+
+    A stranger's failures lock a username only for browsers that never signed in as it: the
+    manager's own computer (it holds a device cookie) still signs her in, with a count of its
+    own (OWASP's "device cookies"). An address that fails too often is refused whatever
+    username it tries, so one password cannot be tried against every account."""
+    since = now - limits.window
+    minutes = int(limits.window.total_seconds() // 60)
+    if _failures(db, LoginAttempt.client == client, LoginAttempt.at >= since) >= limits.per_address:
+        return (
+            f"Too many failed attempts from this computer. Please wait {minutes} minutes "
+            "and try again."
+        )
+    mine = LoginAttempt.username == username, LoginAttempt.at >= since
+    if _failures(db, *mine, LoginAttempt.device == device) >= limits.per_username:
+        return (
+            f"Too many failed attempts for this username. Please wait {minutes} minutes and "
+            "try again, sign in from a computer you have used before, or ask the manager to "
+            "reset the password."
+        )
+    return ""
 
 
 def attempt_login(
@@ -128,20 +186,18 @@ def attempt_login(
     username: str,
     password: str,
     client: str,
+    device_cookie: str,
+    secret_key: str,
     now: datetime,
-    allowed: int,
-    window: timedelta,
+    limits: LoginLimits,
 ) -> LoginResult:
-    """Checks a username and password, counting failures per username over a window."""
-    username = username.strip().lower()[:64]
-    if recent_failures(db, username, since=now - window) >= allowed:
-        minutes = int(window.total_seconds() // 60)
-        return LoginResult(
-            None,
-            f"Too many failed attempts for this username. Please wait {minutes} minutes "
-            "and try again, or ask the manager to reset the password.",
-            locked=True,
-        )
+    """Checks a username and password; a refused attempt costs no password check at all."""
+    username, client = username.strip().lower()[:64], client[:64]
+    cookie_digest = device_digest(secret_key, device_cookie)
+    device = cookie_digest if _known_device(db, username, cookie_digest, now) else ""
+    refused = _refusal(db, username, client, device, now, limits)
+    if refused:
+        return LoginResult(None, refused, locked=True)
     staff = db.scalar(select(Staff).where(func.lower(Staff.username) == username))
     ok = False
     try:
@@ -151,8 +207,12 @@ def attempt_login(
             check_password(password or "x", _DUMMY_HASH)
     except (CredentialError, ValueError):
         ok = False
-    db.add(LoginAttempt(username=username, client=client[:64], at=now, succeeded=ok))
+    if ok and not cookie_digest:
+        device_cookie = new_device_cookie(secret_key)
+        cookie_digest = device_digest(secret_key, device_cookie)
+    recorded = cookie_digest if ok else device
+    db.add(LoginAttempt(username=username, client=client, at=now, succeeded=ok, device=recorded))
     db.commit()
     if not ok or staff is None:
         return LoginResult(None, "That username and password do not match. Please try again.")
-    return LoginResult(staff)
+    return LoginResult(staff, device=device_cookie)

@@ -69,14 +69,23 @@ def pool_settings(env: Mapping[str, str] | None = None) -> dict[str, int]:
     return sizes
 
 
-def make_engine(raw_url: str, **kwargs: Any) -> Engine:
+# How long the hub waits for a row or table another writer holds before it answers "busy"
+# (503, admin/errors.py): SQLite's busy_timeout above, and PostgreSQL's lock_timeout for a hub.
+# PostgreSQL's own default is to wait for ever, which left a request hanging behind a long lock.
+LOCK_WAIT_MS = 5000
+
+
+def make_engine(raw_url: str, *, wait_for_locks: bool = True, **kwargs: Any) -> Engine:
+    """``wait_for_locks=False`` gives PostgreSQL sessions a :data:`LOCK_WAIT_MS` lock timeout:
+    the hub, which answers people and doors; commands that may rightly wait keep the default."""
     url = normalise_url(raw_url)
     if not url.startswith("sqlite"):
         # pre_ping: a hub outlives a database restart (an update, a restore) without an error
         # page; application_name: `handover restore` and the server's admin see who is connected.
         kwargs = {"pool_pre_ping": True, **pool_settings(), **kwargs}
         if url.startswith("postgresql"):
-            kwargs.setdefault("connect_args", {"application_name": "handover"})
+            options = "" if wait_for_locks else f"-c lock_timeout={LOCK_WAIT_MS}"
+            kwargs.setdefault("connect_args", {"application_name": "handover", "options": options})
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -70,6 +70,7 @@ class Reason(StrEnum):
     RESTRICTED_PERSON_ARRIVING = "restricted_person_arriving"
     HELP_ASKED = "help_asked"
     KIOSK_DATABASE_REPLACED = "kiosk_database_replaced"  # damaged at start-up, then replaced
+    KIOSK_OVER_QUOTA = "kiosk_over_quota"  # a door sent far more in an hour than doors ever do
 
 
 SEVERITY_OF: dict[Reason, Severity] = {
@@ -86,6 +87,7 @@ SEVERITY_OF: dict[Reason, Severity] = {
     Reason.STAFF_PIN_LOCKED: Severity.HIGH,
     Reason.KIOSK_CANNOT_SAVE: Severity.HIGH,
     Reason.KIOSK_DATABASE_REPLACED: Severity.WARNING,
+    Reason.KIOSK_OVER_QUOTA: Severity.HIGH,
     Reason.MALFORMED_CARD: Severity.WARNING,
     Reason.STAFF_CARD: Severity.WARNING,
     Reason.PASSWORD_TOO_LONG: Severity.WARNING,
@@ -126,6 +128,8 @@ STAFF_TEXT: dict[Reason, str] = {
     Reason.HELP_ASKED: "Someone at the door asked for a member of staff",
     Reason.KIOSK_DATABASE_REPLACED: "A kiosk's database was damaged and replaced at start-up: "
     "check the register for what it recorded since its last sync",
+    Reason.KIOSK_OVER_QUOTA: "A kiosk sent far more than a door ever does and was paused: "
+    "check it has not been tampered with, and revoke it if in doubt",
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from admin.api import devices, events, faults, people
 from admin.api.errors import install_api_handlers
 from admin.api.limits import BodyLimit
+from admin.api.quota import KioskQuotas
 from admin.api.seen import SeenBook
 
 
@@ -31,6 +32,7 @@ def build_api(sessions: sessionmaker[Session], *, clock: Callable[[], datetime])
     api.state.sessions = sessions
     api.state.clock = clock
     api.state.seen = SeenBook(sessions)
+    api.state.quotas = KioskQuotas()
     install_api_handlers(api)
     api.add_middleware(BodyLimit)
     for module in (devices, people, events, faults):

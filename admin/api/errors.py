@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from admin.errors import HubError
+from admin.errors import DATABASE_BUSY, RETRY_AFTER_SECONDS, HubError, database_busy
+from admin.ops.logs import log_database_busy
 
 
 class ApiError(HubError):
@@ -66,6 +67,15 @@ def install_api_handlers(api: FastAPI) -> None:
         return JSONResponse(
             error_body(exc.code, exc.message), status_code=exc.status, headers=headers
         )
+
+    def _busy(request: Request, exc: Exception) -> Response:
+        log_database_busy(request.url.path, exc)
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        busy = database_busy()
+        return _api_error(request, ApiError(busy.status, busy.code, busy.message, headers=retry))
+
+    for kind in DATABASE_BUSY:
+        api.add_exception_handler(kind, _busy)
 
     @api.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:

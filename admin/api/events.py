@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlalchemy import select
 
 from admin.api.device_deps import CurrentKiosk, DeviceClock
 from admin.api.errors import ERRORS, ApiError
+from admin.api.quota import refuse_over_quota
 from admin.deps import NowDep, SessionDep
 from admin.ops.logs import log_alerts
 from db.audit import set_actor
@@ -129,9 +130,14 @@ class EventsPage(BaseModel):
     more: bool
 
 
-@router.post("/events", response_model=Stored, responses=ERRORS(400, 401, 403, 413, 422))
+@router.post("/events", response_model=Stored, responses=ERRORS(400, 401, 403, 413, 422, 429))
 def push(
-    batch: Batch, kiosk: CurrentKiosk, clock: DeviceClock, db: SessionDep, now: NowDep
+    batch: Batch,
+    kiosk: CurrentKiosk,
+    clock: DeviceClock,
+    db: SessionDep,
+    now: NowDep,
+    request: Request,
 ) -> Stored:
     """Store a batch, all or nothing, idempotently by UUID. When the kiosk's clock (as it
     stamps events, after any correction it applies itself) is off by more than
@@ -142,6 +148,7 @@ def push(
         raise ApiError(413, "batch_too_large", f"Send at most {MAX_BATCH} events at a time.")
     set_actor(db, f"kiosk:{kiosk.id}")
     records = [e.record() for e in batch.events]
+    refuse_over_quota(db, request.app.state.quotas, kiosk, records, now)
     if clock is not None and abs(clock.residual) > SKEW_TOLERANCE:
         records = [_on_hub_time(r, clock.residual) for r in records]
     fresh = append_events(db, records)

@@ -89,3 +89,9 @@ def _code(value: object) -> str | None:
     text = str(value) if value is not None else ""
     plain = text.replace("-", "").replace("_", "")
     return text if 0 < len(text) <= 64 and plain.isascii() and plain.isalnum() else None
+
+
+def log_database_busy(path: str, exc: Exception) -> None:
+    """A request answered 503 because the database was busy; the exception's kind only, never
+    its message (the SQL may hold names)."""
+    log_event("database_busy", path=path, reason=type(getattr(exc, "orig", None) or exc).__name__)

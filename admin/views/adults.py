@@ -74,6 +74,42 @@ def _minimum_age(db: Session) -> int:
     return setting.minimum_collector_age if setting else 16
 
 
+def _collects(db: Session, adult: Adult | None) -> list[str]:
+    """The children an existing adult is authorised to collect, by first name."""
+    if adult is None:
+        return []
+    names = db.scalars(
+        select(Child.first_name)
+        .join(Authorisation, Authorisation.child_id == Child.id)
+        .where(Authorisation.adult_id == adult.id, Authorisation.deleted_at.is_(None))
+        .where(Child.deleted_at.is_(None))
+    )
+    return sorted(names)
+
+
+def _age_check(
+    db: Session, checked: Checked, values: dict[str, Any], now: datetime, *, collects: list[str]
+) -> None:
+    """R7 on every save of a collector: adding one, and editing one who is already authorised
+    (a date of birth corrected to under the minimum age must not leave her able to collect)."""
+    if not values["first_name"] or checked.errors.get("date_of_birth"):
+        return
+    problem = collector_age_problem(
+        date_of_birth=values["date_of_birth"],
+        confirmed_adult=values["confirmed_adult"],
+        minimum_age=_minimum_age(db),
+        today=local_day(now, setting_zone(db)),
+        name=values["first_name"],
+    )
+    if problem and collects:
+        problem += (
+            f" {values['first_name']} is authorised to collect {', '.join(collects)}: remove "
+            "those authorisations on the children's pages first, then save this change."
+        )
+    if problem:
+        checked.errors["date_of_birth"] = problem
+
+
 def _save(request: Request, form: Any, db: Session, now: datetime, adult: Adult | None) -> Response:
     checked = Checked(form)
     values = read_adult(checked)
@@ -81,16 +117,9 @@ def _save(request: Request, form: Any, db: Session, now: datetime, adult: Adult 
     relationship = ""
     if child is not None:
         relationship = checked.text("relationship", "how they are related to the child", max_len=60)
-        if values["first_name"] and not checked.errors.get("date_of_birth"):
-            problem = collector_age_problem(
-                date_of_birth=values["date_of_birth"],
-                confirmed_adult=values["confirmed_adult"],
-                minimum_age=_minimum_age(db),
-                today=local_day(now, setting_zone(db)),
-                name=values["first_name"],
-            )
-            if problem:
-                checked.errors["date_of_birth"] = problem
+    collects = _collects(db, adult)
+    if child is not None or collects:
+        _age_check(db, checked, values, now, collects=collects)
     photo = checked.photo()
     if not checked.ok:
         shown = {k: checked.raw(k) for k in form if isinstance(form.get(k), str)}

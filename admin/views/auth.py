@@ -13,8 +13,11 @@ from admin.first_run import SetupCode
 from admin.forms import Checked, strength_hint
 from admin.ops.logs import log_event
 from admin.security import (
+    DEVICE_COOKIE,
+    KNOWN_DEVICE_FOR,
     SESSION_COOKIE,
     STAFF_PASSWORD_MIN,
+    LoginLimits,
     attempt_login,
     end_session,
     start_session,
@@ -54,9 +57,14 @@ def login(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
         username=checked.raw("username"),
         password=str(form.get("password") or ""),
         client=request.client.host if request.client else "",
+        device_cookie=request.cookies.get(DEVICE_COOKIE, ""),
+        secret_key=settings.secret_key,
         now=now,
-        allowed=settings.login_failures_allowed,
-        window=timedelta(minutes=settings.login_window_minutes),
+        limits=LoginLimits(
+            per_username=settings.login_failures_allowed,
+            per_address=settings.login_failures_per_address,
+            window=timedelta(minutes=settings.login_window_minutes),
+        ),
     )
     client = request.client.host if request.client else None
     if result.staff is None:
@@ -73,6 +81,14 @@ def login(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
     response = RedirectResponse(_safe_next(checked.raw("next")), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="strict", secure=settings.secure_cookies
+    )
+    response.set_cookie(
+        DEVICE_COOKIE,
+        result.device,
+        max_age=int(KNOWN_DEVICE_FOR.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
     )
     return response
 

@@ -3,7 +3,6 @@ then confirm). Manager only."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -14,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.csv_files import csv_text
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
 from admin.office.children import SENSITIVE_FIELDS, get_child
@@ -55,22 +55,21 @@ def _plain(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _events_csv(db: Session, child: Child, names: Names) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["time (UTC)", "what", "device", "adult", "staff", "details"])
     rows = db.scalars(select(Event).where(Event.child_id == child.id).order_by(Event.occurred_at))
-    for e in rows:
-        writer.writerow(
-            [
+    return csv_text(
+        ("time (UTC)", "what", "device", "adult", "staff", "details"),
+        (
+            (
                 e.occurred_at.isoformat(),
                 e.type,
                 e.device,
                 names.adults.get(e.adult_id or -1, ""),
                 names.staff.get(e.staff_id or -1, ""),
-                json.dumps(e.payload or {}),
-            ]
-        )
-    return out.getvalue()
+                json.dumps(e.payload or {}, ensure_ascii=False),
+            )
+            for e in rows
+        ),
+    )
 
 
 def export_zip(db: Session, child: Child) -> bytes:

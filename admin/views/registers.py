@@ -3,14 +3,13 @@ a date range as CSV for funding returns. Staff and manager."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, NowDep, SessionDep
 from admin.errors import HubError
 from admin.templating import render
@@ -67,22 +66,6 @@ def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
     ]
 
 
-def _csv(header: tuple[str, ...], rows: list[list[str]], filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-    writer.writerows([[f"'{c}" if c[:1] in ("=", "+", "-", "@") else c for c in r] for r in rows])
-    return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @router.get("/register")
 def register_page(
     request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
@@ -111,7 +94,7 @@ def register_csv(
     zone = setting_zone(db)
     chosen = _day(day, local_day(now, zone), "date")
     rows = [register_cells(r, zone) for r in daily_register(db, chosen, zone)]
-    return _csv(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
+    return csv_download(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
 
 
 @router.get("/register/hours.csv")
@@ -150,7 +133,7 @@ def hours_csv(
                 f"{hours:.2f}",
             ]
         )
-    return _csv(
+    return csv_download(
         ("First name", "Last name", "Date of birth", "Hours"),
         rows,
         f"hours-{first.isoformat()}-to-{last.isoformat()}.csv",

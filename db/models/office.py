@@ -26,13 +26,21 @@ class WebSession(Base):
 
 
 class LoginAttempt(Base):
-    """One try at the login form, kept for rate limiting and for the manager to read."""
+    """One try at the login form, kept for rate limiting and for the manager to read.
+
+    ``device`` is the digest of a browser's device cookie when that browser had signed in as
+    this username before (a known device), else empty: failures from unknown browsers lock
+    the username only for unknown browsers (admin/security.py)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_client_at", "client", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     client: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
+    device: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -4,6 +4,7 @@ agreed passwords and staff PINs. Errors sit beside their field and nothing is ha
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -283,3 +284,19 @@ def test_changing_a_childs_name_is_audited_with_before_and_after(
     assert response.status_code == 303
     audit = manager.get(f"/audit?entity=children&entity_id={mia}&action=update").text
     assert "first_name: Mia → Mía" in audit
+
+
+def test_a_date_of_birth_corrected_to_under_age_is_refused_while_she_may_collect(
+    manager: TestClient, database: str
+) -> None:
+    hannah = adult_id(database, "Hannah")
+    page = manager.get(f"/adults/{hannah}/edit").text
+    assert "Hannah" in page
+    form = {"first_name": "Hannah", "last_name": "Fletcher", "date_of_birth": "2012-03-01"}
+    response = post_form(manager, f"/adults/{hannah}/edit", f"/adults/{hannah}/edit", form)
+    assert response.status_code == 400
+    assert "Hannah is 14. Only adults aged 16 or over" in response.text
+    assert "is authorised to collect" in response.text and "remove" in response.text
+    with db_of(database) as db:
+        adult = db.get(Adult, hannah)
+        assert adult is not None and adult.date_of_birth != date(2012, 3, 1)
