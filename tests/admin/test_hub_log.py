@@ -111,7 +111,7 @@ def test_alerts_settings_and_pages_are_logged_by_id_and_route_never_by_name(
     }
     pushed = httpx.post(
         f"{hub.url}/api/v1/events",
-        json={"events": [alert]},
+        json={"events": kiosk.door.signed_json(alert)},
         headers={"Authorization": f"Bearer {kiosk.token}"},
     )
     assert pushed.status_code == 200, pushed.text
