@@ -65,7 +65,7 @@ class _Known:
             self.rows[column] = {i: d is not None for i, d in db.execute(query)} if ids else {}
         refs = {r.ref for r in records} - {None}
         query = select(Event.uuid, Event.type).where(Event.uuid.in_(refs))
-        self.refs = dict(db.execute(query).tuples()) if refs else {}
+        self.refs: dict[str, str] = {u: t for u, t in db.execute(query)} if refs else {}
         self.refs.update({r.uuid: str(r.type) for r in records})
         keys = select(SigningKey.public_key).where(SigningKey.kiosk_id == kiosk_id)
         self.keys = set(db.scalars(keys))

@@ -15,6 +15,7 @@ from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
 from admin.office_events import record_office_event
 from admin.templating import render
+from db.chain import missing_events
 from db.clock import local_day, local_day_bounds
 from db.events import events_between
 from db.register import Names, setting_zone
@@ -132,6 +133,7 @@ def alerts_page(
     severity = severity if severity in {s.value for s in Severity} else ""
     context = {
         "open": open_alerts(db, now),
+        "gaps": missing_events(db, now=now),
         "history": _history(db, now, first, last, severity, status),
         "filters": {
             "start": first.isoformat(),

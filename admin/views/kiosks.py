@@ -19,12 +19,14 @@ from admin.forms import Checked
 from admin.ops.logs import log_event
 from admin.templating import render
 from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
+from db.chain import missing_events
 from db.credentials import hash_secret
-from db.models import Kiosk, Setting
+from db.models import Kiosk, RefusedEvent, Setting
 from db.vocabulary import Reason
 
 router = APIRouter()
 PAIRING_VALID = timedelta(hours=24)
+REFUSED_SHOWN = 50  # the newest refused events; the rest stay in refused_events
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed
 
 
@@ -82,8 +84,16 @@ def _disk(db: Session, now: datetime) -> dict[str, object]:
     return {"low_space": (low_mb or 200) * 2**20, "cannot_save": cannot_save}
 
 
+def _trust(db: Session, now: datetime) -> dict[str, object]:
+    """What the page says about the record itself (issue 13): the events the office refused
+    from a door and why, and the events a door made that never arrived."""
+    query = select(RefusedEvent).order_by(RefusedEvent.received_at.desc()).limit(REFUSED_SHOWN)
+    return {"refused": list(db.scalars(query)), "gaps": missing_events(db, now=now)}
+
+
 def _page(db: Session, now: datetime, **more: object) -> dict[str, object]:
-    return HELPERS | _disk(db, now) | {"kiosks": _kiosks(db), "errors": {}, "values": {}} | more
+    kiosks = {"kiosks": _kiosks(db), "errors": {}, "values": {}}
+    return HELPERS | _disk(db, now) | _trust(db, now) | kiosks | more
 
 
 @router.get("/kiosks")

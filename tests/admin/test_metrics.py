@@ -54,7 +54,7 @@ def _push(hub: RunningHub, kiosk: PairedKiosk, events: list[dict[str, object]]) 
                 *kiosk.door.signed_json(*(e for e in events if "type" in e)),
                 *(e for e in events if "type" not in e),
             ]
-        },  # fmt: skip
+        },
         headers={"Authorization": f"Bearer {kiosk.token}"},
     )
     return answer.status_code

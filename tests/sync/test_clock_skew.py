@@ -14,18 +14,13 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from admin.app import create_app
-from admin.config import HubSettings
 from db.clock import utc_now
-from db.credentials import hash_password
 from db.engine import make_engine, session_factory
 from db.models import Event, Kiosk, Staff
 from db.register import daily_register
 from db.timeline import EventRecord
-from db.vocabulary import Role
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
@@ -34,10 +29,10 @@ from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
 from kiosk.sync.start import on_door_thread
 from kiosk.views import sync_lines
-from tests.admin.conftest import sign_in
 from tests.sync.events import Door as SignedDoor
 from tests.sync.events import arrival, pair_door
-from tests.sync.nursery import PAIRING_CODE, SECRET, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
+from tests.sync.nursery import PAIRING_CODE, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
+from tests.sync.office import office_page
 
 
 class WrongClock:
@@ -182,9 +177,6 @@ def test_events_stamped_by_a_wrong_clock_are_put_right_by_the_hub(
     assert round(float(answer.headers["X-Clock-Skew"]) / 60) == -10
 
 
-MANAGER = ("office-manager", "a-manager-password-for-the-test")
-
-
 def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> SignedDoor:
     add_side_door(nursery.url)
     return pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
@@ -211,29 +203,7 @@ def _push(
 
 
 def _kiosks_page(url: str) -> str:
-    """The office's Kiosks page, as the manager sees it (the office in-process)."""
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        db.add(
-            Staff(
-                username=MANAGER[0],
-                first_name="Joanne",
-                last_name="Whitfield",
-                role=Role.MANAGER.value,
-                password_hash=hash_password(MANAGER[1]),
-            )
-        )
-        db.commit()
-    engine.dispose()
-    settings = HubSettings(database_url=url, secret_key=SECRET, demo=False)
-    with TestClient(
-        create_app(settings), base_url="https://testserver", follow_redirects=False
-    ) as office:
-        signed_in = sign_in(office, MANAGER)
-        assert signed_in.status_code == 303, signed_in.text
-        page = office.get("/kiosks")
-        office.app.state.engine.dispose()  # type: ignore[attr-defined]
-        return str(page.text)
+    return office_page(url, "/kiosks")
 
 
 def test_old_doors_ten_minutes_fast_and_slow_are_put_in_order_by_the_hub_and_shown_off(
