@@ -113,7 +113,8 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
 def _sign_office_events(app: FastAPI, settings: HubSettings, now: datetime) -> None:
     """Every session of this hub carries its key (``info["hub_key"]``): what the office
     records is signed wherever it is recorded (admin/hub_key.py)."""
-    signer = hub_signer(data_folder(settings))
+    app.state.data_folder = data_folder(settings)
+    signer = hub_signer(app.state.data_folder)
     app.state.sessions.configure(info={"hub_key": signer})
     with app.state.sessions() as db:
         register_hub_key(db, signer, now=now)

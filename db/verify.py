@@ -23,6 +23,9 @@ from db.clock import as_utc
 from db.models import AuditEntry, Event, Kiosk, SigningKey
 from db.signing import GENESIS, public_key, seal_problem
 
+# In the hub's data folder: the last nightly result, for /healthz and the Kiosks page.
+VERIFICATION_FILE = "last-verification.json"
+
 
 @dataclass(frozen=True)
 class Break:

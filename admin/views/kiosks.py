@@ -17,6 +17,7 @@ from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
 from admin.ops.logs import log_event
+from admin.record_check import last_verification
 from admin.templating import render
 from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
 from db.chain import missing_events
@@ -84,21 +85,26 @@ def _disk(db: Session, now: datetime) -> dict[str, object]:
     return {"low_space": (low_mb or 200) * 2**20, "cannot_save": cannot_save}
 
 
-def _trust(db: Session, now: datetime) -> dict[str, object]:
+def _trust(request: Request, db: Session, now: datetime) -> dict[str, object]:
     """What the page says about the record itself (issue 13): the events the office refused
-    from a door and why, and the events a door made that never arrived."""
+    from a door and why, the events a door made that never arrived, and the last nightly
+    verification of every chain."""
     query = select(RefusedEvent).order_by(RefusedEvent.received_at.desc()).limit(REFUSED_SHOWN)
-    return {"refused": list(db.scalars(query)), "gaps": missing_events(db, now=now)}
+    return {
+        "refused": list(db.scalars(query)),
+        "gaps": missing_events(db, now=now),
+        "verification": last_verification(request.app.state.data_folder),
+    }
 
 
-def _page(db: Session, now: datetime, **more: object) -> dict[str, object]:
+def _page(request: Request, db: Session, now: datetime, **more: object) -> dict[str, object]:
     kiosks = {"kiosks": _kiosks(db), "errors": {}, "values": {}}
-    return HELPERS | _disk(db, now) | _trust(db, now) | kiosks | more
+    return HELPERS | _disk(db, now) | _trust(request, db, now) | kiosks | more
 
 
 @router.get("/kiosks")
 def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
-    return render(request, "kiosks.html", _page(db, now))
+    return render(request, "kiosks.html", _page(request, db, now))
 
 
 @router.post("/kiosks")
@@ -111,7 +117,7 @@ def register_kiosk(
         return render(
             request,
             "kiosks.html",
-            _page(db, now, errors=checked.errors, values={"name": checked.raw("name")}),
+            _page(request, db, now, errors=checked.errors, values={"name": checked.raw("name")}),
             400,
         )
     code = new_pairing_code()
@@ -120,7 +126,7 @@ def register_kiosk(
     )
     db.add(kiosk)
     db.commit()
-    return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
+    return render(request, "kiosks.html", _page(request, db, now, code=code, paired=kiosk))
 
 
 @router.post("/kiosks/{kiosk_id}/pairing")
@@ -135,7 +141,7 @@ def new_code(
     kiosk.pairing_expires_at = now + PAIRING_VALID
     kiosk.token_hash, kiosk.paired_at, kiosk.revoked_at = None, None, None
     db.commit()
-    return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
+    return render(request, "kiosks.html", _page(request, db, now, code=code, paired=kiosk))
 
 
 @router.post("/kiosks/{kiosk_id}/revoke")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, NowDep, SessionDep
 from admin.errors import HubError
@@ -18,6 +19,7 @@ from db.clock import as_utc, local_day
 from db.models import Child
 from db.names import sort_key
 from db.register import RegisterRow, daily_register, hours_attended, setting_zone
+from db.verify import chain_heads
 
 router = APIRouter()
 MAX_RANGE_DAYS = 400
@@ -63,6 +65,12 @@ def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
     ]
 
 
+def record_position(db: Session) -> str:
+    """Where each chain of signed events stood when this register was made ("front-door 812;
+    office 45"): a paper or CSV copy can later be held against the record (handover verify)."""
+    return "; ".join(f"{device} {top}" for device, top in sorted(chain_heads(db).items()))
+
+
 def _csv(header: tuple[str, ...], rows: list[list[str]], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -96,6 +104,7 @@ def register_page(
         "next": chosen + timedelta(days=1),
         "month_start": chosen.replace(day=1),
         "today": today,
+        "position": record_position(db),
     }
     return render(request, "register.html", context)
 
@@ -107,6 +116,8 @@ def register_csv(
     zone = setting_zone(db)
     chosen = _day(day, local_day(now, zone), "date")
     rows = [register_cells(r, zone) for r in daily_register(db, chosen, zone)]
+    if position := record_position(db):  # after a blank line, below the register itself
+        rows += [[], ["Made from the record at", position]]
     return _csv(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
 
 

@@ -4,12 +4,19 @@ must still verify."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from datetime import timedelta
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 
+from admin.app import create_app
+from admin.config import HubSettings
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.erasure import erase_event_values
@@ -20,6 +27,8 @@ from db.signing import GENESIS, Signer, new_private
 from db.timeline import EventRecord
 from db.vocabulary import EventType
 from handover.cli import main
+from tests.sync.nursery import SECRET
+from tests.sync.office import office_page
 
 DOORS = ("front-door", "side-door")
 
@@ -143,3 +152,32 @@ def test_an_erased_person_leaves_a_record_that_still_verifies(
     assert all(row.payload_salt is None and row.payload_digest for row in rows)
     status, said = _verify(record, capsys)
     assert status == 0, said
+
+
+def test_the_nightly_check_is_shown_in_the_office_and_a_failed_one_makes_the_hub_unhealthy(
+    record: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "hub-data"
+    folder.mkdir()
+    assert "not run yet" in office_page(record, "/kiosks", data_dir=folder)
+    assert main(["verify", "--db", record, "--record", str(folder)]) == 0
+    page = office_page(record, "/kiosks", data_dir=folder)
+    assert re.search(r'data-verification>.*class="tag good">passed</span>', page, re.S)
+
+    _alter(record, delete(Event).where(_front(2)))
+    assert main(["verify", "--db", record, "--record", str(folder)]) == 1
+    page = office_page(record, "/kiosks", data_dir=folder)
+    assert "failed</span>" in page and "front-door, event 2: event 2 is missing" in page
+    settings = HubSettings(database_url=record, secret_key=SECRET, demo=False, data_dir=folder)
+    with TestClient(create_app(settings)) as hub:
+        health = hub.get("/healthz")
+        hub.app.state.engine.dispose()  # type: ignore[attr-defined]
+    assert health.status_code == 503
+    assert "the last verification of the record failed" in " ".join(health.json()["reasons"])
+    capsys.readouterr()
+
+
+def test_the_register_csv_says_which_part_of_the_record_it_was_made_from(record: str) -> None:
+    csv_text = office_page(record, f"/register.csv?day={utc_now().date().isoformat()}")
+    rows = list(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert rows[-1] == ["Made from the record at", "front-door 5; side-door 5"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -17,8 +19,9 @@ from tests.sync.nursery import SECRET
 MANAGER = ("office-manager", "a-manager-password-for-the-test")
 
 
-def office_page(url: str, path: str) -> str:
-    """``path`` as the manager sees it (made a manager account the first time)."""
+def office_page(url: str, path: str, *, data_dir: Path | None = None) -> str:
+    """``path`` as the manager sees it (made a manager account the first time), from a hub
+    whose data folder is ``data_dir`` when given."""
     engine = make_engine(url)
     with session_factory(engine)() as db:
         if db.scalar(select(Staff).where(Staff.username == MANAGER[0])) is None:
@@ -33,7 +36,7 @@ def office_page(url: str, path: str) -> str:
             )
             db.commit()
     engine.dispose()
-    settings = HubSettings(database_url=url, secret_key=SECRET, demo=False)
+    settings = HubSettings(database_url=url, secret_key=SECRET, demo=False, data_dir=data_dir)
     with TestClient(
         create_app(settings), base_url="https://testserver", follow_redirects=False
     ) as office:
