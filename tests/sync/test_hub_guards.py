@@ -127,11 +127,11 @@ def test_a_door_that_pairs_between_wrong_codes_is_not_counted_against_its_addres
 ) -> None:
     pair = f"{hub.base}/api/v1/pair"
     for guess in range(9):
-        wrong = http.post(pair, json={"code": f"TYPO-0000-{guess:04d}", "device": "front-door"})
+        wrong = http.post(pair, json=_pairing(f"TYPO-0000-{guess:04d}", "front-door"))
         assert wrong.status_code == 403
     right = http.post(pair, json=_pairing(PAIRING_CODE, "front-door"))
     assert right.status_code == 200
-    tenth = http.post(pair, json={"code": "TYPO-0000-0009", "device": "front-door"})
+    tenth = http.post(pair, json=_pairing("TYPO-0000-0009", "front-door"))
     assert tenth.status_code == 403  # nine wrong and one right: still under ten wrong
-    eleventh = http.post(pair, json={"code": "TYPO-0000-0010", "device": "front-door"})
+    eleventh = http.post(pair, json=_pairing("TYPO-0000-0010", "front-door"))
     assert eleventh.status_code == 429 and eleventh.json()["code"] == "too_many_attempts"
