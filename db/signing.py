@@ -63,26 +63,18 @@ def as_signed(record: EventRecord) -> EventRecord:
     return replace(record, occurred_at=datetime.fromisoformat(sent), payload=payload)
 
 
+# Signed as they are; the type, the time and the payload (through its digest) are written out.
+PLAIN_FIELDS = (
+    "uuid", "device", "child_id", "adult_id", "staff_id", "visitor_id", "room_id", "ref"
+)  # fmt: skip
+
+
 def signed_bytes(record: EventRecord, seal: Seal) -> bytes:
     """What is signed and chained: every field of the event, in one fixed encoding."""
-    return canonical_json(
-        {
-            "uuid": record.uuid,
-            "type": str(record.type),
-            "occurred_at": _time(record.occurred_at),
-            "device": record.device,
-            "signer": seal.signer,
-            "device_seq": seal.device_seq,
-            "prev_hash": seal.prev_hash,
-            "child_id": record.child_id,
-            "adult_id": record.adult_id,
-            "staff_id": record.staff_id,
-            "visitor_id": record.visitor_id,
-            "room_id": record.room_id,
-            "ref": record.ref,
-            "payload_digest": seal.payload_digest,
-        }
-    )
+    fields = {name: getattr(record, name) for name in PLAIN_FIELDS}
+    fields |= {name: getattr(seal, name) for name in ("signer", "device_seq", "prev_hash")}
+    fields |= {"type": str(record.type), "occurred_at": _time(record.occurred_at)}
+    return canonical_json(fields | {"payload_digest": seal.payload_digest})
 
 
 def chain_hash(record: EventRecord, seal: Seal) -> str:

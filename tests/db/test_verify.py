@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -14,6 +16,7 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from admin.app import create_app
 from admin.config import HubSettings
@@ -61,12 +64,21 @@ def record(database_url: str) -> str:
     return database_url
 
 
-def _alter(url: str, change: object) -> None:
+@contextmanager
+def _database(url: str) -> Iterator[Session]:
+    """The hub's database, opened behind its back; what was done is committed."""
     engine = make_engine(url)
-    with session_factory(engine)() as db:
+    try:
+        with session_factory(engine)() as db:
+            yield db
+            db.commit()
+    finally:
+        engine.dispose()
+
+
+def _alter(url: str, change: object) -> None:
+    with _database(url) as db:
         db.execute(change)  # type: ignore[call-overload]
-        db.commit()
-    engine.dispose()
 
 
 def _front(place: int) -> object:
@@ -113,12 +125,9 @@ def test_an_arrival_moved_to_another_time_is_found(
 def test_two_arrivals_swapped_in_the_chain_are_found(
     record: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    engine = make_engine(record)
-    with session_factory(engine)() as db:
+    with _database(record) as db:
         two, three = (db.scalars(select(Event).where(_front(n))).one() for n in (2, 3))
         two.device_seq, three.device_seq = 3, 2
-        db.commit()
-    engine.dispose()
     status, said = _verify(record, capsys)
     assert status == 1
     assert "front-door, event 2: its signature does not match its fields" in said
@@ -127,12 +136,9 @@ def test_two_arrivals_swapped_in_the_chain_are_found(
 def test_an_unsigned_event_slipped_in_later_is_found(
     record: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    engine = make_engine(record)
-    with session_factory(engine)() as db:
+    with _database(record) as db:
         forged = _arrival("front-door", 1)
         append_events(db, [forged])
-        db.commit()
-    engine.dispose()
     status, said = _verify(record, capsys)
     assert status == 1
     assert f"front-door, an event: event {forged.uuid} is not signed" in said
@@ -141,12 +147,10 @@ def test_an_unsigned_event_slipped_in_later_is_found(
 def test_an_erased_person_leaves_a_record_that_still_verifies(
     record: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    engine = make_engine(record)
-    with session_factory(engine)() as db:
+    with _database(record) as db:
         erased = erase_event_values(db, child_ids=[7], adult_ids=[])
-        db.commit()
+        db.flush()
         rows = list(db.scalars(select(Event)))
-    engine.dispose()
     assert erased == 10
     assert all("Grandad" not in str(row.payload) for row in rows)
     assert all(row.payload_salt is None and row.payload_digest for row in rows)
