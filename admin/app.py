@@ -19,7 +19,9 @@ from admin.config import HubSettings
 from admin.deps import manager_exists
 from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
+from admin.hub_key import hub_signer, register_hub_key
 from admin.ops import health, metrics
+from admin.ops.health import data_folder
 from admin.ops.logs import log_event
 from admin.security import PRE_COOKIE, SESSION_COOKIE, staff_for_token
 from admin.setting_info import SettingCache
@@ -67,6 +69,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.clock = clock
+    _sign_office_events(app, settings, clock())
     app.state.setting_info = SettingCache(app.state.sessions)
     app.state.schema_head = head_revision()
     app.state.metrics = metrics.HubMetrics(app.state.sessions, clock)
@@ -118,6 +121,16 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         )
 
     return app
+
+
+def _sign_office_events(app: FastAPI, settings: HubSettings, now: datetime) -> None:
+    """Every session of this hub carries its key (``info["hub_key"]``): what the office
+    records is signed wherever it is recorded (admin/hub_key.py)."""
+    app.state.data_folder = data_folder(settings)
+    signer = hub_signer(app.state.data_folder)
+    app.state.sessions.configure(info={"hub_key": signer})
+    with app.state.sessions() as db:
+        register_hub_key(db, signer, now=now)
 
 
 def _setup_code(app: FastAPI, *, demo: bool) -> SetupCode | None:

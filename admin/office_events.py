@@ -9,12 +9,13 @@ from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
+from admin.hub_key import OFFICE, seal_office_events
 from admin.ops.logs import log_alerts
 from db.events import append_events
 from db.timeline import EventRecord
 from db.vocabulary import EventType
 
-DEVICE = "office"
+DEVICE = OFFICE
 
 
 def record_office_event(
@@ -38,6 +39,7 @@ def record_office_event(
         ref=ref,
         payload=payload or {},
     )
+    (record,) = seal_office_events(db, [record])
     append_events(db, [record])
     db.commit()
     log_alerts([record])

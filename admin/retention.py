@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day_bounds
+from db.erasure import erase_event_values
 from db.models import (
     Adult,
     AuditEntry,
@@ -98,6 +99,8 @@ def carry_out(db: Session, plan: PurgePlan, *, now: datetime) -> None:
         adult.first_name, adult.last_name, adult.photo = ERASED, "", None
         adult.date_of_birth, adult.phone, adult.email = None, None, None
         adult.deleted_at = adult.deleted_at or now
+    # The events that name them keep what happened, not who (the chains still verify).
+    erase_event_values(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
     for card in db.scalars(
         select(Card).where(Card.holder_adult_id.in_(plan.adult_ids), Card.revoked_at.is_(None))
     ):

@@ -432,7 +432,8 @@ class HubProcess:
     def __init__(self, url: str, log: Path) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET}
+        # The hub's signing key goes beside its log, in the benchmark's own folder.
+        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET, "HANDOVER_DATA_DIR": str(log.parent)}
         command = [sys.executable, "-m", "handover", "hub", "--db", url, "--port", str(self.port)]
         self.log = log
         with log.open("ab") as out:
@@ -489,13 +490,20 @@ def _prepare(
     return codes, nursery.parents_of_child, staff
 
 
-def _pair(hub: str, codes: Sequence[str]) -> list[tuple[str, str]]:
+def _pair(hub: str, codes: Sequence[str], folder: Path) -> list[tuple[str, str]]:
+    """Each door paired as a kiosk pairs: a new key, kept beside its database, where its store
+    finds it to sign what it sends."""
+    from kiosk.store.door_key import key_path, new_door_key, save_door_key
+
     tokens = []
     with httpx.Client(timeout=30) as http:
         for i, code in enumerate(codes):
-            answer = http.post(f"{hub}/api/v1/pair", json={"code": code, "device": f"door-{i}"})
+            device, signer = f"door-{i}", new_door_key()
+            body = {"code": code, "device": device, "public_key": signer.public}
+            answer = http.post(f"{hub}/api/v1/pair", json=body)
             answer.raise_for_status()
-            tokens.append((f"door-{i}", str(answer.json()["token"])))
+            save_door_key(key_path(folder / f"{device}.db"), signer)
+            tokens.append((device, str(answer.json()["token"])))
     return tokens
 
 
@@ -564,7 +572,7 @@ def _run(
     parents: dict[int, list[int]],
     staff: list[int],
 ) -> None:
-    tokens = _pair(hub.base, codes)
+    tokens = _pair(hub.base, codes, folder)
     doors, (offline_token, new_token, all_token) = tokens[:-3], tokens[-3:]
     day = plan_day(parents, staff, len(doors), args.morning)
     workers = min(args.workers, len(doors))

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from db.clock import utc_now
 from db.models import Event, VersionCounter
-from db.timeline import EventRecord
+from db.timeline import EventRecord, Seal
 from db.vocabulary import EventType
 
 EVENT_STREAM = 2  # the counter row that numbers events (row 1 numbers people data)
@@ -202,7 +202,27 @@ def row_values(record: EventRecord, recorded_at: datetime) -> dict[str, Any]:
         "room_id": record.room_id,
         "ref": record.ref,
         "payload": dict(record.payload),
+        **seal_values(record.seal),
     }
+
+
+SEAL_COLUMNS = ("signer", "device_seq", "prev_hash", "payload_digest", "payload_salt", "signature")
+
+
+def seal_values(seal: Seal | None) -> dict[str, Any]:
+    if seal is None:
+        return dict.fromkeys(SEAL_COLUMNS)
+    return {name: getattr(seal, name) for name in SEAL_COLUMNS}
+
+
+def seal_of(row: Any) -> Seal | None:
+    """The seal of an ``events`` row (ORM or plain), None when it was never signed."""
+    if row.signer is None or row.signature is None:
+        return None
+    return Seal(
+        row.signer, row.device_seq, row.prev_hash, row.payload_digest, row.payload_salt,
+        row.signature,
+    )  # fmt: skip
 
 
 def events_between(

@@ -27,12 +27,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.clock import local_day, local_day_bounds
-from db.events import RECORD_COLUMNS, stream_position
+from db.events import RECORD_COLUMNS, SEAL_COLUMNS, stream_position
 from db.models import Event
 from db.vocabulary import EventType
 
-STARTING_COLUMNS = (Event.seq, *(Event.__table__.c[name] for name in RECORD_COLUMNS))
-"""``seq`` and then :data:`db.events.RECORD_COLUMNS`: the columns of every row returned."""
+STARTING_COLUMNS = (
+    Event.seq,
+    *(Event.__table__.c[name] for name in (*RECORD_COLUMNS, *SEAL_COLUMNS)),
+)
+"""``seq``, :data:`db.events.RECORD_COLUMNS` and the seal: the columns of every row returned."""
 
 
 def horizon(now: datetime, zone: ZoneInfo) -> datetime:

@@ -17,6 +17,19 @@ from db.vocabulary import EventType, Reason, Severity
 
 
 @dataclass(frozen=True)
+class Seal:
+    """Where an event sits in its signer's hash chain, and the signer's word for it (see
+    db/signing.py). ``payload_salt`` is None once the personal values were erased."""
+
+    signer: str  # the signer's Ed25519 public key, base64: one chain per key
+    device_seq: int
+    prev_hash: str
+    payload_digest: str
+    payload_salt: str | None
+    signature: str
+
+
+@dataclass(frozen=True)
 class EventRecord:
     """One immutable event, made where it happened."""
 
@@ -33,6 +46,7 @@ class EventRecord:
     room_id: int | None = None
     ref: str | None = None
     payload: Mapping[str, Any] = field(default_factory=dict)
+    seal: Seal | None = None  # None until signed (and for events from before signing)
 
 
 _RANK = {"child_arrived": 0, "child_collected": 2}

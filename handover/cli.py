@@ -19,6 +19,7 @@ from db.engine import DatabaseUrlError, make_engine, normalise_url, session_fact
 from db.migrate import upgrade_to_head
 from handover.backup import add_backup_commands
 from handover.kiosk_command import add_kiosk_command, start_beside_hub
+from handover.verify_command import add_verify_command
 
 DEMO_DIR = Path("demo-data")
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -283,6 +284,7 @@ def build_parser() -> Parser:
     )
     _add_hub_options(hub)
     add_kiosk_command(commands)
+    add_verify_command(commands)
     add_backup_commands(commands)
     return parser
 

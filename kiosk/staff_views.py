@@ -115,6 +115,12 @@ def _on_site_staff(book: PeopleBook, shift: Shift, zone: ZoneInfo) -> dict[str, 
 # How long the office may be out of touch before the home screen tells staff (staff mode
 # always says). A hub restarting or a Wi-Fi blip is shorter than this.
 QUIET_OFFLINE = 30 * 60
+# A kiosk paired before kiosks signed their events (issue 13): the hub refuses its events
+# (``pair_again``) until it has a key, which it makes when it is paired again.
+PAIR_AGAIN = (
+    "Pair this kiosk again (office, Kiosks page): it was paired before kiosks signed their "
+    "events, and the office takes none from it until then."
+)
 
 
 def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
@@ -132,6 +138,15 @@ def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
             "home": False,
         }
     waiting = {"n": status.waiting}
+    if status.must_pair_again:
+        return {
+            "lines": [
+                (PAIR_AGAIN, {}),
+                ("Events waiting to send: {n}, kept safely here.", waiting),
+            ],
+            "warning": True,
+            "home": True,
+        }
     if status.revoked:
         return {
             "lines": [

@@ -22,7 +22,8 @@ from admin.office.pairing import pairing_code_hash
 from admin.ops.logs import log_event
 from db.audit import set_actor
 from db.credentials import hash_secret, new_token
-from db.models import Kiosk, LoginAttempt
+from db.models import Kiosk, LoginAttempt, SigningKey
+from db.signing import public_key
 
 router = APIRouter(tags=["devices"])
 
@@ -31,6 +32,9 @@ class PairRequest(BaseModel):
     # As the panel shows it (ABCD-EFGH-JKLM), in either case, with or without dashes or spaces.
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9 -]+$")
     device: str = Field(min_length=1, max_length=64)
+    # The public half of the Ed25519 key the kiosk made for this pairing, base64 (32 bytes):
+    # every event it sends from now on must carry its signature (admin/api/door_checks.py).
+    public_key: str = Field(min_length=44, max_length=44)
 
 
 class PairResponse(BaseModel):
@@ -97,12 +101,18 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
             "pairing_code_expired",
             "That pairing code has expired; make a new one.",
         )
+    if public_key(body.public_key) is None:
+        raise ApiError(400, "invalid_public_key", "public_key must be an Ed25519 key, base64.")
     token = f"{kiosk.id}.{new_token()}"
     db.add(LoginAttempt(username=PAIRING, client=client, at=now, succeeded=True))
     set_actor(db, f"kiosk:{kiosk.id}:{body.device}")
     kiosk.token_hash = hash_secret(token)
     kiosk.pairing_code_hash, kiosk.pairing_expires_at = None, None
     kiosk.paired_at, kiosk.revoked_at, kiosk.last_seen_at = now, None, now
+    kiosk.device, kiosk.public_key = body.device, body.public_key
+    if db.get(SigningKey, body.public_key) is None:
+        db.add(SigningKey(public_key=body.public_key, device=body.device, kiosk_id=kiosk.id,
+                          added_at=now))  # fmt: skip
     db.commit()
     log_event("kiosk_paired", kiosk=kiosk.id, client=client)
     return PairResponse(token=token, kiosk_id=kiosk.id)

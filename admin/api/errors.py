@@ -49,6 +49,15 @@ def kiosk_revoked() -> ApiError:
     return ApiError(403, "kiosk_revoked", "This kiosk was revoked in the office; pair it again.")
 
 
+def pair_again() -> ApiError:
+    return ApiError(
+        403,
+        "pair_again",
+        "This kiosk was paired before kiosks signed their events: pair it again from the "
+        "office's Kiosks page (its waiting events are kept and sent once it is).",
+    )
+
+
 def error_body(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
 

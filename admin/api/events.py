@@ -19,16 +19,18 @@ from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlalchemy import select
 
 from admin.api.device_deps import CurrentKiosk, DeviceClock
-from admin.api.errors import ERRORS, ApiError
+from admin.api.door_checks import check_batch
+from admin.api.errors import ERRORS, ApiError, pair_again
+from admin.api.parked import park
 from admin.api.quota import refuse_over_quota
 from admin.deps import NowDep, SessionDep
 from admin.ops.logs import log_alerts
 from db.audit import set_actor
-from db.events import append_events, event_type
+from db.events import SEAL_COLUMNS, append_events, event_type
 from db.models import Event
 from db.register import setting_zone
 from db.starting_point import STARTING_COLUMNS, starting_point
-from db.timeline import EventRecord
+from db.timeline import EventRecord, Seal
 from db.vocabulary import EventType
 
 router = APIRouter(tags=["events"])
@@ -57,7 +59,8 @@ class EventIn(BaseModel):
     uuid: UUID
     type: Annotated[str, EVENT_TYPE]
     occurred_at: AwareDatetime
-    device: str = Field(min_length=1, max_length=64)
+    # Ignored: the device is the one the token and key belong to (set at pairing).
+    device: str | None = Field(default=None, max_length=64)
     child_id: int | None = None
     adult_id: int | None = None
     staff_id: int | None = None
@@ -65,6 +68,13 @@ class EventIn(BaseModel):
     room_id: int | None = None
     ref: str | None = Field(default=None, max_length=36)
     payload: dict[str, Any] = Field(default_factory=dict)
+    # The door's seal (db/signing.py): its key, the event's place in its chain, the signature.
+    signer: str | None = Field(default=None, max_length=44)
+    device_seq: int | None = Field(default=None, ge=1, le=2**62)
+    prev_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    payload_digest: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    payload_salt: str | None = Field(default=None, max_length=32)
+    signature: str | None = Field(default=None, max_length=88)
 
     @field_validator("occurred_at")
     @classmethod
@@ -80,12 +90,21 @@ class EventIn(BaseModel):
             raise ValueError(f"payload is longer than {MAX_PAYLOAD_CHARS} characters")
         return payload
 
-    def record(self) -> EventRecord:
+    def seal(self) -> Seal | None:
+        if None in (self.signer, self.device_seq, self.prev_hash, self.payload_digest,
+                    self.signature):  # fmt: skip
+            return None
+        return Seal(
+            str(self.signer), int(self.device_seq or 0), str(self.prev_hash),
+            str(self.payload_digest), self.payload_salt, str(self.signature),
+        )  # fmt: skip
+
+    def record(self, device: str) -> EventRecord:
         return EventRecord(
             uuid=str(self.uuid),
             type=event_type(self.type),
             occurred_at=self.occurred_at,
-            device=self.device,
+            device=device,
             child_id=self.child_id,
             adult_id=self.adult_id,
             staff_id=self.staff_id,
@@ -93,11 +112,13 @@ class EventIn(BaseModel):
             room_id=self.room_id,
             ref=self.ref,
             payload=self.payload,
+            seal=self.seal(),
         )
 
 
 class EventOut(EventIn):
     seq: int
+    device: str = Field(max_length=64)  # type: ignore[assignment]
 
     # What is stored is served as it is: the limits are for what comes in (a stored payload may
     # have grown by its device_time; an old row may predate a limit).
@@ -117,9 +138,19 @@ class Batch(BaseModel):
     events: list[EventIn] = Field(min_length=1)
 
 
+class Refused(BaseModel):
+    """One event kept out of the record, and why: parked on the hub for the manager (the
+    Kiosks page), and acknowledged like a stored one, so the door's outbox moves on."""
+
+    uuid: str
+    code: str
+    reason: str
+
+
 class Stored(BaseModel):
     stored: int
     duplicates: int
+    refused: list[Refused] = Field(default_factory=list)
     server_time: datetime
     clock_skew_seconds: float | None  # the hub's clock minus the kiosk's (X-Device-Time)
 
@@ -146,9 +177,17 @@ def push(
     minutes fast still takes its place in the register among the other doors'."""
     if len(batch.events) > MAX_BATCH:
         raise ApiError(413, "batch_too_large", f"Send at most {MAX_BATCH} events at a time.")
+    if kiosk.device is None or kiosk.public_key is None:
+        raise pair_again()
     set_actor(db, f"kiosk:{kiosk.id}")
-    records = [e.record() for e in batch.events]
+    records = [e.record(kiosk.device) for e in batch.events]
+    # Before any signature is checked or refusal parked: both cost the hub, and parking stores.
     refuse_over_quota(db, request.app.state.quotas, kiosk, records, now)
+    stored = set(db.scalars(select(Event.uuid).where(Event.uuid.in_([r.uuid for r in records]))))
+    refusals = check_batch(db, [r for r in records if r.uuid not in stored], kiosk_id=kiosk.id)
+    park(db, batch.events, refusals, kiosk_id=kiosk.id, now=now)
+    refused = {r.uuid for r in refusals}
+    records = [r for r in records if r.uuid not in refused]
     if clock is not None and abs(clock.residual) > SKEW_TOLERANCE:
         records = [_on_hub_time(r, clock.residual) for r in records]
     fresh = append_events(db, records)
@@ -157,6 +196,7 @@ def push(
     return Stored(
         stored=len(fresh),
         duplicates=len(records) - len(fresh),
+        refused=[Refused(uuid=r.uuid, code=r.code, reason=r.reason) for r in refusals],
         server_time=now,
         clock_skew_seconds=clock.skew if clock else None,
     )
@@ -210,8 +250,10 @@ def served(rows: Sequence[Sequence[Any]], *, next: int, more: bool, headers: Res
             "seq": seq, "uuid": uuid, "type": kind, "occurred_at": at.isoformat(),
             "device": device, "child_id": child, "adult_id": adult, "staff_id": staff,
             "visitor_id": visitor, "room_id": room, "ref": ref, "payload": payload or {},
+            **dict(zip(SEAL_COLUMNS, seal, strict=True)),
         }
-        for seq, uuid, kind, at, device, child, adult, staff, visitor, room, ref, payload in rows
+        for seq, uuid, kind, at, device, child, adult, staff, visitor, room, ref, payload, *seal
+        in rows
     ]  # fmt: skip
     body = {"events": events, "next": next, "more": more}
     answer = Response(json.dumps(body, default=str), media_type="application/json")

@@ -13,12 +13,15 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from sqlalchemy import select
 
 from admin.api.device_deps import CurrentKiosk
 from admin.api.errors import ERRORS
 from admin.deps import NowDep, SessionDep
+from admin.hub_key import seal_office_events
 from db.audit import set_actor
 from db.events import append_events
+from db.models import Event
 from db.timeline import EventRecord
 from db.vocabulary import SEVERITY_OF, STAFF_TEXT, EventType, Reason
 
@@ -64,6 +67,8 @@ def report_fault(body: FaultIn, kiosk: CurrentKiosk, db: SessionDep, now: NowDep
             "device_time": body.occurred_at.isoformat(),
         },
     )
-    fresh = append_events(db, [alert])
+    known = db.scalar(select(Event.uuid).where(Event.uuid == alert.uuid))
+    # The office raises it, so the office signs it (a resend is not signed twice: no gap).
+    fresh = [] if known else append_events(db, seal_office_events(db, [alert]))
     db.commit()
     return FaultStored(alert_uuid=alert.uuid, new=bool(fresh))

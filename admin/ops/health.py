@@ -8,7 +8,6 @@ connection for ``SELECT 1`` and the schema revision, and a ``statvfs`` of the da
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from admin.config import HubSettings
+from admin.record_check import last_verification
 from db.engine import normalise_url
 
 router = APIRouter()
@@ -34,21 +34,6 @@ def data_folder(settings: HubSettings) -> Path:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database or ".").resolve().parent
     return Path.cwd()
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The last nightly ``handover verify`` of the event chains (issue 13). It does not exist
-    yet, so this says "not run"; once it does, a failed verification makes the hub
-    unhealthy: a register that may have been altered is a reason to look today."""
-
-    status: str = "not run"  # "not run", "passed" or "failed"
-    finished_at: str | None = None
-    problem: str | None = None
-
-
-def last_verification() -> Verification:
-    return Verification()
 
 
 def _revision(connection: Connection) -> str | None:
@@ -103,7 +88,7 @@ def _disk(folder: Path, minimum_mb: int) -> tuple[dict[str, Any], list[str]]:
 def health_report(engine: Engine, settings: HubSettings, head: str) -> tuple[bool, dict[str, Any]]:
     database, reasons = _database(engine, head)
     disk, disk_reasons = _disk(data_folder(settings), settings.min_free_mb)
-    verification = last_verification()
+    verification = last_verification(data_folder(settings))
     reasons += disk_reasons
     if verification.status == "failed":
         reasons.append(f"the last verification of the record failed: {verification.problem}")

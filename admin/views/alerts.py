@@ -14,6 +14,7 @@ from admin.errors import not_found
 from admin.office.alerts import CLOCK_SKEW, AlertView, alert_view, alerts_since, open_alerts
 from admin.office_events import record_office_event
 from admin.templating import render
+from db.chain import missing_events
 from db.clock import local_day, local_day_bounds
 from db.register import Names, setting_zone
 from db.timeline import Alert
@@ -65,6 +66,7 @@ def alerts_page(
     severity = severity if severity in {s.value for s in Severity} else ""
     context = {
         "open": open_alerts(db, now),
+        "gaps": missing_events(db, now=now),
         "history": _history(db, now, first, last, severity, status),
         "filters": {
             "start": first.isoformat(),

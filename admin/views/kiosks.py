@@ -18,11 +18,14 @@ from admin.forms import Checked
 from admin.office.alerts import open_alert_records
 from admin.office.pairing import issue_pairing_code
 from admin.ops.logs import log_event
+from admin.record_check import last_verification
 from admin.templating import render
-from db.models import Kiosk, Setting
+from db.chain import missing_events
+from db.models import Kiosk, RefusedEvent, Setting
 from db.vocabulary import Reason
 
 router = APIRouter()
+REFUSED_SHOWN = 50  # the newest refused events; the rest stay in refused_events
 
 
 CLOCK_WARNING = 60  # seconds off before the page highlights a kiosk's clock
@@ -68,13 +71,26 @@ def _disk(db: Session, now: datetime) -> dict[str, object]:
     return {"low_space": (low_mb or 200) * 2**20, "cannot_save": cannot_save}
 
 
-def _page(db: Session, now: datetime, **more: object) -> dict[str, object]:
-    return HELPERS | _disk(db, now) | {"kiosks": _kiosks(db), "errors": {}, "values": {}} | more
+def _trust(request: Request, db: Session, now: datetime) -> dict[str, object]:
+    """What the page says about the record itself (issue 13): the events the office refused
+    from a door and why, the events a door made that never arrived, and the last nightly
+    verification of every chain."""
+    query = select(RefusedEvent).order_by(RefusedEvent.received_at.desc()).limit(REFUSED_SHOWN)
+    return {
+        "refused": list(db.scalars(query)),
+        "gaps": missing_events(db, now=now),
+        "verification": last_verification(request.app.state.data_folder),
+    }
+
+
+def _page(request: Request, db: Session, now: datetime, **more: object) -> dict[str, object]:
+    kiosks = {"kiosks": _kiosks(db), "errors": {}, "values": {}}
+    return HELPERS | _disk(db, now) | _trust(request, db, now) | kiosks | more
 
 
 @router.get("/kiosks")
 def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
-    return render(request, "kiosks.html", _page(db, now))
+    return render(request, "kiosks.html", _page(request, db, now))
 
 
 @router.post("/kiosks")
@@ -87,14 +103,14 @@ def register_kiosk(
         return render(
             request,
             "kiosks.html",
-            _page(db, now, errors=checked.errors, values={"name": checked.raw("name")}),
+            _page(request, db, now, errors=checked.errors, values={"name": checked.raw("name")}),
             400,
         )
     kiosk = Kiosk(name=name)
     code = issue_pairing_code(kiosk, now=now)
     db.add(kiosk)
     db.commit()
-    return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
+    return render(request, "kiosks.html", _page(request, db, now, code=code, paired=kiosk))
 
 
 @router.post("/kiosks/{kiosk_id}/pairing")
@@ -106,7 +122,7 @@ def new_code(
         raise not_found("That kiosk")
     code = issue_pairing_code(kiosk, now=now)
     db.commit()
-    return render(request, "kiosks.html", _page(db, now, code=code, paired=kiosk))
+    return render(request, "kiosks.html", _page(request, db, now, code=code, paired=kiosk))
 
 
 @router.post("/kiosks/{kiosk_id}/revoke")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, NowDep, SessionDep
@@ -17,6 +18,7 @@ from db.clock import as_utc, local_day
 from db.models import Child
 from db.names import sort_key
 from db.register import RegisterRow, daily_register, hours_attended, setting_zone
+from db.verify import chain_heads
 
 router = APIRouter()
 MAX_RANGE_DAYS = 400
@@ -66,6 +68,12 @@ def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
     ]
 
 
+def record_position(db: Session) -> str:
+    """Where each chain of signed events stood when this register was made ("front-door 812;
+    office 45"): a paper or CSV copy can later be held against the record (handover verify)."""
+    return "; ".join(f"{device} {top}" for device, top in sorted(chain_heads(db).items()))
+
+
 @router.get("/register")
 def register_page(
     request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
@@ -83,6 +91,7 @@ def register_page(
         "next": chosen + timedelta(days=1),
         "month_start": chosen.replace(day=1),
         "today": today,
+        "position": record_position(db),
     }
     return render(request, "register.html", context)
 
@@ -94,6 +103,8 @@ def register_csv(
     zone = setting_zone(db)
     chosen = _day(day, local_day(now, zone), "date")
     rows = [register_cells(r, zone) for r in daily_register(db, chosen, zone)]
+    if position := record_position(db):  # after a blank line, below the register itself
+        rows += [[], ["Made from the record at", position]]
     return csv_download(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
 
 

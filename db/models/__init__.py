@@ -14,7 +14,7 @@ from db.models.people import (
     Staff,
     Visitor,
 )
-from db.models.records import AuditEntry, Event, Kiosk
+from db.models.records import AuditEntry, Event, Kiosk, RefusedEvent, SigningKey
 from db.models.setting import NurserySession, RatioRule, Room, Setting
 from db.models.sync import Outbox, SyncState
 
@@ -37,9 +37,11 @@ __all__ = [
     "OneOffPermission",
     "Outbox",
     "RatioRule",
+    "RefusedEvent",
     "Restriction",
     "Room",
     "Setting",
+    "SigningKey",
     "Staff",
     "SyncState",
     "VersionCounter",

@@ -35,6 +35,16 @@ class Event(Base):
     room_id: Mapped[int | None]
     ref: Mapped[str | None] = mapped_column(String(36), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The signer's seal (db/signing.py): None on events from before doors signed.
+    signer: Mapped[str | None] = mapped_column(String(44))
+    device_seq: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    payload_digest: Mapped[str | None] = mapped_column(String(64))
+    payload_salt: Mapped[str | None] = mapped_column(String(32))  # None once erased
+    signature: Mapped[str | None] = mapped_column(String(88))
+
+
+Index("ix_events_chain", Event.signer, Event.device_seq)
 
 
 class AuditEntry(Base):
@@ -73,3 +83,36 @@ class Kiosk(Versioned, Base):
     # Room left on the kiosk's disk, as it said at its last request (X-Device-Free-Space).
     free_space_bytes: Mapped[int | None] = mapped_column(BigInteger)
     free_space_at: Mapped[datetime | None]
+    # Set at pairing: the name this door writes on its events, and the public half of the key
+    # it signs them with. A kiosk paired before doors signed has neither and must pair again.
+    device: Mapped[str | None] = mapped_column(String(64))
+    public_key: Mapped[str | None] = mapped_column(String(44))
+
+
+class SigningKey(Base):
+    """Every key that ever signed events here (the hub's own, each pairing of each door): a
+    door paired again has a new key, and its old events still verify against the old one."""
+
+    __tablename__ = "signing_keys"
+
+    public_key: Mapped[str] = mapped_column(String(44), primary_key=True)
+    device: Mapped[str] = mapped_column(String(64))
+    kiosk_id: Mapped[int | None]  # None: the hub's own key
+    added_at: Mapped[datetime]
+
+
+class RefusedEvent(Base):
+    """An event a door sent that the hub would not put in the record (a bad signature, a child
+    who does not exist ...). Kept aside for the manager to see on the Kiosks page, and
+    acknowledged to the door, so one bad event never holds up the rest of its outbox."""
+
+    __tablename__ = "refused_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    kiosk_id: Mapped[int] = mapped_column(index=True)
+    received_at: Mapped[datetime]
+    type: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(300))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

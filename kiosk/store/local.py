@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.chain import chain_head
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.events import append_events
+from db.events import append_events, seal_values, to_record
 from db.migrate import upgrade_to_head
 from db.models import Adult, Child, Event, Outbox, Room, Setting, Staff, SyncState
 from db.models.sync import ALERT_PRIORITY, NORMAL_PRIORITY
@@ -27,6 +28,7 @@ from db.timeline import EventRecord
 from db.vocabulary import EventType, PrivacyMode
 from kiosk.door.book import DoorPolicy, PeopleBook
 from kiosk.store.disk import free_bytes, saving
+from kiosk.store.door_key import key_path, load_door_key
 from kiosk.store.hub_pages import apply_events_page, apply_people_page, note_attempt, read_state
 from kiosk.store.replica import load_book, load_policy, load_today
 
@@ -41,6 +43,11 @@ class SyncStatus:
     last_error: str | None = None
     waiting: int = 0
     clock_skew_seconds: float | None = None
+
+    @property
+    def must_pair_again(self) -> bool:
+        """Paired before doors signed their events: the hub takes nothing until it is."""
+        return "pair_again" in (self.last_error or "")
 
     @property
     def revoked(self) -> bool:
@@ -169,6 +176,31 @@ class KioskStore:
         """Events other devices made (pulled from the hub; no outbox, they came from it) and the
         cursor, together. Returns those this door did not have."""
         return apply_events_page(self.sessions, events, cursor=cursor)
+
+    def seal_waiting(self) -> int:
+        """Sign this door's events that are waiting to go, in the order they were made, each
+        linked to the one before. Done as they leave rather than at the tap: a tap never
+        waits on it, and what was made before the door was paired (or paired again) is
+        signed all the same. Returns how many; 0 with no key (not paired since doors sign)."""
+        signer = load_door_key(key_path(self.path)) if self.path is not None else None
+        if signer is None:
+            return 0
+        waiting = (
+            select(Event)
+            .join(Outbox, Outbox.event_uuid == Event.uuid)
+            .where(Outbox.sent_at.is_(None), Event.signer.is_(None))
+            .order_by(Event.seq)
+        )
+        with saving(), self.sessions.begin() as session:
+            rows = list(session.scalars(waiting))
+            if not rows:
+                return 0
+            head = chain_head(session, signer.public)
+            sealed = signer.seal_all([to_record(row) for row in rows], after=head)
+            for row, record in zip(rows, sealed, strict=True):
+                for column, value in seal_values(record.seal).items():
+                    setattr(row, column, value)
+        return len(rows)
 
     def unsent(self, limit: int) -> list[Event]:
         """The oldest events still to go to the hub, alerts first."""

@@ -16,9 +16,9 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from db.events import KNOWN_TYPES
+from db.events import KNOWN_TYPES, seal_of, seal_values
 from db.models import Event
-from db.timeline import EventRecord
+from db.timeline import EventRecord, Seal
 from db.vocabulary import EventType
 from kiosk.store.disk import SaveFault
 from kiosk.store.local import KioskStore
@@ -80,7 +80,19 @@ def _event_json(row: Event) -> dict[str, Any]:
         "room_id": row.room_id,
         "ref": row.ref,
         "payload": row.payload or {},
+        **seal_values(seal_of(row)),
     }
+
+
+def _seal(data: dict[str, Any]) -> Seal | None:
+    """The seal served beside an event (its signer's chain), None on an unsigned one."""
+    try:
+        return Seal(
+            str(data["signer"]), int(data["device_seq"]), str(data["prev_hash"]),
+            str(data["payload_digest"]), data.get("payload_salt"), str(data["signature"]),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _record(data: dict[str, Any]) -> EventRecord:
@@ -96,6 +108,7 @@ def _record(data: dict[str, Any]) -> EventRecord:
         room_id=data.get("room_id"),
         ref=data.get("ref"),
         payload=data.get("payload") or {},
+        seal=_seal(data),
     )
 
 
@@ -184,6 +197,7 @@ class SyncClient:
 
     def push(self) -> int:
         sent = 0
+        self.write(self.store.seal_waiting)
         while batch := self.store.unsent(PUSH_BATCH):
             self._call("POST", "/events", json={"events": [_event_json(e) for e in batch]})
             uuids = [e.uuid for e in batch]

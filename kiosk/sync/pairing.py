@@ -30,9 +30,13 @@ def load_token(path: Path) -> str | None:
     return path.read_text(encoding="ascii").strip() if path.exists() else None
 
 
-def pair_with_hub(http: httpx.Client, hub_url: str, *, code: str, device: str) -> str:
-    """Trade the code from the office panel for a device token; raises :class:`HubRefused`."""
-    answer = http.post(f"{hub_url.rstrip('/')}/api/v1/pair", json={"code": code, "device": device})
+def pair_with_hub(
+    http: httpx.Client, hub_url: str, *, code: str, device: str, public_key: str
+) -> str:
+    """Trade the code from the office panel for a device token, telling the hub the public half
+    of the key this door will sign its events with; raises :class:`HubRefused`."""
+    body = {"code": code, "device": device, "public_key": public_key}
+    answer = http.post(f"{hub_url.rstrip('/')}/api/v1/pair", json=body)
     if answer.status_code != 200:
         raise HubRefused(answer.status_code, error_code(answer))
     token: str = answer.json()["token"]

@@ -10,6 +10,7 @@ from typing import TypeVar
 import httpx
 
 from kiosk.service import CANNOT_SAVE, RAISED_HERE, KioskService
+from kiosk.store.door_key import key_path, new_door_key, save_door_key
 from kiosk.sync.client import HubRefused, HubUnavailable, SyncClient, SyncResult, Writer
 from kiosk.sync.loop import SyncLoop
 from kiosk.sync.pairing import load_token, pair_with_hub, save_token, token_path
@@ -21,9 +22,13 @@ T = TypeVar("T")
 def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | None:
     path = token_path(db)
     if code:
+        # A new key at every pairing; written only once the hub has taken its public half.
+        signer = new_door_key()
         with httpx.Client(timeout=TIMEOUT) as http:
             try:
-                token = pair_with_hub(http, hub_url, code=code, device=device)
+                token = pair_with_hub(
+                    http, hub_url, code=code, device=device, public_key=signer.public
+                )
             except HubRefused as exc:
                 print(f"The hub refused the pairing code ({exc.code}).", file=sys.stderr)
                 return None
@@ -31,6 +36,7 @@ def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | 
                 print(f"The hub did not answer: {exc}", file=sys.stderr)
                 return None
         save_token(path, token)
+        save_door_key(key_path(db), signer)
         print(f"Paired with {hub_url}; the device token is in {path}.")
         return token
     stored = load_token(path)

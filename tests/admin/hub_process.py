@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.admin.conftest import SECRET, csrf_of
+from tests.sync.events import Door, pair_door
 
 SETUP_CODE = re.compile(r"^Setup code: ([A-Z0-9-]+)$", re.MULTILINE)
 
@@ -25,7 +26,8 @@ class RunningHub:
         self.database, self.console = database, console
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
         # Plain HTTP on loopback in these tests: httpx would keep Secure cookies to itself.
-        self.env |= {"HANDOVER_SECRET_KEY": SECRET, "HANDOVER_SECURE_COOKIES": "0", **(env or {})}
+        self.env |= {"HANDOVER_SECRET_KEY": SECRET, "HANDOVER_SECURE_COOKIES": "0",
+                     "HANDOVER_DATA_DIR": str(console.parent), **(env or {})}  # fmt: skip
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -82,6 +84,7 @@ class PairedKiosk:
     kiosk_id: int
     code: str
     token: str
+    door: Door  # its key and chain: ``kiosk.door.signed_json(event)`` to push as it would
 
 
 def signed_in(hub: RunningHub, who: tuple[str, str]) -> httpx.Client:
@@ -100,6 +103,6 @@ def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk
     found = re.search(r"data-pairing-code>([^<]+)<", made.text)
     assert found, made.text
     device = name.lower().replace(" ", "-")
-    answer = httpx.post(f"{hub.url}/api/v1/pair", json={"code": found[1], "device": device})
-    assert answer.status_code == 200, answer.text
-    return PairedKiosk(answer.json()["kiosk_id"], found[1], answer.json()["token"])
+    with httpx.Client() as http:
+        door = pair_door(http, hub.url, code=found[1], device=device)
+    return PairedKiosk(int(door.token.split(".")[0]), found[1], door.token, door)

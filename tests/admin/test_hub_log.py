@@ -13,7 +13,11 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from db.engine import make_engine, session_factory
+from db.models import Event, SigningKey
+from handover import cli
 from tests.admin.conftest import MANAGER, STAFF, csrf_of
 from tests.admin.hub_process import RunningHub, pair_kiosk, signed_in
 
@@ -111,7 +115,7 @@ def test_alerts_settings_and_pages_are_logged_by_id_and_route_never_by_name(
     }
     pushed = httpx.post(
         f"{hub.url}/api/v1/events",
-        json={"events": [alert]},
+        json={"events": kiosk.door.signed_json(alert)},
         headers={"Authorization": f"Bearer {kiosk.token}"},
     )
     assert pushed.status_code == 200, pushed.text
@@ -134,6 +138,14 @@ def test_alerts_settings_and_pages_are_logged_by_id_and_route_never_by_name(
         {k: page[k] for k in ("method", "route", "status")} for page in pages
     ]  # the search for "Fletcher" is there, by route: its query string is not
     _assert_nothing_personal(hub, kiosk.token.split(".")[1])
+    # The resolution was recorded in the office: signed with the hub's own key, in its chain.
+    engine = make_engine(hub.database)
+    with session_factory(engine)() as db:
+        office = db.scalar(select(SigningKey.public_key).where(SigningKey.device == "office"))
+        by = db.scalar(select(Event.signer).where(Event.type == "alert_resolved"))
+    engine.dispose()
+    assert office is not None and by == office
+    assert cli.main(["verify", "--db", hub.database]) == 0
 
 
 def _settings_form(manager: httpx.Client) -> dict[str, str]:

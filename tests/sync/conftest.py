@@ -9,8 +9,10 @@ import httpx
 import pytest
 
 from db.clock import utc_now
+from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient, pair_with_hub
+from kiosk.sync import SyncClient
+from tests.sync.events import Door, pair_door
 from tests.sync.nursery import PAIRING_CODE, Hub, Nursery, free_port, seed_nursery
 
 
@@ -33,13 +35,20 @@ def http() -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def token(hub: Hub, http: httpx.Client) -> str:
-    return pair_with_hub(http, hub.base, code=PAIRING_CODE, device="front-door")
+def kiosk_db(tmp_path: Path) -> Path:
+    return tmp_path / "kiosk.db"
 
 
 @pytest.fixture
-def kiosk_db(tmp_path: Path) -> Path:
-    return tmp_path / "kiosk.db"
+def front_door(hub: Hub, http: httpx.Client, kiosk_db: Path) -> Door:
+    """The front door, paired: its key beside ``kiosk_db``, as a real kiosk keeps it."""
+    return pair_door(http, hub.base, code=PAIRING_CODE, device="front-door",
+                     key_file=key_path(kiosk_db))  # fmt: skip
+
+
+@pytest.fixture
+def token(front_door: Door) -> str:
+    return front_door.token
 
 
 @pytest.fixture

@@ -37,9 +37,10 @@ from db.models import (
     Setting,
     Staff,
 )
+from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
-from kiosk.sync.pairing import pair_with_hub
+from tests.sync.events import pair_door
 
 SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
 PAIRING_CODE = "ACRN-DOOR-2026"
@@ -102,8 +103,11 @@ def add_side_door(url: str) -> None:
     engine.dispose()
 
 
-def pair_doors(url: str, hub: str, *, count: int) -> list[tuple[str, str]]:
-    """``count`` doors made in the office and paired with the hub: ``(device, token)`` each."""
+def pair_doors(
+    url: str, hub: str, *, count: int, folder: Path | None = None
+) -> list[tuple[str, str]]:
+    """``count`` doors made in the office and paired with the hub: ``(device, token)`` each,
+    with each door's key beside its database in ``folder`` (``<device>.db``) when given."""
     engine = make_engine(url)
     codes = [f"DOOR-{i:04d}-PAIR" for i in range(count)]
     with session_factory(engine)() as db:
@@ -119,10 +123,13 @@ def pair_doors(url: str, hub: str, *, count: int) -> list[tuple[str, str]]:
         db.commit()
     engine.dispose()
     with httpx.Client(timeout=30) as http:
-        return [
-            (f"door-{i}", pair_with_hub(http, hub, code=code, device=f"door-{i}"))
-            for i, code in enumerate(codes)
-        ]
+        paired = []
+        for i, code in enumerate(codes):
+            device = f"door-{i}"
+            key_file = key_path(folder / f"{device}.db") if folder is not None else None
+            door = pair_door(http, hub, code=code, device=device, key_file=key_file)
+            paired.append((device, door.token))
+        return paired
 
 
 @contextmanager
@@ -130,7 +137,7 @@ def new_doors(url: str, hub: str, folder: Path, *, count: int) -> Iterator[list[
     """``count`` new doors, paired, each with its own kiosk database in ``folder``."""
     http = httpx.Client(timeout=30)
     clients = []
-    for device, token in pair_doors(url, hub, count=count):
+    for device, token in pair_doors(url, hub, count=count, folder=folder):
         store = KioskStore(str(folder / f"{device}.db"), device=device)
         clients.append(SyncClient(store, hub, token, clock=utc_now, http=http))
     try:
@@ -229,7 +236,9 @@ class Hub:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Hub:
-        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET}
+        # The hub's own signing key goes beside its log, not in the folder it was started in.
+        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET,
+               "HANDOVER_DATA_DIR": str(self.log.parent)}  # fmt: skip
         command = [sys.executable, "-m", "handover", "hub", "--db", self.db_url]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,26 +14,25 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from admin.app import create_app
-from admin.config import HubSettings
 from db.clock import utc_now
-from db.credentials import hash_password
 from db.engine import make_engine, session_factory
 from db.models import Event, Kiosk, Staff
 from db.register import daily_register
-from db.vocabulary import Role
+from db.timeline import EventRecord
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
 from kiosk.staff_views import sync_lines
+from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient, pair_with_hub
+from kiosk.sync import SyncClient
 from kiosk.sync.start import on_door_thread
-from tests.admin.conftest import sign_in
-from tests.sync.nursery import PAIRING_CODE, SECRET, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
+from tests.sync.events import Door as SignedDoor
+from tests.sync.events import arrival, pair_door
+from tests.sync.nursery import PAIRING_CODE, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
+from tests.sync.office import office_page
 
 
 class WrongClock:
@@ -66,8 +65,11 @@ def doors(hub: Hub, nursery: Nursery, tmp_path: Path) -> Iterator[tuple[Door, Do
         ("front-door", PAIRING_CODE, 10),
         ("side-door", SIDE_DOOR_CODE, -10),
     ):
-        token = pair_with_hub(http, hub.base, code=code, device=device)
-        store = KioskStore(str(tmp_path / f"{device}.db"), device=device)
+        db_file = tmp_path / f"{device}.db"
+        token = pair_door(
+            http, hub.base, code=code, device=device, key_file=key_path(db_file)
+        ).token
+        store = KioskStore(str(db_file), device=device)
         service = KioskService(store, device=device, clock=WrongClock(minutes))
         client = SyncClient(
             store,
@@ -144,21 +146,14 @@ def test_doors_with_wrong_clocks_keep_the_day_in_order_and_are_told_how_far_off(
 
 
 def test_events_stamped_by_a_wrong_clock_are_put_right_by_the_hub(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: SignedDoor
 ) -> None:
     """A door that made events before it ever reached the hub (a new Pi, no network time)."""
     fast = utc_now() + timedelta(minutes=10)
-    event = {
-        "uuid": "7f3c1d9e-0000-4000-8000-000000000001",
-        "type": "child_arrived",
-        "occurred_at": fast.isoformat(),
-        "device": "front-door",
-        "child_id": nursery.child_id,
-        "adult_id": nursery.adult_id,
-    }
+    made = replace(arrival(nursery.child_id, nursery.adult_id), occurred_at=fast)
     answer = http.post(
         f"{hub.base}/api/v1/events",
-        json={"events": [event]},
+        json=front_door.batch(made),
         headers={"Authorization": f"Bearer {token}", "X-Device-Time": fast.isoformat()},
     )
     assert answer.status_code == 200
@@ -182,12 +177,18 @@ def test_events_stamped_by_a_wrong_clock_are_put_right_by_the_hub(
     assert round(float(answer.headers["X-Clock-Skew"]) / 60) == -10
 
 
-MANAGER = ("office-manager", "a-manager-password-for-the-test")
-
-
-def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> str:
+def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> SignedDoor:
     add_side_door(nursery.url)
-    return pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    return pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+
+
+def _saskia(url: str) -> int:
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        found = db.scalar(select(Staff.id).where(Staff.username == "saskia"))
+    engine.dispose()
+    assert found is not None
+    return found
 
 
 def _push(
@@ -202,33 +203,11 @@ def _push(
 
 
 def _kiosks_page(url: str) -> str:
-    """The office's Kiosks page, as the manager sees it (the office in-process)."""
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        db.add(
-            Staff(
-                username=MANAGER[0],
-                first_name="Joanne",
-                last_name="Whitfield",
-                role=Role.MANAGER.value,
-                password_hash=hash_password(MANAGER[1]),
-            )
-        )
-        db.commit()
-    engine.dispose()
-    settings = HubSettings(database_url=url, secret_key=SECRET, demo=False)
-    with TestClient(
-        create_app(settings), base_url="https://testserver", follow_redirects=False
-    ) as office:
-        signed_in = sign_in(office, MANAGER)
-        assert signed_in.status_code == 303, signed_in.text
-        page = office.get("/kiosks")
-        office.app.state.engine.dispose()  # type: ignore[attr-defined]
-        return str(page.text)
+    return office_page(url, "/kiosks")
 
 
 def test_old_doors_ten_minutes_fast_and_slow_are_put_in_order_by_the_hub_and_shown_off(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, front_door: SignedDoor, http: httpx.Client
 ) -> None:
     """Two doors that do not correct their own clocks (an older kiosk): Maya arrives at the
     fast one, is collected at the slow one, comes back after lunch and is collected again. On
@@ -237,24 +216,28 @@ def test_old_doors_ten_minutes_fast_and_slow_are_put_in_order_by_the_hub_and_sho
     side = _pair_side_door(hub, nursery, http)
     fast, slow = WrongClock(10), WrongClock(-10)
     start = utc_now() - timedelta(minutes=3)
-    really = [start + timedelta(seconds=30 * step) for step in range(4)]
     kinds = [
-        ("child_arrived", "front-door", fast),
-        ("child_collected", "side-door", slow),
-        ("child_arrived", "front-door", fast),
-        ("child_collected", "side-door", slow),
+        ("child_arrived", front_door, fast),
+        ("collection_requested", side, slow),
+        ("child_collected", side, slow),
+        ("child_arrived", front_door, fast),
+        ("collection_requested", side, slow),
+        ("child_collected", side, slow),
     ]
+    really = [start + timedelta(seconds=20 * step) for step in range(len(kinds))]
+    staff_id = _saskia(nursery.url)
     sent: list[dict[str, Any]] = []
-    for at, (kind, device, clock) in zip(really, kinds, strict=True):
-        event = {
-            "uuid": str(uuid4()),
-            "type": kind,
-            "occurred_at": (at + clock.off).isoformat(),  # as the door's clock read it
-            "device": device,
-            "child_id": nursery.child_id,
-            "adult_id": nursery.adult_id,
-        }
-        answer = _push(http, hub, token if device == "front-door" else side, event, clock)
+    request = None
+    for at, (kind, by, clock) in zip(really, kinds, strict=True):
+        made = EventRecord(
+            uuid=str(uuid4()), type=kind, occurred_at=at + clock.off,  # as the door's clock read it
+            device=by.device, child_id=nursery.child_id, adult_id=nursery.adult_id,
+            staff_id=staff_id if kind == "child_collected" else None,
+            ref=request if kind == "child_collected" else None,
+        )  # fmt: skip
+        request = made.uuid
+        (event,) = by.signed(made)
+        answer = _push(http, hub, by.token, event, clock)
         assert answer.status_code == 200 and answer.json()["stored"] == 1, answer.text
         skew = answer.json()["clock_skew_seconds"]
         assert skew == pytest.approx(-clock.off.total_seconds(), abs=5)

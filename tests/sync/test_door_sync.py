@@ -18,9 +18,11 @@ from db.vocabulary import EventType
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
+from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient, SyncLoop, pair_with_hub
+from kiosk.sync import SyncClient, SyncLoop
 from kiosk.sync.start import on_door_thread, start_sync
+from tests.sync.events import pair_door
 from tests.sync.nursery import SIDE_DOOR_CODE, Hub, Nursery, add_side_door
 
 
@@ -104,7 +106,10 @@ def test_a_child_signed_in_at_one_door_is_collected_at_another(
 ) -> None:
     add_side_door(nursery.url)
     with httpx.Client(timeout=10) as http:
-        side_token = pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+        side_token = pair_door(
+            http, hub.base, code=SIDE_DOOR_CODE, device="side-door",
+            key_file=key_path(tmp_path / "side.db"),
+        ).token  # fmt: skip
     side_store = KioskStore(str(tmp_path / "side.db"), device="side-door")
     side = KioskService(side_store, device="side-door")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -16,10 +17,11 @@ from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
 from db.models import Kiosk
 from db.register import daily_register
+from kiosk.store.door_key import new_door_key
 from kiosk.store.hub_pages import read_state
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient, pair_with_hub
-from tests.sync.events import arrival, as_json, hub_event_uuids
+from kiosk.sync import SyncClient
+from tests.sync.events import Door, arrival, as_json, hub_event_uuids, pair_door
 from tests.sync.nursery import (
     ADDRESS,
     EXPIRED_CODE,
@@ -40,12 +42,16 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _pairing(code: str, device: str) -> dict[str, str]:
+    return {"code": code, "device": device, "public_key": new_door_key().public}
+
+
 def test_a_pairing_code_works_once_and_a_second_door_using_it_is_refused(
     hub: Hub, http: httpx.Client
 ) -> None:
-    first = http.post(f"{hub.base}/api/v1/pair", json={"code": PAIRING_CODE, "device": "front"})
+    first = http.post(f"{hub.base}/api/v1/pair", json=_pairing(PAIRING_CODE, "front"))
     assert first.status_code == 200 and first.json()["token"]
-    again = http.post(f"{hub.base}/api/v1/pair", json={"code": PAIRING_CODE, "device": "back"})
+    again = http.post(f"{hub.base}/api/v1/pair", json=_pairing(PAIRING_CODE, "back"))
     assert again.status_code == 403
     assert again.json() == {
         "code": "pairing_code_unknown",
@@ -56,7 +62,7 @@ def test_a_pairing_code_works_once_and_a_second_door_using_it_is_refused(
 
 
 def test_a_pairing_code_left_overnight_has_expired(hub: Hub, http: httpx.Client) -> None:
-    answer = http.post(f"{hub.base}/api/v1/pair", json={"code": EXPIRED_CODE, "device": "gate"})
+    answer = http.post(f"{hub.base}/api/v1/pair", json=_pairing(EXPIRED_CODE, "gate"))
     assert answer.status_code == 403 and answer.json()["code"] == "pairing_code_expired"
 
 
@@ -103,9 +109,9 @@ def test_the_people_a_door_pulls_carry_no_needs_addresses_phones_or_court_reason
 
 
 def test_the_same_batch_pushed_twice_is_stored_once(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: Door
 ) -> None:
-    batch = {"events": [as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(3)]}
+    batch = front_door.batch(*(arrival(nursery.child_id, nursery.adult_id) for _ in range(3)))
     first = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
     again = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
     assert (first.json()["stored"], first.json()["duplicates"]) == (3, 0)
@@ -115,9 +121,9 @@ def test_the_same_batch_pushed_twice_is_stored_once(
 
 
 def test_a_batch_with_one_bad_event_or_too_many_stores_nothing(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: Door
 ) -> None:
-    good = [as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(2)]
+    good = front_door.signed(*(arrival(nursery.child_id, nursery.adult_id) for _ in range(2)))
     bad_cases = [
         ([*good, {**good[0], "uuid": "not-a-uuid"}], 422, "invalid_request"),
         # A type that is no type at all (a well-formed new one is kept: see the newer door).
@@ -138,11 +144,16 @@ def test_a_batch_with_one_bad_event_or_too_many_stores_nothing(
 
 
 def test_a_door_reads_what_the_other_doors_recorded_but_not_its_own(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: Door
 ) -> None:
-    ours = as_json(arrival(nursery.child_id, nursery.adult_id))
-    theirs = {**as_json(arrival(nursery.child_id, nursery.adult_id)), "device": "garden-gate"}
-    http.post(f"{hub.base}/api/v1/events", json={"events": [ours, theirs]}, headers=_auth(token))
+    add_side_door(nursery.url)
+    gate = pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="garden-gate")
+    (ours,) = front_door.signed(arrival(nursery.child_id, nursery.adult_id))
+    (theirs,) = gate.signed(
+        replace(arrival(nursery.child_id, nursery.adult_id), device="garden-gate")
+    )
+    http.post(f"{hub.base}/api/v1/events", json={"events": [ours]}, headers=_auth(token))
+    http.post(f"{hub.base}/api/v1/events", json={"events": [theirs]}, headers=gate.auth)
     page = http.get(
         f"{hub.base}/api/v1/events",
         params={"since": 0, "device": "front-door"},
@@ -153,7 +164,7 @@ def test_a_door_reads_what_the_other_doors_recorded_but_not_its_own(
 
 
 def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: Door
 ) -> None:
     kiosk_id = int(token.split(".")[0])
     engine = make_engine(nursery.url)
@@ -162,7 +173,7 @@ def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
         assert kiosk is not None
         kiosk.revoked_at = utc_now()  # the panel's "Revoke": the token's hash stays
         db.commit()
-    batch = {"events": [as_json(arrival(nursery.child_id, nursery.adult_id))]}
+    batch = front_door.batch(arrival(nursery.child_id, nursery.adult_id))
     refused = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
     assert refused.status_code == 403 and refused.json()["code"] == "kiosk_revoked"
     with session_factory(engine)() as db:  # the panel's "New pairing code"
@@ -176,7 +187,8 @@ def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
     assert stale.status_code == 401 and stale.json()["code"] == "unknown_device"
     assert hub_event_uuids(nursery.url) == []
 
-    fresh = pair_with_hub(http, hub.base, code="AGAI-NPLE-ASE2", device="front-door")
+    # Paired again, with a new key: what the old key signed while offline still goes in.
+    fresh = pair_door(http, hub.base, code="AGAI-NPLE-ASE2", device="front-door").token
     assert fresh != token and fresh.split(".")[0] == str(kiosk_id)
     stored = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(fresh))
     assert stored.status_code == 200 and stored.json()["stored"] == 1
@@ -189,7 +201,7 @@ def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
 
 
 def test_text_no_database_can_hold_is_refused_and_text_that_only_looks_like_it_is_kept(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: Door
 ) -> None:
     event = as_json(arrival(nursery.child_id, nursery.adult_id))
     for bad in ('"a\\u0000b"', '"\\ud800"'):  # a NUL; half of a UTF-16 pair
@@ -202,7 +214,8 @@ def test_text_no_database_can_hold_is_refused_and_text_that_only_looks_like_it_i
         assert answer.status_code == 422 and answer.json()["code"] == "invalid_text", body
     assert hub_event_uuids(nursery.url) == []
     # A note that spells a backslash and "u0000" is only text, and is kept as it was written.
-    kept = {**event, "payload": {"note": "C:\\u0000 and an emoji \U0001f600"}}
+    note = {"note": "C:\\u0000 and an emoji \U0001f600"}
+    (kept,) = front_door.signed(replace(arrival(nursery.child_id, nursery.adult_id), payload=note))
     answer = http.post(f"{hub.base}/api/v1/events", json={"events": [kept]}, headers=_auth(token))
     assert answer.status_code == 200 and answer.json()["stored"] == 1, answer.text
     page = http.get(f"{hub.base}/api/v1/events", headers=_auth(token)).json()
@@ -210,14 +223,16 @@ def test_text_no_database_can_hold_is_refused_and_text_that_only_looks_like_it_i
 
 
 def test_a_door_newer_than_the_office_keeps_syncing_and_an_older_door_passes_over_the_new_kind(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, tmp_path: Path
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, tmp_path: Path, front_door: Door
 ) -> None:
     """The front door was updated first and records a kind of event this version does not
     know. The office stores it rather than refusing the batch (which would hold up Maya's
     arrival behind it); the register counts the arrival; the side door, older, passes over the
     new kind and keeps its place in the stream."""
-    arrived = as_json(arrival(nursery.child_id, nursery.adult_id))
-    newer = {**as_json(arrival(nursery.child_id, nursery.adult_id)), "type": "door_held_open"}
+    newer, arrived = front_door.signed(
+        replace(arrival(nursery.child_id, nursery.adult_id), type="door_held_open"),
+        arrival(nursery.child_id, nursery.adult_id),
+    )
     answer = http.post(
         f"{hub.base}/api/v1/events", json={"events": [newer, arrived]}, headers=_auth(token)
     )
@@ -230,7 +245,7 @@ def test_a_door_newer_than_the_office_keeps_syncing_and_an_older_door_passes_ove
     assert row.child_id == nursery.child_id
 
     add_side_door(nursery.url)
-    side_token = pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    side_token = pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="side-door").token
     side = KioskStore(str(tmp_path / "side.db"), device="side-door")
     try:
         older = SyncClient(side, hub.base, side_token, clock=utc_now, http=http)

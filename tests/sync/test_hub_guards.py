@@ -10,12 +10,17 @@ from typing import Any
 
 import httpx
 
-from tests.sync.events import arrival, as_json, hub_event_uuids
+from kiosk.store.door_key import new_door_key
+from tests.sync.events import Door, arrival, as_json, hub_event_uuids
 from tests.sync.nursery import PAIRING_CODE, Hub, Nursery
 
 
 def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def _pairing(code: str, device: str) -> dict[str, str]:
+    return {"code": code, "device": device, "public_key": new_door_key().public}
 
 
 def test_a_body_over_the_cap_is_refused_before_it_is_read_whole(
@@ -69,9 +74,9 @@ def test_wrong_missing_or_malformed_credentials_store_nothing(
 
 
 def test_a_replayed_batch_stores_nothing_new(
-    hub: Hub, nursery: Nursery, token: str, http: httpx.Client
+    hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: Door
 ) -> None:
-    batch = {"events": [as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(4)]}
+    batch = front_door.batch(*(arrival(nursery.child_id, nursery.adult_id) for _ in range(4)))
     http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
     for _ in range(3):
         again = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(token))
@@ -82,20 +87,20 @@ def test_a_replayed_batch_stores_nothing_new(
 def test_guessing_pairing_codes_is_stopped_after_ten_tries(hub: Hub, http: httpx.Client) -> None:
     pair = f"{hub.base}/api/v1/pair"
     for guess in range(10):
-        wrong = http.post(pair, json={"code": f"GUES-S000-{guess:04d}", "device": "thief"})
+        wrong = http.post(pair, json=_pairing(f"GUES-S000-{guess:04d}", "thief"))
         assert wrong.status_code == 403 and wrong.json()["code"] == "pairing_code_unknown"
-    stopped = http.post(pair, json={"code": "GUES-S000-0010", "device": "thief"})
+    stopped = http.post(pair, json=_pairing("GUES-S000-0010", "thief"))
     assert stopped.status_code == 429 and stopped.json()["code"] == "too_many_attempts"
     assert int(stopped.headers["Retry-After"]) > 0
     # Even the right code waits now: the limit is on the address, not on the guess.
-    right = http.post(pair, json={"code": PAIRING_CODE, "device": "front-door"})
+    right = http.post(pair, json=_pairing(PAIRING_CODE, "front-door"))
     assert right.status_code == 429
 
 
 def test_two_kiosks_racing_to_store_the_same_events_store_each_once(
-    hub: Hub, nursery: Nursery, token: str
+    hub: Hub, nursery: Nursery, token: str, front_door: Door
 ) -> None:
-    events = [as_json(arrival(nursery.child_id, nursery.adult_id)) for _ in range(200)]
+    events = front_door.signed(*(arrival(nursery.child_id, nursery.adult_id) for _ in range(200)))
     answers: list[Any] = []
     start = threading.Barrier(6)
 
@@ -122,11 +127,11 @@ def test_a_door_that_pairs_between_wrong_codes_is_not_counted_against_its_addres
 ) -> None:
     pair = f"{hub.base}/api/v1/pair"
     for guess in range(9):
-        wrong = http.post(pair, json={"code": f"TYPO-0000-{guess:04d}", "device": "front-door"})
+        wrong = http.post(pair, json=_pairing(f"TYPO-0000-{guess:04d}", "front-door"))
         assert wrong.status_code == 403
-    right = http.post(pair, json={"code": PAIRING_CODE, "device": "front-door"})
+    right = http.post(pair, json=_pairing(PAIRING_CODE, "front-door"))
     assert right.status_code == 200
-    tenth = http.post(pair, json={"code": "TYPO-0000-0009", "device": "front-door"})
+    tenth = http.post(pair, json=_pairing("TYPO-0000-0009", "front-door"))
     assert tenth.status_code == 403  # nine wrong and one right: still under ten wrong
-    eleventh = http.post(pair, json={"code": "TYPO-0000-0010", "device": "front-door"})
+    eleventh = http.post(pair, json=_pairing("TYPO-0000-0010", "front-door"))
     assert eleventh.status_code == 429 and eleventh.json()["code"] == "too_many_attempts"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,8 +22,17 @@ from kiosk.service import KioskService
 from kiosk.staff_views import out_of_touch
 from kiosk.store.local import KioskStore, SyncStatus
 from kiosk.sync import HubUnavailable, SyncClient
-from tests.sync.events import arrival, hub_event_uuids
-from tests.sync.nursery import ADDRESS, NEEDS, PHONES, REASON, Hub, Nursery
+from tests.sync.events import arrival, hub_event_uuids, pair_door
+from tests.sync.nursery import (
+    ADDRESS,
+    NEEDS,
+    PHONES,
+    REASON,
+    SIDE_DOOR_CODE,
+    Hub,
+    Nursery,
+    add_side_door,
+)
 
 
 def test_after_a_pull_the_kiosk_file_holds_no_needs_addresses_or_phone_numbers(
@@ -97,21 +107,13 @@ def test_a_card_revoked_in_the_office_stops_working_at_the_door_after_one_sync(
 
 
 def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
-    client: SyncClient, store: KioskStore, hub: Hub, nursery: Nursery, token: str
+    client: SyncClient, store: KioskStore, hub: Hub, nursery: Nursery, http: httpx.Client
 ) -> None:
-    gate = arrival(nursery.child_id, nursery.adult_id)
-    gate_json = {
-        "uuid": gate.uuid,
-        "type": str(gate.type),
-        "occurred_at": gate.occurred_at.isoformat(),
-        "device": "garden-gate",
-        "child_id": gate.child_id,
-        "adult_id": gate.adult_id,
-    }
-    answer = httpx.post(
-        f"{hub.base}/api/v1/events",
-        json={"events": [gate_json]},
-        headers={"Authorization": f"Bearer {token}"},
+    add_side_door(nursery.url)  # the garden gate: a second door, paired with its own key
+    gate_door = pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="garden-gate")
+    gate = replace(arrival(nursery.child_id, nursery.adult_id), device="garden-gate")
+    answer = http.post(
+        f"{hub.base}/api/v1/events", json=gate_door.batch(gate), headers=gate_door.auth
     )
     assert answer.status_code == 200
     received = client.sync_once().events

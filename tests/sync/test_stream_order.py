@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_factory
 from db.events import append_events
+from kiosk.store.door_key import key_path, load_door_key
 from kiosk.sync import SyncClient
-from tests.sync.events import arrival, as_json
+from tests.sync.events import Door, arrival
 from tests.sync.nursery import Hub, Nursery, held, new_doors
 
 
@@ -49,9 +50,12 @@ def test_a_door_that_pulls_while_another_push_is_still_writing_gets_it_later(
     engine = make_engine(nursery.url)
     slow, slow_uuid = _held_open_push(engine, nursery)
     quick = replace(arrival(nursery.child_id, nursery.adult_id), device=front.store.device)
+    signer = load_door_key(key_path(str(front.store.path)))
+    assert signer is not None
+    (signed,) = Door(front.store.device, front.token, signer).signed(quick)
     pushed = threading.Thread(target=front.http.post, args=(
         f"{hub.base}/api/v1/events",), kwargs={
-        "json": {"events": [as_json(quick)]},
+        "json": {"events": [signed]},
         "headers": {"Authorization": f"Bearer {front.token}"},
     })  # fmt: skip
     pushed.start()

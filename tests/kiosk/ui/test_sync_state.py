@@ -17,10 +17,11 @@ from db.engine import make_engine, session_factory
 from db.models import Kiosk as KioskRow
 from db.models import SyncState
 from kiosk.store.local import SyncStatus
-from kiosk.sync import SyncClient, SyncLoop, pair_with_hub
+from kiosk.sync import SyncClient, SyncLoop
 from kiosk.sync.start import on_door_thread
 from tests.kiosk.ui.conftest import Kiosk
 from tests.kiosk.ui.test_flows import _arrive, _pin
+from tests.sync.events import pair_door
 from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 
@@ -88,7 +89,7 @@ def test_a_revoked_kiosk_says_so_on_the_home_screen_and_in_staff_mode(
     hub = Hub(url, free_port(), tmp_path / "hub.log").start()
     try:
         with httpx.Client(timeout=5) as http:
-            token = pair_with_hub(http, hub.base, code=PAIRING_CODE, device="front-door")
+            token = pair_door(http, hub.base, code=PAIRING_CODE, device="front-door").token
         engine = make_engine(url)
         with session_factory(engine)() as db:
             row = db.scalar(select(KioskRow).where(KioskRow.name == "Front door"))
