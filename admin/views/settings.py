@@ -100,7 +100,9 @@ def save_settings(request: Request, form: FormDep, me: ManagerOnly, db: SessionD
     wizard = checked.flag("wizard")
     name = checked.text("name", "the nursery's name", max_len=200)
     address = checked.text("address", "the address", required=False, max_len=500)
-    zone = checked.text("time_zone", "the time zone (e.g. Europe/London)", max_len=64)
+    zone = setting.time_zone  # a form from before the field existed keeps the zone it had
+    if "time_zone" in form:
+        zone = checked.text("time_zone", "the time zone (e.g. Europe/London)", max_len=64)
     if zone and time_zone_problem(zone):
         checked.errors["time_zone"] = time_zone_problem(zone)
     numbers = {

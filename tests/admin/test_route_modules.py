@@ -59,12 +59,18 @@ def test_a_route_module_imports_no_other_route_module(module: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "outside", ["admin/first_run.py", "handover/cli.py", "admin/ops/metrics.py"]
+    "outside",
+    [
+        "admin/first_run.py",
+        "handover/cli.py",
+        "admin/ops/metrics.py",
+        *sorted(f"admin/office/{p.name}" for p in (ADMIN / "office").glob("*.py")),
+    ],
 )
-def test_the_command_and_first_run_use_the_office_not_the_pages(outside: str) -> None:
+def test_the_office_the_command_and_first_run_never_import_a_route_module(outside: str) -> None:
     root = ADMIN.parent
     tree = ast.parse((root / outside).read_text(encoding="utf-8"))
-    assert not {n for n in _imported(tree) if n.startswith("admin.views")}
+    assert not {n for n in _imported(tree) if n.startswith(("admin.views", "admin.api"))}
 
 
 def test_errors_deps_and_templates_import_one_another_only_at_the_top() -> None:

@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_factory
+from db.migrate import upgrade_to_head
 from db.models import AuditEntry, NurserySession, RatioRule, Room, Setting
-from tests.admin.conftest import post_form
+from db.seed import seed_demo
+from tests.admin.conftest import MANAGER, NOW, TODAY, make_app, post_form, sign_in
 
 
 @contextmanager
@@ -146,6 +148,11 @@ def test_the_setting_keeps_its_address_and_refuses_a_made_up_time_zone(
     assert page.status_code == 200
     refused = post_form(manager, "/settings", "/settings", form | numbers)
     assert refused.status_code == 400 and "is not a time zone" in refused.text
+    emptied = post_form(manager, "/settings", "/settings", form | numbers | {"time_zone": " "})
+    assert emptied.status_code == 400 and "Please enter the time zone" in emptied.text
+    sneaky = {"time_zone": "../../etc/passwd"}  # ZoneInfo refuses a path; so must the page
+    climbed = post_form(manager, "/settings", "/settings", form | numbers | sneaky)
+    assert climbed.status_code == 400 and "is not a time zone" in climbed.text
     saved = post_form(
         manager, "/settings", "/settings", form | numbers | {"time_zone": "Europe/Dublin"}
     )
@@ -191,3 +198,36 @@ def test_an_unknown_kind_of_setting_row_is_not_found(manager: TestClient) -> Non
 def test_staff_cannot_change_the_rooms(staff_client: TestClient) -> None:
     assert staff_client.get("/settings/rooms").status_code == 403
     assert staff_client.get("/welcome").status_code == 403
+
+
+@pytest.mark.postgres
+def test_sessions_rooms_ratios_and_the_door_are_set_up_on_postgresql(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    upgrade_to_head(engine)
+    with session_factory(engine)() as db:
+        seed_demo(db, today=TODAY, now=NOW.replace(hour=7))
+        db.commit()
+    engine.dispose()
+    with TestClient(
+        make_app(postgres_url), base_url="https://testserver", follow_redirects=False
+    ) as client:
+        assert sign_in(client, MANAGER).status_code == 303
+        session = {"name": "Breakfast club", "starts_at": "07:30", "ends_at": "08:30"}
+        assert post_form(client, "/settings/sessions", "/settings/sessions", session).is_redirect
+        assert "07:30–08:30" in client.get("/settings/sessions").text
+        room = {"name": "Forest", "min_age_months": "36"}
+        assert post_form(client, "/settings/rooms", "/settings/rooms", room).is_redirect
+        assert post_form(client, "/settings/ratios", "/settings/ratios/eyfs", {}).is_redirect
+        door = {
+            "privacy_mode": "card_first",
+            "kiosk_idle_seconds": "60",
+            "password_attempt_limit": "4",
+            "password_window_minutes": "30",
+        }
+        assert post_form(client, "/settings/door", "/settings/door", door).is_redirect
+        assert "Done" in client.get("/welcome").text
+    with db_of(postgres_url) as db:
+        assert db.scalars(select(Room).where(Room.name == "Forest")).one().min_age_months == 36
+        assert db.scalars(select(Setting)).one().privacy_mode == "card_first"
+        actions = db.scalars(select(AuditEntry.entity).where(AuditEntry.actor.like("staff:%")))
+        assert {"nursery_sessions", "rooms", "settings"} <= set(actions)
