@@ -118,6 +118,9 @@ def read_child(checked: Checked, choices: Choices, today: date) -> dict[str, Any
         "home_address": checked.text(
             "home_address", "the home address", required=False, max_len=500
         ),
+        "lives_with": checked.text(
+            "lives_with", "who the child normally lives with", required=False, max_len=500
+        ),
         "legal_guardians": read_guardians(checked),
         "emergency_contacts": read_contacts(checked),
         "consents": {key: checked.flag(f"consent_{key}") for key in CONSENTS},

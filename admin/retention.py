@@ -84,7 +84,7 @@ def carry_out(db: Session, plan: PurgePlan, *, now: datetime) -> None:
         child.first_name, child.last_name, child.photo = ERASED, "", None
         child.date_of_birth = date(1900, 1, 1)
         child.legal_guardians, child.particular_needs, child.consents = [], "", {}
-        child.emergency_contacts, child.home_address = [], ""
+        child.emergency_contacts, child.home_address, child.lives_with = [], "", ""
         child.deleted_at = child.deleted_at or now
     ids = plan.child_ids
     stale: list[Versioned] = [

@@ -24,6 +24,7 @@ SENSITIVE_FIELDS = [
     "consents",
     "emergency_contacts",
     "home_address",
+    "lives_with",
 ]
 
 

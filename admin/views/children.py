@@ -95,6 +95,7 @@ def _values_from(child: Child) -> dict[str, Any]:
             "key_person_id",
             "particular_needs",
             "home_address",
+            "lives_with",
         )
     }
     values["date_of_birth"] = child.date_of_birth.isoformat()

@@ -66,6 +66,10 @@ class Child(Versioned, Base):
         JSON, default=list, info=SENSITIVE
     )
     home_address: Mapped[str] = mapped_column(String(500), default="", info=SENSITIVE)
+    # EYFS 2025: who the child normally lives with (names and how related), beside the address.
+    lives_with: Mapped[str] = mapped_column(
+        String(500), default="", server_default="", info=SENSITIVE
+    )
 
 
 class ChildBooking(Versioned, Base):

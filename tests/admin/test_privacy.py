@@ -113,3 +113,34 @@ def test_renaming_the_nursery_shows_on_every_page(manager: TestClient) -> None:
     )
     assert response.status_code == 303
     assert "Little Acorns &amp; Oaks" in manager.get("/register").text
+
+
+def test_several_contacts_in_order_and_who_the_child_lives_with_are_kept_and_exported(
+    manager: TestClient, database: str
+) -> None:
+    form = {
+        "first_name": "Defne",
+        "last_name": "Kaya",
+        "date_of_birth": "2024-01-09",
+        "room_id": "2",
+        "key_person_id": "2",
+        "emergency_contacts": "Elif Kaya, Mother, 07700 900301\n"
+        "Mehmet Kaya, Grandad, 07700 900302\nSue Pike, Neighbour, 07700 900303",
+        "lives_with": "Mum (Elif Kaya) and grandad",
+    }
+    added = post_form(manager, "/children/new", "/children/new", form)
+    assert added.status_code == 303, added.text
+    page = manager.get(added.headers["location"]).text
+    assert "in the order to call" in page and "Mum (Elif Kaya) and grandad" in page
+    assert page.index("Elif Kaya") < page.index("Mehmet Kaya") < page.index("Sue Pike")
+    defne = child_id(database, "Defne")
+    archive = zipfile.ZipFile(io.BytesIO(manager.get(f"/privacy/export/child/{defne}").content))
+    child = json.loads(archive.read("child.json"))
+    assert [c["name"] for c in child["emergency_contacts"]] == [
+        "Elif Kaya",
+        "Mehmet Kaya",
+        "Sue Pike",
+    ]
+    assert child["lives_with"] == "Mum (Elif Kaya) and grandad"
+    edit = manager.get(f"/children/{defne}/edit").text
+    assert "Mum (Elif Kaya) and grandad" in edit  # kept when the form is opened again

@@ -57,7 +57,10 @@ def test_the_door_gets_the_hashes_it_checks_but_not_the_contact_details() -> Non
     assert {"pin_hash", "photo", "first_name"} <= by_name["staff"]
     assert not {"password_hash", "phone"} & by_name["staff"]
     assert "secret_hash" in by_name["cards"] and "password_hash" in by_name["agreed_passwords"]
-    assert not {"particular_needs", "home_address", "emergency_contacts"} & by_name["children"]
+    assert (
+        not {"particular_needs", "home_address", "emergency_contacts", "lives_with"}
+        & by_name["children"]
+    )
     assert not {"phone", "email"} & by_name["adults"]
     assert "reason" not in by_name["restrictions"] and "note" not in by_name["one_off_permissions"]
 
