@@ -7,6 +7,7 @@ hear of it through sync and old ids in the audit log stay meaningful. Always a d
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day_bounds
-from db.erasure import erase_event_values
+from db.erasure import erase_event_values, erase_refused_events, scrub_audit
 from db.models import (
     Adult,
     AuditEntry,
@@ -38,6 +39,14 @@ class PurgePlan:
     events: int
     child_ids: list[int]
     adult_ids: list[int]
+
+    @property
+    def digest(self) -> str:
+        """What the manager confirms: this exact plan, not a date anyone could predict. A plan
+        that changed between the dry run and the click (a child left, a day passed) has
+        another digest, and the purge asks her to look again."""
+        text = f"{self.cutoff}|{self.events}|{self.child_ids}|{self.adult_ids}"
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def cutoff_for(today: date, years: int) -> date:
@@ -95,12 +104,16 @@ def carry_out(db: Session, plan: PurgePlan, *, now: datetime) -> None:
     ]
     for row in stale:
         row.deleted_at = row.deleted_at or now
+        _blank_values(row)
     for adult in db.scalars(select(Adult).where(Adult.id.in_(plan.adult_ids))):
         adult.first_name, adult.last_name, adult.photo = ERASED, "", None
         adult.date_of_birth, adult.phone, adult.email = None, None, None
         adult.deleted_at = adult.deleted_at or now
     # The events that name them keep what happened, not who (the chains still verify).
     erase_event_values(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
+    db.flush()  # the audit hooks write their entries now, so the scrub below reaches them too
+    scrub_audit(db, _erased_rows(plan, stale))
+    erase_refused_events(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
     for card in db.scalars(
         select(Card).where(Card.holder_adult_id.in_(plan.adult_ids), Card.revoked_at.is_(None))
     ):
@@ -119,3 +132,21 @@ def carry_out(db: Session, plan: PurgePlan, *, now: datetime) -> None:
             },
         )
     )
+
+
+def _blank_values(row: Versioned) -> None:
+    """The free text of a row linked to an erased child: how an adult is related, a note on a
+    written permission, a restricted person's name and the court order's words."""
+    if isinstance(row, Authorisation):
+        row.relationship = ""
+    elif isinstance(row, OneOffPermission):
+        row.note = ""
+    elif isinstance(row, Restriction):
+        row.person_name, row.reason = ERASED, ""
+
+
+def _erased_rows(plan: PurgePlan, stale: list[Versioned]) -> dict[str, list[object]]:
+    rows: dict[str, list[object]] = {"children": [*plan.child_ids], "adults": [*plan.adult_ids]}
+    for row in stale:
+        rows.setdefault(row.__tablename__, []).append(row.id)  # type: ignore[attr-defined]
+    return rows

@@ -11,16 +11,19 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from admin.csv_files import csv_text
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
 from admin.office.children import SENSITIVE_FIELDS, get_child
+from admin.ops.logs import log_event
 from admin.retention import carry_out, plan_purge
 from admin.templating import render
 from db.audit import record_view
 from db.clock import local_day
+from db.erasure import compact
 from db.models import Adult, Authorisation, Child, Event, OneOffPermission, Setting
 from db.names import sort_key
 from db.register import Names, setting_zone
@@ -178,8 +181,17 @@ def purge(
 ) -> Response:
     setting = _setting(db)
     plan = plan_purge(db, today=local_day(now, setting_zone(db)), years=setting.retention_years)
-    if form.get("confirm") != plan.cutoff.isoformat():
-        raise HubError(400, "not_confirmed", "Please run the dry run and confirm its date first.")
+    if form.get("plan") != plan.digest:
+        raise HubError(
+            409,
+            "plan_changed",
+            "What is due to be deleted has changed since the dry run you saw. Please look at "
+            "the dry run again, and confirm it if it is right.",
+        )
     carry_out(db, plan, now=now)
     db.commit()
+    try:
+        compact(request.app.state.engine)
+    except OperationalError:  # another writer held on: the rows are erased; free pages wait
+        log_event("compact_after_erasure_failed")
     return RedirectResponse("/privacy?done=1", status_code=303)

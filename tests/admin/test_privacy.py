@@ -52,9 +52,10 @@ def test_the_retention_purge_shows_a_dry_run_then_erases_only_when_confirmed(
     assert "1 children who left before then would be erased" in dry_run
     with db_of(database) as db:  # a dry run changes nothing
         assert db.get(Child, theo).first_name == "Theo"  # type: ignore[union-attr]
-    refused = post_form(manager, "/privacy", "/privacy/purge", {"confirm": "yes"})
-    assert refused.status_code == 400
-    done = post_form(manager, "/privacy", "/privacy/purge", {"confirm": "2023-11-23"})
+    refused = post_form(manager, "/privacy", "/privacy/purge", {"plan": "2023-11-23"})
+    assert refused.status_code == 409  # a date anyone could guess is not the plan she saw
+    plan = dry_run.split('name="plan" value="')[1].split('"')[0]
+    done = post_form(manager, "/privacy", "/privacy/purge", {"plan": plan})
     assert done.status_code == 303
     assert "Nothing is due." in manager.get("/privacy?done=1").text
     with db_of(database) as db:
