@@ -16,9 +16,10 @@ from admin.errors import not_found
 from admin.office_events import record_office_event
 from admin.templating import render
 from db.clock import local_day, local_day_bounds
+from db.day_parts import Alert
 from db.events import events_between
 from db.register import Names, setting_zone
-from db.timeline import Alert, Timeline
+from db.timeline import Timeline
 from db.vocabulary import STAFF_TEXT, EventType, Severity
 
 router = APIRouter()
