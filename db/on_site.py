@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from db.timeline import Shift, Stay, Timeline
+from db.day_parts import Shift, Stay
+from db.timeline import Timeline
 
 
 @dataclass

@@ -16,12 +16,13 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
+from db.day_parts import Shift, Stay, Visit
 from db.events import events_between
 from db.loading import collector_paused
 from db.models import Adult, Child, Room, Setting, Staff
 from db.names import full_name, sort_key
 from db.on_site import on_site_by_room
-from db.timeline import EventRecord, Shift, Stay, Timeline, Visit
+from db.timeline import EventRecord, Timeline
 from db.vocabulary import EventType
 
 PRESENCE_TYPES = (

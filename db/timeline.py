@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from db.clock import as_utc
+from db.day_parts import Alert, Shift, Stay, Visit, text_of
 from db.vocabulary import EventType, Reason, Severity
 
 
@@ -56,85 +57,6 @@ def event_order(event: EventRecord) -> tuple[datetime, int, str]:
     """A total order, so every door folds the same day whatever order events reached it in:
     by time; at the same instant an arrival before anything else and a collection last."""
     return (as_utc(event.occurred_at), _RANK.get(str(event.type), 1), event.uuid)
-
-
-@dataclass
-class Stay:
-    """One period of a child on site: from an arrival to a collection (or still open).
-
-    A child handed over at a door that never saw them arrive, whose arrival has not (yet) synced
-    in, has a stay whose arrival is not recorded: it starts and ends at the collection, so it is
-    never on site and counts no hours, and the register says the arrival is missing."""
-
-    child_id: int
-    arrival_uuid: str
-    arrived_at: datetime
-    room_id: int | None
-    brought_by_adult_id: int | None
-    brought_by_name: str | None
-    expected_collector_adult_id: int | None = None
-    acknowledged_by_staff_id: int | None = None
-    acknowledged_at: datetime | None = None
-    departed_at: datetime | None = None
-    collected_by_adult_id: int | None = None
-    collected_by_name: str | None = None
-    confirmed_by_staff_id: int | None = None
-    id_document: str | None = None
-    arrival_recorded: bool = True
-    # Presence taken as seen by the handover's member of staff, not by an acknowledgement: a
-    # real acknowledgement that reaches this fold later still counts, so every order agrees.
-    seen_at_handover: bool = False
-
-    def duration(self, until: datetime) -> timedelta:
-        end = self.departed_at if self.departed_at is not None else until
-        return max(end - self.arrived_at, timedelta(0))
-
-
-@dataclass
-class Alert:
-    uuid: str
-    reason: Reason
-    severity: Severity
-    raised_at: datetime
-    device: str
-    child_id: int | None
-    adult_id: int | None
-    ref: str | None
-    details: Mapping[str, Any]
-    acknowledged_by_staff_id: int | None = None
-    acknowledged_at: datetime | None = None
-    resolved_by_staff_id: int | None = None
-    resolved_at: datetime | None = None
-    resolution: str | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
-
-
-@dataclass
-class Shift:
-    staff_id: int
-    room_id: int | None
-    signed_in_at: datetime
-    signed_out_at: datetime | None = None
-
-
-@dataclass
-class Visit:
-    uuid: str
-    name: str
-    organisation: str
-    visiting: str
-    supervisor_staff_id: int | None
-    visitor_id: int | None
-    signed_in_at: datetime
-    signed_out_at: datetime | None = None
-
-
-def _text(payload: Mapping[str, Any], key: str) -> str | None:
-    value = payload.get(key)
-    return value if isinstance(value, str) else None
 
 
 @dataclass
@@ -200,7 +122,7 @@ class Timeline:
             arrived_at=as_utc(e.occurred_at),
             room_id=e.room_id,
             brought_by_adult_id=e.adult_id,
-            brought_by_name=_text(e.payload, "brought_by_name"),
+            brought_by_name=text_of(e.payload, "brought_by_name"),
             expected_collector_adult_id=e.payload.get("expected_collector_adult_id"),
         )
         # Checked before "on site": the child may have come back since that handover.
@@ -270,9 +192,9 @@ class Timeline:
             stay = self._arrival_not_recorded(e)
         stay.departed_at = max(as_utc(e.occurred_at), stay.arrived_at)
         stay.collected_by_adult_id = e.adult_id
-        stay.collected_by_name = _text(e.payload, "collector_name")
+        stay.collected_by_name = text_of(e.payload, "collector_name")
         stay.confirmed_by_staff_id = e.staff_id
-        stay.id_document = _text(e.payload, "id_document")
+        stay.id_document = text_of(e.payload, "id_document")
         if stay.acknowledged_at is None:  # a handover by staff acknowledges the child's presence
             stay.acknowledged_by_staff_id = e.staff_id
             stay.acknowledged_at = stay.departed_at
@@ -331,7 +253,7 @@ class Timeline:
             alert.acknowledged_at = as_utc(e.occurred_at)
         alert.resolved_by_staff_id = e.staff_id
         alert.resolved_at = max(as_utc(e.occurred_at), alert.raised_at)
-        alert.resolution = _text(e.payload, "note")
+        alert.resolution = text_of(e.payload, "note")
 
     def _pin_failed(self, e: EventRecord) -> None:
         at = as_utc(e.occurred_at)
@@ -359,9 +281,9 @@ class Timeline:
     def _visitor_in(self, e: EventRecord) -> None:
         visit = Visit(
             uuid=e.uuid,
-            name=_text(e.payload, "name") or "",
-            organisation=_text(e.payload, "organisation") or "",
-            visiting=_text(e.payload, "visiting") or "",
+            name=text_of(e.payload, "name") or "",
+            organisation=text_of(e.payload, "organisation") or "",
+            visiting=text_of(e.payload, "visiting") or "",
             supervisor_staff_id=e.staff_id,
             visitor_id=e.visitor_id,
             signed_in_at=as_utc(e.occurred_at),

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from db.day_parts import Alert, Shift, Stay
 from db.names import sort_key
 from db.on_site import on_site_by_room as on_site_by_room_of
-from db.timeline import Alert, Shift, Stay, Timeline
+from db.timeline import Timeline
 from db.vocabulary import Reason, Severity
 from kiosk.door.book import PeopleBook
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from db.day_parts import Alert
 from db.events import events_between
 from db.register import Names
-from db.timeline import Alert, Timeline
+from db.timeline import Timeline
 from db.vocabulary import STAFF_TEXT, EventType, Severity
 
 ALERT_TYPES = (EventType.ALERT_RAISED, EventType.ALERT_ACKNOWLEDGED, EventType.ALERT_RESOLVED)

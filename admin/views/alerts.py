@@ -16,8 +16,8 @@ from admin.office_events import record_office_event
 from admin.templating import render
 from db.chain import missing_events
 from db.clock import local_day, local_day_bounds
+from db.day_parts import Alert
 from db.register import Names, setting_zone
-from db.timeline import Alert
 from db.vocabulary import EventType, Severity
 
 router = APIRouter()

@@ -18,12 +18,13 @@ from admin.office.alerts import AlertView, open_alerts
 from admin.office_events import record_office_event
 from admin.templating import render
 from db.clock import age_in_months, local_day
+from db.day_parts import Stay
 from db.models import Child, RatioRule, Room, Staff
 from db.names import sort_key
 from db.on_site import on_site_by_room
 from db.ratios import EYFS, RatioBand, RoomRatio, room_ratio
 from db.register import Names, day_timeline, setting_zone
-from db.timeline import Stay, Timeline
+from db.timeline import Timeline
 from db.vocabulary import EventType
 
 router = APIRouter()
