@@ -20,6 +20,7 @@ from admin.deps import manager_exists
 from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
 from admin.hub_key import hub_signer, register_hub_key
+from admin.office.viewing import ViewLog
 from admin.ops import health, metrics
 from admin.ops.health import data_folder
 from admin.ops.logs import log_event
@@ -71,6 +72,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.clock = clock
     _sign_office_events(app, settings, clock())
     app.state.setting_info = SettingCache(app.state.sessions)
+    app.state.viewed = ViewLog()
     app.state.schema_head = head_revision()
     app.state.metrics = metrics.HubMetrics(app.state.sessions, clock)
     app.state.setup_code = _setup_code(app, demo=settings.demo)

@@ -11,6 +11,7 @@ of one row instead of a query per door table.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 from admin.api.device_deps import CurrentKiosk
 from admin.api.errors import ERRORS
 from admin.deps import SessionDep
-from db.models import VersionCounter
+from db.clock import utc_now
+from db.models import AuditEntry, VersionCounter
 from db.models.sync import DOOR_TABLES, door_columns, serialise_row
 
 router = APIRouter(tags=["people"])
@@ -84,4 +86,26 @@ def people(
     rows = _rows_above(db, since, limit + 1)
     page = _whole_versions(db, rows, limit)
     more = len(rows) > limit  # may be a false "more" when the last version went whole: harmless
-    return PeoplePage(rows=page, next=page[-1]["version"] if page else since, more=more)
+    following = page[-1]["version"] if page else since
+    if page:
+        _record_pull(db, kiosk.id, page, since=since, following=following)
+    return PeoplePage(rows=page, next=following, more=more)
+
+
+def _record_pull(
+    db: Session, kiosk_id: int, page: list[dict[str, Any]], *, since: int, following: int
+) -> None:
+    """R12: a door's pull of people data is a view of it, logged once per pull (not per row),
+    with how many rows of each table went; "nothing new" answers above write nothing."""
+    counts = Counter(str(row["table"]) for row in page)
+    db.add(
+        AuditEntry(
+            at=utc_now(),
+            actor=f"kiosk:{kiosk_id}",
+            action="view",
+            entity="door data",
+            entity_id=f"{since}-{following}",
+            changes={"fields": sorted(counts), "rows": dict(counts)},
+        )
+    )
+    db.commit()

@@ -18,6 +18,7 @@ from admin.errors import not_found
 from admin.forms import Checked
 from admin.office.children import find_child
 from admin.office.collection import grant
+from admin.office.viewing import record_seen
 from admin.people import collector_age_problem, read_adult
 from admin.templating import render
 from db.clock import local_day
@@ -188,6 +189,7 @@ def adult_page(
     cards = db.scalars(
         select(Card).where(Card.holder_adult_id == adult.id).order_by(Card.issued_at.desc())
     ).all()
+    record_seen(request, db, "adults", [adult.id], "record")
     return render(
         request, "adult.html", {"adult": adult, "links": links, "cards": cards, "saved": saved}
     )

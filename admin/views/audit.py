@@ -1,19 +1,65 @@
-"""The audit log, read-only: every view of a child's sensitive fields and every change to people
-data, with who and when. Manager only."""
+"""The audit log, read-only: every view and every change of people data, with who and when.
+Filters answer a data-protection officer's questions, such as "who looked at Mia's record this
+month": a person, a member of staff (or a door), what was done, and a range of days.
+Manager only."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from admin.deps import ManagerOnly, SessionDep
+from admin.errors import HubError
 from admin.templating import render
-from db.models import AuditEntry, Staff
-from db.names import full_name
+from db.clock import local_day_bounds
+from db.models import Adult, AuditEntry, Child, Kiosk, Staff
+from db.names import full_name, sort_key
+from db.register import setting_zone
 
 router = APIRouter()
 PAGE = 200
+FILTERS = ("person", "entity", "entity_id", "actor", "action", "start", "end")
+
+
+def _day(raw: str, label: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError as exc:
+        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
+
+
+def _filtered(
+    db: Session, query: Select[tuple[AuditEntry]], f: dict[str, str]
+) -> Select[tuple[AuditEntry]]:
+    entity, _, entity_id = f["person"].partition(":")
+    for column, value in (
+        (AuditEntry.entity, entity or f["entity"]),
+        (AuditEntry.entity_id, entity_id or f["entity_id"]),
+        (AuditEntry.actor, f["actor"]),
+        (AuditEntry.action, f["action"]),
+    ):
+        if value:
+            query = query.where(column == value)
+    zone = setting_zone(db)
+    if first := _day(f["start"], "first day"):
+        query = query.where(AuditEntry.at >= local_day_bounds(first, zone)[0])
+    if last := _day(f["end"], "last day"):
+        query = query.where(AuditEntry.at < local_day_bounds(last + timedelta(days=1), zone)[0])
+    return query
+
+
+def _people(db: Session) -> list[tuple[str, str]]:
+    """Everyone the log can be filtered by, as ("children:12", "Mia Khan (child)")."""
+    options = []
+    for entity, model, kind in (("children", Child, "child"), ("adults", Adult, "adult"),
+                                ("staff", Staff, "staff")):  # fmt: skip
+        for i, first, last in db.execute(select(model.id, model.first_name, model.last_name)):
+            options.append((f"{entity}:{i}", f"{full_name(first, last)} ({kind})"))
+    return sorted(options, key=lambda o: sort_key(o[1]))
 
 
 @router.get("/audit")
@@ -21,37 +67,38 @@ def audit_page(
     request: Request,
     me: ManagerOnly,
     db: SessionDep,
+    person: str = "",
     entity: str = "",
     entity_id: str = "",
     actor: str = "",
     action: str = "",
+    start: str = "",
+    end: str = "",
     before: int = 0,
 ) -> Response:
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    if entity_id:
-        query = query.where(AuditEntry.entity_id == entity_id)
-    if actor:
-        query = query.where(AuditEntry.actor == actor)
-    if action:
-        query = query.where(AuditEntry.action == action)
+    filters = dict(
+        zip(FILTERS, (person, entity, entity_id, actor, action, start, end), strict=True)
+    )
+    query = _filtered(db, select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE), filters)
     if before:
         query = query.where(AuditEntry.id < before)
     entries = db.scalars(query).all()
-    staff = {
+    who = {
         f"staff:{i}": full_name(f, last)
         for i, f, last in db.execute(select(Staff.id, Staff.first_name, Staff.last_name))
     }
+    who |= {f"kiosk:{i}": f"{name} (kiosk)" for i, name in db.execute(select(Kiosk.id, Kiosk.name))}
     entities = sorted(db.scalars(select(AuditEntry.entity).distinct()).all())
     return render(
         request,
         "audit.html",
         {
             "entries": entries,
-            "staff": staff,
+            "staff": who,
+            "actors": sorted(who.items(), key=lambda a: sort_key(a[1])),
+            "people": _people(db),
             "entities": entities,
-            "filters": {"entity": entity, "entity_id": entity_id, "actor": actor, "action": action},
+            "filters": filters,
             "more": entries[-1].id if len(entries) == PAGE else None,
         },
     )

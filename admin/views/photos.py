@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from admin.deps import CurrentStaff, SessionDep
 from admin.errors import not_found
+from admin.office.viewing import record_seen
 from db.models import Adult, Child, Staff
 
 router = APIRouter()
+ENTITY = {"child": "children", "adult": "adults", "staff": "staff"}
 
 
 @router.get("/photos/{kind}/{person_id}")
-def photo(kind: str, person_id: int, me: CurrentStaff, db: SessionDep) -> Response:
+def photo(
+    kind: str, person_id: int, request: Request, me: CurrentStaff, db: SessionDep
+) -> Response:
     row: Child | Adult | Staff | None = None
     if kind == "child":
         row = db.get(Child, person_id)
@@ -23,6 +27,7 @@ def photo(kind: str, person_id: int, me: CurrentStaff, db: SessionDep) -> Respon
         row = db.get(Staff, person_id)
     if row is None or row.photo is None or row.deleted_at is not None:
         raise not_found("That photo")
+    record_seen(request, db, ENTITY[kind], [person_id], "photo")
     return Response(
         row.photo, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"}
     )

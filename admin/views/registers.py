@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, NowDep, SessionDep
 from admin.errors import HubError
+from admin.office.viewing import record_seen
 from admin.templating import render
 from db.clock import as_utc, local_day
 from db.models import Child
@@ -82,6 +83,7 @@ def register_page(
     today = local_day(now, zone)
     chosen = _day(day, today, "date")
     rows = daily_register(db, chosen, zone)
+    record_seen(request, db, "children", [r.child_id for r in rows], f"register {chosen}")
     context = {
         "rows": [register_cells(r, zone) for r in rows],
         "columns": REGISTER_COLUMNS,
@@ -98,11 +100,14 @@ def register_page(
 
 @router.get("/register.csv")
 def register_csv(
-    staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
+    request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
 ) -> Response:
     zone = setting_zone(db)
     chosen = _day(day, local_day(now, zone), "date")
-    rows = [register_cells(r, zone) for r in daily_register(db, chosen, zone)]
+    register = daily_register(db, chosen, zone)
+    what = f"register {chosen} (CSV)"
+    record_seen(request, db, "children", [r.child_id for r in register], what)
+    rows = [register_cells(r, zone) for r in register]
     if position := record_position(db):  # after a blank line, below the register itself
         rows += [[], ["Made from the record at", position]]
     return csv_download(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
@@ -110,6 +115,7 @@ def register_csv(
 
 @router.get("/register/hours.csv")
 def hours_csv(
+    request: Request,
     staff: CurrentStaff,
     db: SessionDep,
     now: NowDep,
@@ -125,6 +131,7 @@ def hours_csv(
     if (last - first).days > MAX_RANGE_DAYS:
         raise HubError(400, "bad_range", f"Please choose at most {MAX_RANGE_DAYS} days.")
     totals = hours_attended(db, first, last, now=now, zone=zone)
+    record_seen(request, db, "children", list(totals), f"hours {first} to {last} (CSV)")
     children = {c.id: c for c in db.query(Child).filter(Child.id.in_(list(totals))).all()}
     ordered = sorted(
         totals,

@@ -15,6 +15,7 @@ from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked, strength_hint
 from admin.office.nursery import wizard_bar
+from admin.office.viewing import record_seen
 from admin.people import Choices
 from admin.security import STAFF_PASSWORD_MIN, end_sessions_of
 from admin.templating import render
@@ -79,6 +80,7 @@ def edit_staff_page(
     request: Request, staff_id: int, me: ManagerOnly, db: SessionDep, saved: int = 0
 ) -> Response:
     member = get_staff(db, staff_id)
+    record_seen(request, db, "staff", [member.id], "record")
     values = _form_values(member)
     values["phone"] = member.phone or ""
     return _form(request, db, member, values | {"saved": saved}, {})

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
 from admin.office.alerts import AlertView, open_alerts
+from admin.office.viewing import record_seen
 from admin.office_events import record_office_event
 from admin.templating import render
 from db.clock import age_in_months, local_day
@@ -143,12 +144,21 @@ def today_now(db: Session, now: datetime, zone: ZoneInfo | None = None) -> Today
 
 @router.get("/today")
 def today_page(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep) -> Response:
-    return render(request, "today.html", {"now": today_now(db, now), "at": now})
+    shown = today_now(db, now)
+    _seen(request, db, shown)
+    return render(request, "today.html", {"now": shown, "at": now})
+
+
+def _seen(request: Request, db: Session, shown: TodayNow) -> None:
+    ids = [row["id"] for room in shown.rooms for row in room.children]
+    record_seen(request, db, "children", ids, "today")
 
 
 @router.get("/today/fragment")
 def today_fragment(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep) -> Response:
-    return render(request, "today_fragment.html", {"now": today_now(db, now), "at": now})
+    shown = today_now(db, now)
+    _seen(request, db, shown)  # a child arriving later is seen here first
+    return render(request, "today_fragment.html", {"now": shown, "at": now})
 
 
 @router.post("/today/acknowledge/{arrival_uuid}")

@@ -10,12 +10,13 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import httpx
+from sqlalchemy import select
 
 from admin.office.pairing import pairing_code_hash
 from db.clock import utc_now
 from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
-from db.models import Kiosk
+from db.models import AuditEntry, Kiosk
 from db.register import daily_register
 from kiosk.store.door_key import new_door_key
 from kiosk.store.hub_pages import read_state
@@ -106,6 +107,10 @@ def test_the_people_a_door_pulls_carry_no_needs_addresses_phones_or_court_reason
         f"{hub.base}/api/v1/people", params={"since": body["next"]}, headers=_auth(token)
     )
     assert after.json() == {"rows": [], "next": body["next"], "more": False}
+    with session_factory(make_engine(hub.db_url))() as db:  # R12: one entry a pull, not a row
+        pulls = db.scalars(select(AuditEntry).where(AuditEntry.entity == "door data")).all()
+    assert len(pulls) == 1 and pulls[0].actor.startswith("kiosk:")
+    assert pulls[0].changes["rows"]["children"] >= 1  # "nothing new" wrote nothing
 
 
 def test_the_same_batch_pushed_twice_is_stored_once(
