@@ -490,9 +490,9 @@ def _prepare(
     return codes, nursery.parents_of_child, staff
 
 
-def _pair(hub: str, codes: Sequence[str], folder: Path) -> list[tuple[str, str]]:
-    """Each door paired as a kiosk pairs: a new key, kept beside its database, where its store
-    finds it to sign what it sends."""
+def _pair(hub: str, codes: Sequence[str], folder: Path | None = None) -> list[tuple[str, str]]:
+    """Each door paired as a kiosk pairs: a new key, kept beside its database in ``folder``
+    (where its store finds it to sign what it sends); a door that only pulls needs no folder."""
     from kiosk.store.door_key import key_path, new_door_key, save_door_key
 
     tokens = []
@@ -502,7 +502,8 @@ def _pair(hub: str, codes: Sequence[str], folder: Path) -> list[tuple[str, str]]
             body = {"code": code, "device": device, "public_key": signer.public}
             answer = http.post(f"{hub}/api/v1/pair", json=body)
             answer.raise_for_status()
-            save_door_key(key_path(folder / f"{device}.db"), signer)
+            if folder is not None:
+                save_door_key(key_path(folder / f"{device}.db"), signer)
             tokens.append((device, str(answer.json()["token"])))
     return tokens
 

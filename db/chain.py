@@ -57,14 +57,15 @@ class Gap:
 
 def missing_events(session: Session, *, now: datetime) -> list[Gap]:
     """Holes in the chains that have lasted :data:`GAP_PERSISTS` (recent events only)."""
-    order = {"partition_by": Event.signer, "order_by": Event.device_seq}
     chained = (
         select(
             Event.signer,
             Event.device_seq.label("seq"),
-            func.lead(Event.device_seq).over(**order).label("next"),
+            func.lead(Event.device_seq)
+            .over(partition_by=Event.signer, order_by=Event.device_seq)
+            .label("next"),
             func.lead(Event.recorded_at, type_=Event.__table__.c.recorded_at.type)
-            .over(**order)
+            .over(partition_by=Event.signer, order_by=Event.device_seq)
             .label("next_at"),
         )
         .where(Event.signer.is_not(None), Event.recorded_at >= now - GAP_LOOKBACK)

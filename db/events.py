@@ -78,7 +78,9 @@ class _EventRow(Protocol):
     visitor_id: int | None
     room_id: int | None
     ref: str | None
-    payload: dict[str, Any] | None
+
+    @property  # read-only here, so a row whose payload is never None also fits
+    def payload(self) -> dict[str, Any] | None: ...
 
 
 KNOWN_TYPES = frozenset(t.value for t in EventType)

@@ -118,11 +118,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_hub:
         return 0
     # The kiosk keeps its own database and syncs with the hub over HTTP, as a real door does.
+    from kiosk.store.door_key import key_path
     from kiosk.sync.pairing import token_path
 
     sock = _hub_socket(args.host, args.port)  # before the kiosk: a taken port opens nothing
     kiosk_db = data_dir / "kiosk.db"
-    code = None if token_path(str(kiosk_db)).exists() else _demo_pairing_code(url)
+    # A demo kiosk paired before kiosks signed (a token, no key) is paired again, with a key.
+    paired = token_path(str(kiosk_db)).exists() and key_path(kiosk_db).exists()
+    code = None if paired else _demo_pairing_code(url)
     everywhere = args.host in ("0.0.0.0", "::")  # noqa: S104 - recognised, not bound
     hub_url = f"http://{'127.0.0.1' if everywhere else args.host}:{args.port}"
     kiosk = start_beside_hub(str(kiosk_db), hub_url=hub_url, pairing_code=code)

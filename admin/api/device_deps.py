@@ -16,7 +16,7 @@ from fastapi import Depends, Header, Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from admin.api.errors import ApiError, kiosk_revoked, unknown_device
+from admin.api.errors import ApiError, kiosk_revoked, pair_again, unknown_device
 from admin.api.seen import SeenBook
 from admin.deps import NowDep, SessionDep
 from db.credentials import hash_secret
@@ -93,6 +93,8 @@ def current_kiosk(
         raise unknown_device()
     if kiosk.revoked_at is not None or kiosk.deleted_at is not None:
         raise kiosk_revoked()
+    if kiosk.public_key is None:  # paired before kiosks signed: every call says so, not just a push
+        raise pair_again()
     if x_device_free_space is not None:
         _free_space(db, kiosk.id, now, x_device_free_space)
     seen: SeenBook = request.app.state.seen

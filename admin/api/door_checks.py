@@ -37,7 +37,7 @@ STAFF_CONFIRMS = {
     EventType.LOCKOUT_CLEARED,
 }
 # What an event's ``ref`` must point at, by kind.
-REFERS_TO = {
+REFERS_TO: dict[str, tuple[EventType, str]] = {
     EventType.CHILD_COLLECTED: (EventType.COLLECTION_REQUESTED, "collection request"),
     EventType.ALERT_ACKNOWLEDGED: (EventType.ALERT_RAISED, "alert"),
     EventType.ALERT_RESOLVED: (EventType.ALERT_RAISED, "alert"),
@@ -80,7 +80,8 @@ def _links_taken(db: Session, links: set[tuple[str, int]]) -> dict[tuple[str, in
     query = select(Event.signer, Event.device_seq, Event.uuid).where(
         Event.signer.in_(signers), Event.device_seq.in_({seq for _, seq in links})
     )
-    return {(s, q): u for s, q, u in db.execute(query) if (s, q) in links}
+    taken = ((str(s), int(q or 0), str(u)) for s, q, u in db.execute(query))
+    return {(s, q): u for s, q, u in taken if (s, q) in links}
 
 
 def check_batch(db: Session, records: Sequence[EventRecord], *, kiosk_id: int) -> list[Refusal]:

@@ -118,7 +118,7 @@ class EventIn(BaseModel):
 
 class EventOut(EventIn):
     seq: int
-    device: str = Field(max_length=64)  # type: ignore[assignment]
+    device: str = Field(max_length=64)
 
     # What is stored is served as it is: the limits are for what comes in (a stored payload may
     # have grown by its device_time; an old row may predate a limit).

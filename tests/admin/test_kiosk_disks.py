@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.credentials import hash_secret
 from db.models import Kiosk
+from kiosk.store.door_key import new_door_key
 from tests.admin.conftest import NOW, post_form
 from tests.admin.test_people import db_of
 
@@ -27,6 +28,7 @@ def _paired_kiosk(database: str, *, free: int | None) -> int:
         kiosk = db.scalars(select(Kiosk)).first()
         assert kiosk is not None
         kiosk.token_hash, kiosk.paired_at = hash_secret(TOKEN), NOW
+        kiosk.device, kiosk.public_key = "front-door", new_door_key().public  # paired with a key
         kiosk.free_space_bytes = free
         db.commit()
         return kiosk.id

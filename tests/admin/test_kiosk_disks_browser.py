@@ -14,6 +14,7 @@ from sqlalchemy import select
 from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
 from db.models import Kiosk
+from kiosk.store.door_key import new_door_key
 from tests.admin.test_browser import browser, hub, hub_database, page, screenshot, sign_in
 
 __all__ = ["browser", "hub", "hub_database", "page"]  # the fixtures of the browser tests
@@ -26,6 +27,7 @@ def _pair_front_door(database: str) -> None:
         kiosk = db.scalars(select(Kiosk).order_by(Kiosk.id)).first()
         assert kiosk is not None
         kiosk.token_hash, kiosk.paired_at = hash_secret(TOKEN), datetime.now(UTC)
+        kiosk.device, kiosk.public_key = "front-door", new_door_key().public  # paired with a key
         db.commit()
     engine.dispose()
 

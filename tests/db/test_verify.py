@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from admin.app import create_app
 from admin.config import HubSettings
@@ -81,7 +82,7 @@ def _alter(url: str, change: object) -> None:
         db.execute(change)  # type: ignore[call-overload]
 
 
-def _front(place: int) -> object:
+def _front(place: int) -> ColumnElement[bool]:
     return (Event.device == "front-door") & (Event.device_seq == place)
 
 
