@@ -58,6 +58,7 @@ from uuid import uuid4
 
 import httpx
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from admin.views.kiosks import pairing_code_hash
 from benchmarks.nursery_data import LONDON, build
@@ -474,19 +475,24 @@ def _prepare(
         # build() opens today with arrivals: the benchmark makes today's events itself.
         midnight = at_local(nursery.today, dt_time(0, 0), LONDON)
         db.execute(delete(Event).where(Event.occurred_at >= midnight))
-        now = utc_now()
-        for i, code in enumerate(codes):
-            db.add(
-                Kiosk(
-                    name=f"Door {i}",
-                    pairing_code_hash=pairing_code_hash(code),
-                    pairing_expires_at=now + timedelta(hours=2),
-                )
-            )
+        add_doors(db, codes)
         db.commit()
         staff = list(db.scalars(select(Staff.id)))
     engine.dispose()
     return codes, nursery.parents_of_child, staff
+
+
+def add_doors(db: Session, codes: Sequence[str]) -> None:
+    """A kiosk waiting to be paired for each code, as the office makes them."""
+    expires = utc_now() + timedelta(hours=2)
+    for i, code in enumerate(codes):
+        db.add(
+            Kiosk(
+                name=f"Door {i}",
+                pairing_code_hash=pairing_code_hash(code),
+                pairing_expires_at=expires,
+            )
+        )
 
 
 def _pair(hub: str, codes: Sequence[str]) -> list[tuple[str, str]]:
