@@ -774,7 +774,10 @@ def report(r: Report) -> None:
         f"{h.doors} doors (must be 0); last pull failed at {h.unchecked}"
     )
     if "Traceback" in log or "ERROR" in log:
-        print(f"  the hub logged {log.count('Traceback')} exceptions:\n{log[-3000:]}")
+        # The first one in full: the log's tail is mostly the requests that came after it.
+        first = log.index("Traceback") if "Traceback" in log else log.index("ERROR")
+        print(f"  the hub logged {log.count('Traceback')} exceptions; the first:")
+        print(log[max(0, first - 300) : first + 2700])
 
 
 def engine_name(url: str) -> str:
