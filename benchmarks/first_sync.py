@@ -22,18 +22,14 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
-from admin.views.kiosks import pairing_code_hash
 from benchmarks.nursery_data import build
 from benchmarks.scratch import scratch_database
-from benchmarks.sync import HubProcess, _events_on_hub, _pair, engine_name
+from benchmarks.sync import HubProcess, _events_on_hub, _pair, add_doors, engine_name
 from benchmarks.sync_checks import first_sync
-from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
-from db.models import Kiosk
 
 DOORS = 3  # new doors timed one after another
 
@@ -46,15 +42,7 @@ def _seed(url: str, *, years: int, children: int, doors: int) -> tuple[list[str]
     began = time.perf_counter()
     with session_factory(engine)() as db:
         build(db, children=children, days=365 * years)
-        expires = utc_now() + timedelta(hours=2)
-        db.add_all(
-            Kiosk(
-                name=f"New door {i}",
-                pairing_code_hash=pairing_code_hash(c),
-                pairing_expires_at=expires,
-            )
-            for i, c in enumerate(codes)
-        )
+        add_doors(db, codes)
         db.commit()
     engine.dispose()
     return codes, time.perf_counter() - began

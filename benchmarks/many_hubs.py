@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, func, select, text
 
-from admin.views.kiosks import pairing_code_hash
+from admin.office.pairing import pairing_code_hash
 from benchmarks.nursery_data import build
 from benchmarks.scratch import scratch_database
 from benchmarks.sync import HubProcess, _pair, percentile

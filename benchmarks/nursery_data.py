@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from db.clock import at_local
 from db.credentials import hash_password, hash_secret, new_card
+from db.events import EVENTS
 from db.models import (
     Adult,
     AgreedPassword,
     Authorisation,
     Card,
     Child,
-    Event,
     NurserySession,
     Room,
     Setting,
@@ -204,7 +204,7 @@ def add_year_of_events(
             continue
         batch += _day_events(nursery, day, rng, staff_ids, open_day=back == 0)
         if len(batch) >= EVENT_BATCH or back == 0:
-            session.connection().execute(insert(Event.__table__), batch)
+            session.connection().execute(insert(EVENTS), batch)
             total += len(batch)
             batch = []
     session.commit()

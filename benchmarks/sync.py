@@ -58,8 +58,9 @@ from uuid import uuid4
 
 import httpx
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
-from admin.views.kiosks import pairing_code_hash
+from admin.office.pairing import pairing_code_hash
 from benchmarks.nursery_data import LONDON, build
 from benchmarks.scratch import scratch_database
 from benchmarks.sync_checks import (
@@ -475,19 +476,24 @@ def _prepare(
         # build() opens today with arrivals: the benchmark makes today's events itself.
         midnight = at_local(nursery.today, dt_time(0, 0), LONDON)
         db.execute(delete(Event).where(Event.occurred_at >= midnight))
-        now = utc_now()
-        for i, code in enumerate(codes):
-            db.add(
-                Kiosk(
-                    name=f"Door {i}",
-                    pairing_code_hash=pairing_code_hash(code),
-                    pairing_expires_at=now + timedelta(hours=2),
-                )
-            )
+        add_doors(db, codes)
         db.commit()
         staff = list(db.scalars(select(Staff.id)))
     engine.dispose()
     return codes, nursery.parents_of_child, staff
+
+
+def add_doors(db: Session, codes: Sequence[str]) -> None:
+    """A kiosk waiting to be paired for each code, as the office makes them."""
+    expires = utc_now() + timedelta(hours=2)
+    for i, code in enumerate(codes):
+        db.add(
+            Kiosk(
+                name=f"Door {i}",
+                pairing_code_hash=pairing_code_hash(code),
+                pairing_expires_at=expires,
+            )
+        )
 
 
 def _pair(hub: str, codes: Sequence[str], folder: Path | None = None) -> list[tuple[str, str]]:
@@ -777,7 +783,10 @@ def report(r: Report) -> None:
         f"{h.doors} doors (must be 0); last pull failed at {h.unchecked}"
     )
     if "Traceback" in log or "ERROR" in log:
-        print(f"  the hub logged {log.count('Traceback')} exceptions:\n{log[-3000:]}")
+        # The first one in full: the log's tail is mostly the requests that came after it.
+        first = log.index("Traceback") if "Traceback" in log else log.index("ERROR")
+        print(f"  the hub logged {log.count('Traceback')} exceptions; the first:")
+        print(log[max(0, first - 300) : first + 2700])
 
 
 def engine_name(url: str) -> str:

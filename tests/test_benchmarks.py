@@ -54,6 +54,12 @@ def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> No
     assert "errors: 0" in out, out
 
 
+def test_the_first_sync_benchmark_times_new_doors_against_a_hub_with_history() -> None:
+    out = run_benchmark("first_sync", "--years", "0", "--children", "6", "--everything")
+    assert "first sync from the starting point: median" in out, out
+    assert "first sync pulling every event" in out and "load average" in out, out
+
+
 def test_the_start_up_check_benchmark_runs_and_prints_before_and_after() -> None:
     out = run_benchmark("kiosk_start_check", "--children", "6", "--days", "8", "--rounds", "1")
     for figure in ("before: start-up", "after:  quick_check", "integrity_check alone"):
@@ -64,7 +70,7 @@ def test_the_nursery_size_benchmark_measures_each_size_and_each_import() -> None
     out = run_benchmark(
         "nursery_scale", "--children", "6", "9", "--repeat", "1", "--people", "20", "40"
     )
-    for measure in ("daily register", "on-site list", "kiosk start-up"):
+    for measure in ("daily register", "on-site list", "kiosk start-up", "book refresh"):
         assert out.count(measure) == 2, out
     assert "creating adults in one transaction" in out
     assert any(line.split()[:1] == ["40"] for line in out.splitlines()), out

@@ -87,14 +87,15 @@ def _write_table(
     if not kept:
         return
     held = set(connection.scalars(select(table.c.id).where(table.c.id.in_(list(kept)))))
-    changed, new = [], []
+    changed: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
     for row_id, row in kept.items():
         values = deserialise_row(table, row.get("row", {}))
         values.update(id=row_id, version=int(row["version"]), deleted_at=None)
         (changed if row_id in held else new).append(values)
     for group in _by_columns(changed):
         # "row_id": a bound name must differ from the column names that are set.
-        to_set = {name: bindparam(name) for name in group[0] if name != "id"}
+        to_set: dict[str, Any] = {name: bindparam(name) for name in group[0] if name != "id"}
         statement = update(table).where(table.c.id == bindparam("row_id")).values(to_set)
         connection.execute(statement, [{**values, "row_id": values["id"]} for values in group])
     for group in _by_columns([_filled(table, values) for values in new]):
