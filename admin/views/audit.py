@@ -6,6 +6,7 @@ Manager only."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -32,9 +33,7 @@ def _day(raw: str, label: str) -> date | None:
         raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
 
 
-def _filtered(
-    db: Session, query: Select[tuple[AuditEntry]], f: dict[str, str]
-) -> Select[tuple[AuditEntry]]:
+def _filtered(db: Session, query: Select[Any], f: dict[str, str]) -> Select[Any]:
     entity, _, entity_id = f["person"].partition(":")
     for column, value in (
         (AuditEntry.entity, entity or f["entity"]),

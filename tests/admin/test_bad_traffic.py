@@ -193,13 +193,13 @@ def _locked(database: str) -> Iterator[None]:
             conn.rollback()
         engine.dispose()
         return
-    conn = sqlite3.connect(database.removeprefix("sqlite:///"), isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
+    writer = sqlite3.connect(database.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
     try:
         yield
     finally:
-        conn.execute("ROLLBACK")
-        conn.close()
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_a_busy_database_answers_503_with_retry_after_never_a_500(hub: RunningHub) -> None:

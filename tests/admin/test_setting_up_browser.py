@@ -18,11 +18,12 @@ from sqlalchemy import select
 
 from db.clock import utc_now
 from db.models import NurserySession, Room, Setting
+from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
-from kiosk.sync.pairing import pair_with_hub
 from tests.admin.hub_process import RunningHub
 from tests.admin.test_browser import ARGS, CHROMIUM, screenshot, sign_in
+from tests.sync.events import pair_door
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
 PASSWORD = "kettle harbour maple"
@@ -163,9 +164,10 @@ def _pair_a_kiosk(page: Page, hub: RunningHub, folder: Path) -> SyncClient:
     page.click("button:has-text('Register and get a pairing code')")
     code = page.locator("[data-pairing-code]").inner_text()
     http = httpx.Client(timeout=30)
-    token = pair_with_hub(http, hub.url, code=code, device="front-door")
-    store = KioskStore(str(folder / "kiosk.db"), device="front-door")
-    return SyncClient(store, hub.url, token, clock=utc_now, http=http)
+    door_file = folder / "kiosk.db"
+    door = pair_door(http, hub.url, code=code, device="front-door", key_file=key_path(door_file))
+    store = KioskStore(str(door_file), device="front-door")
+    return SyncClient(store, hub.url, door.token, clock=utc_now, http=http)
 
 
 def _rooms_at(door: SyncClient) -> set[str]:

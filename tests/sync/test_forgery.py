@@ -13,7 +13,7 @@ from uuid import uuid4
 import httpx
 from sqlalchemy import select, update
 
-from admin.views.kiosks import pairing_code_hash
+from admin.office.pairing import pairing_code_hash
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.models import Event, Kiosk, RefusedEvent, Staff
