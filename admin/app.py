@@ -68,10 +68,12 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.metrics = metrics.HubMetrics(app.state.sessions, clock)
     app.state.setup_code = _setup_code(app, demo=settings.demo)
     install_handlers(app)
-    app.add_middleware(BrowserDefaults, secure=settings.secure_cookies)
+    app.add_middleware(BrowserDefaults)
     app.add_middleware(metrics.RequestObserver, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(packages=[("admin", "static")]), name="static")
-    app.mount("/api/v1", build_api(app.state.sessions, clock=clock))
+    app.mount(
+        "/api/v1", build_api(app.state.sessions, clock=clock, certificate=settings.certificate)
+    )
     for module in (
         health,
         metrics,
@@ -120,9 +122,8 @@ class BrowserDefaults:
     """Security headers on every answer, and a CSRF seed cookie for a browser not signed in.
     Plain ASGI, so the live event stream passes through untouched."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -139,7 +140,9 @@ class BrowserDefaults:
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
                 if fresh is not None:
-                    flags = "; Secure" if self.secure else ""
+                    # Secure whenever the browser's connection is HTTPS (uvicorn reads a local
+                    # reverse proxy's X-Forwarded-Proto); only --insecure-http goes without.
+                    flags = "; Secure" if scope.get("scheme") == "https" else ""
                     headers.append(
                         "set-cookie",
                         f"{PRE_COOKIE}={fresh}; HttpOnly; Path=/; SameSite=strict{flags}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -24,8 +25,12 @@ class RunningHub:
     def __init__(self, database: str, console: Path, env: Mapping[str, str] | None = None) -> None:
         self.database, self.console = database, console
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
-        # Plain HTTP on loopback in these tests: httpx would keep Secure cookies to itself.
-        self.env |= {"HANDOVER_SECRET_KEY": SECRET, "HANDOVER_SECURE_COOKIES": "0", **(env or {})}
+        # HTTPS with the hub's own CA, as in the office; its tls/ folder beside the console.
+        self.env |= {
+            "HANDOVER_SECRET_KEY": SECRET,
+            "HANDOVER_DATA_DIR": str(console.parent),
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -33,7 +38,7 @@ class RunningHub:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"https://127.0.0.1:{port}"
         command = [sys.executable, "-m", "handover", "hub", "--db", self.database]
         with self.console.open("ab") as console:
             self.process = subprocess.Popen(
@@ -46,7 +51,8 @@ class RunningHub:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"the hub stopped:\n{self.output()}"
             try:
-                httpx.get(f"{self.url}/healthz", timeout=2)
+                # Unchecked while it starts: every client after checks the hub's certificate.
+                httpx.get(f"{self.url}/healthz", timeout=2, verify=False)  # noqa: S501
                 return self
             except httpx.HTTPError:
                 time.sleep(0.2)
@@ -73,8 +79,16 @@ class RunningHub:
         """Every setup code this hub printed, oldest first (one per start)."""
         return SETUP_CODE.findall(self.output())
 
+    @property
+    def verify(self) -> ssl.SSLContext:
+        """For httpx's ``verify=``: trusts the CA the hub made on its first start."""
+        folder = Path(self.env["HANDOVER_DATA_DIR"]) / "tls"
+        return ssl.create_default_context(cafile=str(folder / "office-ca.pem"))
+
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+        return httpx.Client(
+            base_url=self.url, timeout=30, follow_redirects=False, verify=self.verify
+        )
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,8 @@ def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk
     found = re.search(r"data-pairing-code>([^<]+)<", made.text)
     assert found, made.text
     device = name.lower().replace(" ", "-")
-    answer = httpx.post(f"{hub.url}/api/v1/pair", json={"code": found[1], "device": device})
+    answer = httpx.post(
+        f"{hub.url}/api/v1/pair", json={"code": found[1], "device": device}, verify=hub.verify
+    )
     assert answer.status_code == 200, answer.text
     return PairedKiosk(answer.json()["kiosk_id"], found[1], answer.json()["token"])
