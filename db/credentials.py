@@ -81,6 +81,24 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
+def pairing_code_hash(code: str) -> str:
+    """What a kiosk's pairing code is compared by: upper case, without dashes or spaces."""
+    return hash_secret("".join(ch for ch in code.upper() if ch.isalnum()))
+
+
+def pairing_proof(code_hash: str, *values: str) -> str:
+    """An HMAC keyed with the pairing code (through its hash, which the hub keeps): at pairing
+    the kiosk proves which certificate it sees, and the hub which certificate to pin, to the
+    only other party that knows the code. A man in the middle can relay these, not make them."""
+    message = "|".join(("handover-pairing-1", *values)).encode("ascii")
+    return hmac.new(code_hash.encode("ascii"), message, hashlib.sha256).hexdigest()
+
+
+def pem_fingerprint(pem: str | None) -> str:
+    """What the pinned certificate is named by in pairing proofs; empty for none."""
+    return hashlib.sha256(pem.encode("ascii")).hexdigest() if pem else ""
+
+
 def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_hash)
 

@@ -302,6 +302,13 @@ def _on_site_staff(book: PeopleBook, shift: Shift, zone: ZoneInfo) -> dict[str, 
 QUIET_OFFLINE = 30 * 60
 
 
+UNTRUSTED = (
+    "This door no longer trusts the office's certificate: something may be pretending to be "
+    "the office, so nothing is sent. Tell the manager; if the office has a new certificate, "
+    "pair this kiosk again."
+)
+
+
 def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
     """What staff mode says about the office hub, from a :class:`~kiosk.store.local.SyncStatus`:
     ``lines`` as ``(message, params)`` for the translator, ``warning`` when staff should act,
@@ -323,6 +330,12 @@ def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
                 ("The office has revoked this kiosk: it no longer syncs. Pair it again.", {}),
                 ("Events waiting to send: {n}, kept safely here.", waiting),
             ],
+            "warning": True,
+            "home": True,
+        }
+    if status.untrusted:
+        return {
+            "lines": [(UNTRUSTED, {}), ("Events waiting to send: {n}, kept safely here.", waiting)],
             "warning": True,
             "home": True,
         }

@@ -24,10 +24,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from admin.api.errors import ERRORS, ApiError, kiosk_revoked, unknown_device
+from admin.api.pairing_proof import INTERCEPTED, hub_proof, kiosk_to_pair, seen_as_served
 from admin.api.seen import SeenBook
 from admin.deps import NowDep, SessionDep
 from admin.ops.logs import log_event
-from admin.views.kiosks import pairing_code_hash
 from db.audit import set_actor
 from db.credentials import hash_secret, new_token
 from db.models import Kiosk, LoginAttempt
@@ -37,13 +37,18 @@ router = APIRouter(tags=["devices"])
 
 class PairRequest(BaseModel):
     # As the panel shows it (ABCD-EFGH-JKLM), in either case, with or without dashes or spaces.
-    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9 -]+$")
+    # A kiosk never sends it: it sends ``proof`` instead (see admin/api/pairing_proof.py).
+    code: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9 -]+$")
     device: str = Field(min_length=1, max_length=64)
+    proof: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    certificate_seen: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
 
 
 class PairResponse(BaseModel):
     token: str
     kiosk_id: int
+    certificate: str | None = None  # PEM the kiosk pins; None from a plain-HTTP hub
+    certificate_proof: str
 
 
 MAX_SKEW = timedelta(days=366)  # a clock further out than this is not corrected but refused
@@ -89,11 +94,7 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
     client = _client(request)
     if (limited := _too_many_tries(db, client, now)) is not None:
         raise limited
-    kiosk = db.scalar(
-        select(Kiosk).where(
-            Kiosk.pairing_code_hash == pairing_code_hash(body.code), Kiosk.deleted_at.is_(None)
-        )
-    )
+    kiosk = kiosk_to_pair(db, body.code, body.proof, body.certificate_seen)
     if kiosk is None:  # unknown, or already used: the code is cleared when it is used
         raise _refused(
             db, client, now, "pairing_code_unknown", "That pairing code is not valid or was used."
@@ -106,6 +107,11 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
             "pairing_code_expired",
             "That pairing code has expired; make a new one.",
         )
+    served = request.app.state.certificate
+    if not seen_as_served(served, body.certificate_seen):
+        log_event("kiosk_pairing_intercepted", kiosk=kiosk.id, client=client)
+        raise _refused(db, client, now, "certificate_mismatch", INTERCEPTED)
+    code_hash = kiosk.pairing_code_hash or ""
     token = f"{kiosk.id}.{new_token()}"
     db.add(LoginAttempt(username=PAIRING, client=client, at=now, succeeded=True))
     set_actor(db, f"kiosk:{kiosk.id}:{body.device}")
@@ -114,7 +120,12 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
     kiosk.paired_at, kiosk.revoked_at, kiosk.last_seen_at = now, None, now
     db.commit()
     log_event("kiosk_paired", kiosk=kiosk.id, client=client)
-    return PairResponse(token=token, kiosk_id=kiosk.id)
+    return PairResponse(
+        token=token,
+        kiosk_id=kiosk.id,
+        certificate=served.pinned_pem if served else None,
+        certificate_proof=hub_proof(code_hash, served, body.certificate_seen),
+    )
 
 
 def _bearer(authorization: str) -> str:

@@ -19,7 +19,7 @@ from admin.forms import Checked
 from admin.ops.logs import log_event
 from admin.templating import render
 from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
-from db.credentials import hash_secret
+from db.credentials import pairing_code_hash
 from db.models import Kiosk, Setting
 from db.vocabulary import Reason
 
@@ -32,11 +32,6 @@ def new_pairing_code() -> str:
     """Twelve characters in three groups (about 59 bits): typed once at the kiosk."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def pairing_code_hash(code: str) -> str:
-    """What the kiosk's code is compared by: upper case, without dashes or spaces."""
-    return hash_secret("".join(ch for ch in code.upper() if ch.isalnum()))
 
 
 CLOCK_WARNING = 60  # seconds off before the page highlights a kiosk's clock

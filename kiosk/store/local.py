@@ -43,6 +43,11 @@ class SyncStatus:
     clock_skew_seconds: float | None = None
 
     @property
+    def untrusted(self) -> bool:
+        """The office's address showed a certificate other than the one pinned at pairing."""
+        return "certificate_not_trusted" in (self.last_error or "")
+
+    @property
     def revoked(self) -> bool:
         return "kiosk_revoked" in (self.last_error or "") or "unknown_device" in (
             self.last_error or ""

@@ -27,14 +27,18 @@ def hub(nursery: Nursery, tmp_path: Path) -> Iterator[Hub]:
 
 
 @pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
+def http(hub: Hub) -> Iterator[httpx.Client]:
+    """A client that trusts the hub's own CA (and checks its host name), as a browser told to
+    trust it would; a paired kiosk trusts the same CA, pinned at pairing."""
+    with hub.client() as client:
         yield client
 
 
 @pytest.fixture
-def token(hub: Hub, http: httpx.Client) -> str:
-    return pair_with_hub(http, hub.base, code=PAIRING_CODE, device="front-door")
+def token(hub: Hub) -> str:
+    pairing = pair_with_hub(hub.base, code=PAIRING_CODE, device="front-door")
+    assert pairing.certificate == hub.ca  # the office's CA, pinned
+    return pairing.token
 
 
 @pytest.fixture

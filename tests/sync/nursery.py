@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ from db.models import (
 )
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
-from kiosk.sync.pairing import pair_with_hub
+from kiosk.sync.pairing import Pairing, hub_client, pair_with_hub
 
 SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
 PAIRING_CODE = "ACRN-DOOR-2026"
@@ -102,8 +103,9 @@ def add_side_door(url: str) -> None:
     engine.dispose()
 
 
-def pair_doors(url: str, hub: str, *, count: int) -> list[tuple[str, str]]:
-    """``count`` doors made in the office and paired with the hub: ``(device, token)`` each."""
+def pair_doors(url: str, hub: str, *, count: int) -> list[tuple[str, Pairing]]:
+    """``count`` doors made in the office and paired with the hub as a kiosk pairs:
+    ``(device, pairing)`` each, the pairing holding the token and the pinned certificate."""
     engine = make_engine(url)
     codes = [f"DOOR-{i:04d}-PAIR" for i in range(count)]
     with session_factory(engine)() as db:
@@ -118,19 +120,20 @@ def pair_doors(url: str, hub: str, *, count: int) -> list[tuple[str, str]]:
         )
         db.commit()
     engine.dispose()
-    with httpx.Client(timeout=30) as http:
-        return [
-            (f"door-{i}", pair_with_hub(http, hub, code=code, device=f"door-{i}"))
-            for i, code in enumerate(codes)
-        ]
+    return [
+        (f"door-{i}", pair_with_hub(hub, code=code, device=f"door-{i}"))
+        for i, code in enumerate(codes)
+    ]
 
 
 @contextmanager
 def new_doors(url: str, hub: str, folder: Path, *, count: int) -> Iterator[list[SyncClient]]:
     """``count`` new doors, paired, each with its own kiosk database in ``folder``."""
-    http = httpx.Client(timeout=30)
     clients = []
-    for device, token in pair_doors(url, hub, count=count):
+    doors = pair_doors(url, hub, count=count)
+    http = hub_client(doors[0][1].certificate, timeout=httpx.Timeout(30))
+    for device, pairing in doors:
+        token = pairing.token
         store = KioskStore(str(folder / f"{device}.db"), device=device)
         clients.append(SyncClient(store, hub, token, clock=utc_now, http=http))
     try:
@@ -221,16 +224,37 @@ def free_port() -> int:
 
 
 class Hub:
-    """``handover hub`` in its own process, as the office runs it."""
+    """``handover hub`` in its own process, as the office runs it: over HTTPS with the
+    certificate authority it makes on its first start (kept in ``<folder of log>/tls``), unless
+    ``insecure`` (``--insecure-http``)."""
 
-    def __init__(self, url: str, port: int, log: Path) -> None:
-        self.db_url, self.port, self.log = url, port, log
-        self.base = f"http://127.0.0.1:{port}"
+    def __init__(self, url: str, port: int, log: Path, *, insecure: bool = False) -> None:
+        self.db_url, self.port, self.log, self.insecure = url, port, log, insecure
+        self.base = f"{'http' if insecure else 'https'}://127.0.0.1:{port}"
+        self.data_dir = log.parent
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> Hub:
-        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET}
-        command = [sys.executable, "-m", "handover", "hub", "--db", self.db_url]
+    @property
+    def ca(self) -> str | None:
+        """The office's CA certificate (PEM): what a kiosk pins, what a browser is told to trust."""
+        if self.insecure:
+            return None
+        return (self.data_dir / "tls" / "office-ca.pem").read_text(encoding="ascii")
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """For httpx's ``verify=``: the hub's own CA, with the host name checked (127.0.0.1 is
+        in its certificate)."""
+        return True if self.ca is None else ssl.create_default_context(cadata=self.ca)
+
+    def client(self, timeout: float = 10) -> httpx.Client:
+        return httpx.Client(timeout=timeout, verify=self.verify)
+
+    def start(self, *extra: str) -> Hub:
+        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET, "HANDOVER_DATA_DIR": str(self.data_dir)}
+        command = [sys.executable, "-m", "handover", "hub", "--db", self.db_url, *extra]
+        if self.insecure:
+            command.append("--insecure-http")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [*command, "--port", str(self.port)], env=env, stdout=log, stderr=log
@@ -239,7 +263,9 @@ class Hub:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()
             try:
-                if httpx.get(f"{self.base}/api/v1/openapi.json", timeout=1).status_code == 200:
+                # Unchecked while it starts: the certificate is checked by every test after.
+                answer = httpx.get(f"{self.base}/api/v1/openapi.json", timeout=1, verify=False)  # noqa: S501
+                if answer.status_code == 200:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)

@@ -60,13 +60,13 @@ class Door:
 @pytest.fixture
 def doors(hub: Hub, nursery: Nursery, tmp_path: Path) -> Iterator[tuple[Door, Door]]:
     add_side_door(nursery.url)
-    http = httpx.Client(timeout=10)
+    http = hub.client()
     made: list[Door] = []
     for device, code, minutes in (
         ("front-door", PAIRING_CODE, 10),
         ("side-door", SIDE_DOOR_CODE, -10),
     ):
-        token = pair_with_hub(http, hub.base, code=code, device=device)
+        token = pair_with_hub(hub.base, code=code, device=device).token
         store = KioskStore(str(tmp_path / f"{device}.db"), device=device)
         service = KioskService(store, device=device, clock=WrongClock(minutes))
         client = SyncClient(
@@ -187,7 +187,7 @@ MANAGER = ("office-manager", "a-manager-password-for-the-test")
 
 def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> str:
     add_side_door(nursery.url)
-    return pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    return pair_with_hub(hub.base, code=SIDE_DOOR_CODE, device="side-door").token
 
 
 def _push(

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -19,7 +18,7 @@ from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient, SyncLoop, pair_with_hub
+from kiosk.sync import SyncClient, SyncLoop, hub_client, pair_with_hub
 from kiosk.sync.start import on_door_thread, start_sync
 from tests.sync.nursery import SIDE_DOOR_CODE, Hub, Nursery, add_side_door
 
@@ -103,12 +102,12 @@ def test_a_child_signed_in_at_one_door_is_collected_at_another(
     door: KioskService, client: SyncClient, hub: Hub, nursery: Nursery, tmp_path: Path
 ) -> None:
     add_side_door(nursery.url)
-    with httpx.Client(timeout=10) as http:
-        side_token = pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    side = pair_with_hub(hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    side_token = side.token
     side_store = KioskStore(str(tmp_path / "side.db"), device="side-door")
     side = KioskService(side_store, device="side-door")
     try:
-        with httpx.Client(timeout=10) as http:
+        with hub_client(side.certificate) as http:
             side_client = SyncClient(
                 side_store,
                 hub.base,

@@ -176,7 +176,7 @@ def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
     assert stale.status_code == 401 and stale.json()["code"] == "unknown_device"
     assert hub_event_uuids(nursery.url) == []
 
-    fresh = pair_with_hub(http, hub.base, code="AGAI-NPLE-ASE2", device="front-door")
+    fresh = pair_with_hub(hub.base, code="AGAI-NPLE-ASE2", device="front-door").token
     assert fresh != token and fresh.split(".")[0] == str(kiosk_id)
     stored = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(fresh))
     assert stored.status_code == 200 and stored.json()["stored"] == 1
@@ -230,7 +230,7 @@ def test_a_door_newer_than_the_office_keeps_syncing_and_an_older_door_passes_ove
     assert row.child_id == nursery.child_id
 
     add_side_door(nursery.url)
-    side_token = pair_with_hub(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    side_token = pair_with_hub(hub.base, code=SIDE_DOOR_CODE, device="side-door").token
     side = KioskStore(str(tmp_path / "side.db"), device="side-door")
     try:
         older = SyncClient(side, hub.base, side_token, clock=utc_now, http=http)

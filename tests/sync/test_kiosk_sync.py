@@ -95,7 +95,12 @@ def test_a_card_revoked_in_the_office_stops_working_at_the_door_after_one_sync(
 
 
 def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
-    client: SyncClient, store: KioskStore, hub: Hub, nursery: Nursery, token: str
+    client: SyncClient,
+    store: KioskStore,
+    hub: Hub,
+    nursery: Nursery,
+    token: str,
+    http: httpx.Client,
 ) -> None:
     gate = arrival(nursery.child_id, nursery.adult_id)
     gate_json = {
@@ -106,7 +111,7 @@ def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
         "child_id": gate.child_id,
         "adult_id": gate.adult_id,
     }
-    answer = httpx.post(
+    answer = http.post(
         f"{hub.base}/api/v1/events",
         json={"events": [gate_json]},
         headers={"Authorization": f"Bearer {token}"},

@@ -17,16 +17,16 @@ from db.engine import make_engine, session_factory
 from db.models import Kiosk as KioskRow
 from db.models import SyncState
 from kiosk.store.local import SyncStatus
-from kiosk.sync import SyncClient, SyncLoop, pair_with_hub
+from kiosk.sync import SyncClient, SyncLoop, hub_client, pair_with_hub
 from kiosk.sync.start import on_door_thread
 from tests.kiosk.ui.conftest import Kiosk
 from tests.kiosk.ui.test_flows import _arrive, _pin
 from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 
-def one_round(kiosk: Kiosk, hub_url: str, token: str) -> None:
+def one_round(kiosk: Kiosk, hub_url: str, token: str, certificate: str | None = None) -> None:
     service = kiosk.app.service
-    with httpx.Client(timeout=5) as http:
+    with hub_client(certificate, timeout=httpx.Timeout(5)) as http:
         client = SyncClient(
             service.store,
             hub_url,
@@ -87,8 +87,7 @@ def test_a_revoked_kiosk_says_so_on_the_home_screen_and_in_staff_mode(
     seed_nursery(url)
     hub = Hub(url, free_port(), tmp_path / "hub.log").start()
     try:
-        with httpx.Client(timeout=5) as http:
-            token = pair_with_hub(http, hub.base, code=PAIRING_CODE, device="front-door")
+        pairing = pair_with_hub(hub.base, code=PAIRING_CODE, device="front-door")
         engine = make_engine(url)
         with session_factory(engine)() as db:
             row = db.scalar(select(KioskRow).where(KioskRow.name == "Front door"))
@@ -96,7 +95,7 @@ def test_a_revoked_kiosk_says_so_on_the_home_screen_and_in_staff_mode(
             row.revoked_at = utc_now() - timedelta(minutes=1)
             db.commit()
         engine.dispose()
-        one_round(kiosk, hub.base, token)
+        one_round(kiosk, hub.base, pairing.token, pairing.certificate)
     finally:
         hub.stop()
     assert kiosk.app.service.sync_status.revoked
