@@ -10,17 +10,20 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
+from admin.lost_kiosk import pins_to_change, report_kiosk_lost
 from admin.ops.logs import log_event
 from admin.templating import render
 from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
-from db.credentials import pairing_code_hash
-from db.models import Kiosk, Setting
+
+# Re-exported: the office and its tests name it here; the kiosk needs it too, so it lives in db.
+from db.credentials import pairing_code_hash as pairing_code_hash
+from db.models import Kiosk, Setting, Staff
 from db.vocabulary import Reason
 
 router = APIRouter()
@@ -78,12 +81,15 @@ def _disk(db: Session, now: datetime) -> dict[str, object]:
 
 
 def _page(db: Session, now: datetime, **more: object) -> dict[str, object]:
-    return HELPERS | _disk(db, now) | {"kiosks": _kiosks(db), "errors": {}, "values": {}} | more
+    page = {"kiosks": _kiosks(db), "errors": {}, "values": {}, "pins_to_change": pins_to_change(db)}
+    return HELPERS | _disk(db, now) | page | more
 
 
 @router.get("/kiosks")
-def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
-    return render(request, "kiosks.html", _page(db, now))
+def kiosks_page(
+    request: Request, me: ManagerOnly, db: SessionDep, now: NowDep, lost: int = 0
+) -> Response:
+    return render(request, "kiosks.html", _page(db, now, lost=lost))
 
 
 @router.post("/kiosks")
@@ -138,3 +144,32 @@ def revoke_kiosk(
     db.commit()
     log_event("kiosk_revoked", kiosk=kiosk.id, staff=me.id)
     return RedirectResponse("/kiosks", status_code=303)
+
+
+def _kiosk(db: Session, kiosk_id: int) -> Kiosk:
+    kiosk = db.get(Kiosk, kiosk_id)
+    if kiosk is None or kiosk.deleted_at is not None:
+        raise not_found("That kiosk")
+    return kiosk
+
+
+@router.get("/kiosks/{kiosk_id}/lost")
+def kiosk_lost_page(request: Request, kiosk_id: int, me: ManagerOnly, db: SessionDep) -> Response:
+    """What "lost or stolen" will do, asked before it is done: it stops every staff PIN."""
+    with_pin = db.scalar(
+        select(func.count()).where(Staff.deleted_at.is_(None), Staff.pin_hash.is_not(None))
+    )
+    min_digits = db.scalar(select(Setting.staff_pin_min_digits).where(Setting.deleted_at.is_(None)))
+    context = {"kiosk": _kiosk(db, kiosk_id), "with_pin": with_pin, "min_digits": min_digits or 4}
+    return render(request, "kiosk_lost.html", context)
+
+
+@router.post("/kiosks/{kiosk_id}/lost")
+def kiosk_lost(
+    request: Request, kiosk_id: int, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    kiosk = _kiosk(db, kiosk_id)
+    if Checked(form).raw("confirm") != "yes":  # the box is required; a form without it is not
+        return RedirectResponse(f"/kiosks/{kiosk.id}/lost", status_code=303)
+    report_kiosk_lost(db, kiosk, now=now, manager=me)
+    return RedirectResponse("/kiosks?lost=1", status_code=303)

@@ -24,6 +24,9 @@ NUMBERS = {
     # A kiosk on a 16 GB card with a year of events uses well under 100 MB; below this much
     # room staff mode and the Kiosks page warn, long before a write fails.
     "kiosk_low_space_mb": ("the free disk space (MB) below which a kiosk warns", 20, 100_000),
+    # 6 or more: a stolen kiosk's PIN hashes take a hundred times longer to guess. Existing
+    # PINs keep working; new and changed ones must have this many digits.
+    "staff_pin_min_digits": ("the fewest digits in a staff PIN (6 is safer)", 4, 8),
 }
 
 

@@ -19,7 +19,7 @@ from admin.security import end_sessions_of
 from admin.templating import render
 from admin.views.auth import STAFF_PASSWORD_MIN
 from db.credentials import CredentialError, check_pin_format, hash_password
-from db.models import Staff
+from db.models import Setting, Staff
 from db.names import sort_key
 from db.vocabulary import Role
 
@@ -45,6 +45,12 @@ def staff_list(request: Request, me: ManagerOnly, db: SessionDep) -> Response:
     return render(request, "staff_list.html", {"people": rows, "rooms": rooms})
 
 
+def pin_min_digits(db: Session) -> int:
+    """The fewest digits the nursery allows in a staff PIN (Settings)."""
+    found = db.scalar(select(Setting.staff_pin_min_digits).where(Setting.deleted_at.is_(None)))
+    return found or 4
+
+
 def _form(
     request: Request,
     db: Session,
@@ -62,6 +68,7 @@ def _form(
             "errors": errors,
             "roles": ROLES,
             "rooms": Choices.load(db).rooms,
+            "pin_min": pin_min_digits(db),
             "hint": strength_hint(STAFF_PASSWORD_MIN),
         },
         status=status,
@@ -172,7 +179,7 @@ def set_staff_pin(
     checked = Checked(form)
     pin, again = checked.raw("pin"), checked.raw("pin_again")
     try:
-        check_pin_format(pin)
+        check_pin_format(pin, min_digits=pin_min_digits(db))
         if pin != again:
             checked.errors["pin_again"] = "The two PINs are not the same. Please type both again."
     except CredentialError as exc:
@@ -180,6 +187,7 @@ def set_staff_pin(
     if not checked.ok:
         return _secret_error(request, db, member, checked.errors)
     member.pin_hash = hash_password(pin)
+    member.pin_exposed_at = None  # a new PIN: no longer one a lost kiosk could give away
     db.commit()
     return RedirectResponse(f"/staff/{member.id}?saved=1", status_code=303)
 

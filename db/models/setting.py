@@ -32,6 +32,9 @@ class Setting(Versioned, Base):
     # Below this much free disk a kiosk warns staff (and the office), before a write fails.
     kiosk_low_space_mb: Mapped[int] = mapped_column(default=200, server_default="200")
     retention_years: Mapped[int] = mapped_column(default=3)
+    # The fewest digits a staff PIN may have: 4, or 6 (a million PINs to try instead of ten
+    # thousand) for a nursery that worries about a stolen kiosk's PIN hashes.
+    staff_pin_min_digits: Mapped[int] = mapped_column(default=4, server_default="4")
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

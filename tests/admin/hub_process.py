@@ -33,13 +33,15 @@ class RunningHub:
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
+        self.scheme = "https"  # "http" with extra=("--insecure-http",)
+        self.extra: tuple[str, ...] = ()
 
     def start(self, host: str = "127.0.0.1") -> RunningHub:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        self.url = f"https://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "handover", "hub", "--db", self.database]
+        self.url = f"{self.scheme}://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "handover", "hub", "--db", self.database, *self.extra]
         with self.console.open("ab") as console:
             self.process = subprocess.Popen(
                 [*command, "--host", host, "--port", str(port)],
@@ -80,8 +82,10 @@ class RunningHub:
         return SETUP_CODE.findall(self.output())
 
     @property
-    def verify(self) -> ssl.SSLContext:
+    def verify(self) -> ssl.SSLContext | bool:
         """For httpx's ``verify=``: trusts the CA the hub made on its first start."""
+        if self.scheme == "http":
+            return True  # nothing to verify over plain HTTP
         folder = Path(self.env["HANDOVER_DATA_DIR"]) / "tls"
         return ssl.create_default_context(cafile=str(folder / "office-ca.pem"))
 
@@ -107,15 +111,21 @@ def signed_in(hub: RunningHub, who: tuple[str, str]) -> httpx.Client:
     return client
 
 
-def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk:
-    """Registered on the Kiosks page by the manager, then paired as the kiosk pairs."""
+def register_kiosk(manager: httpx.Client, name: str) -> tuple[str, int]:
+    """Registered on the Kiosks page by the manager: its pairing code and id."""
     page = manager.get("/kiosks")
     made = manager.post("/kiosks", data={"name": name, "csrf_token": csrf_of(page)})
     found = re.search(r"data-pairing-code>([^<]+)<", made.text)
     assert found, made.text
+    return found[1], int(re.findall(r"/kiosks/(\d+)/pairing", made.text)[-1])
+
+
+def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk:
+    """Registered on the Kiosks page by the manager, then paired with the code itself."""
+    code, _ = register_kiosk(manager, name)
     device = name.lower().replace(" ", "-")
     answer = httpx.post(
-        f"{hub.url}/api/v1/pair", json={"code": found[1], "device": device}, verify=hub.verify
+        f"{hub.url}/api/v1/pair", json={"code": code, "device": device}, verify=hub.verify
     )
     assert answer.status_code == 200, answer.text
-    return PairedKiosk(answer.json()["kiosk_id"], found[1], answer.json()["token"])
+    return PairedKiosk(answer.json()["kiosk_id"], code, answer.json()["token"])
