@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 from kiosk.door_health import MESSAGES as DOOR_HEALTH
-from kiosk.views import UNTRUSTED
+from kiosk.views import UNTRUSTED, UNTRUSTED_WHY
 
 KIOSK = Path(__file__).parent
 # Messages passed around as data before translation (tab names, ID documents, entry labels).
@@ -47,6 +47,7 @@ DATA_MESSAGES = (
     "This kiosk works alone: it is not paired with an office hub.",
     "The office has revoked this kiosk: it no longer syncs. Pair it again.",
     UNTRUSTED,
+    UNTRUSTED_WHY,
     "Events waiting to send: {n}, kept safely here.",
     "In touch with the office; last sync {time}.",
     "Events waiting to send: {n}.",

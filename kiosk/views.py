@@ -302,10 +302,11 @@ def _on_site_staff(book: PeopleBook, shift: Shift, zone: ZoneInfo) -> dict[str, 
 QUIET_OFFLINE = 30 * 60
 
 
-UNTRUSTED = (
-    "This door no longer trusts the office's certificate: something may be pretending to be "
-    "the office, so nothing is sent. Tell the manager; if the office has a new certificate, "
-    "pair this kiosk again."
+# What staff mode says when the office's address shows a certificate this door did not pin.
+UNTRUSTED = "This door no longer trusts the office's certificate, so it sends nothing."
+UNTRUSTED_WHY = (
+    "Something may be pretending to be the office. Tell the manager; if the office has a new "
+    "certificate, pair this kiosk again."
 )
 
 
@@ -335,7 +336,11 @@ def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
         }
     if status.untrusted:
         return {
-            "lines": [(UNTRUSTED, {}), ("Events waiting to send: {n}, kept safely here.", waiting)],
+            "lines": [
+                (UNTRUSTED, {}),
+                (UNTRUSTED_WHY, {}),
+                ("Events waiting to send: {n}, kept safely here.", waiting),
+            ],
             "warning": True,
             "home": True,
         }

@@ -10,7 +10,7 @@ import pytest
 
 from db.clock import utc_now
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient, pair_with_hub
+from kiosk.sync import SyncClient, pair_with_hub, save_pairing
 from tests.sync.nursery import PAIRING_CODE, Hub, Nursery, free_port, seed_nursery
 
 
@@ -35,9 +35,11 @@ def http(hub: Hub) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def token(hub: Hub) -> str:
+def token(hub: Hub, kiosk_db: Path) -> str:
+    """The front door paired as a kiosk pairs: token and pinned certificate beside its database."""
     pairing = pair_with_hub(hub.base, code=PAIRING_CODE, device="front-door")
     assert pairing.certificate == hub.ca  # the office's CA, pinned
+    save_pairing(str(kiosk_db), pairing)
     return pairing.token
 
 

@@ -242,6 +242,10 @@ class Hub:
         return (self.data_dir / "tls" / "office-ca.pem").read_text(encoding="ascii")
 
     @property
+    def ca_file(self) -> Path:
+        return self.data_dir / "tls" / "office-ca.pem"
+
+    @property
     def verify(self) -> ssl.SSLContext | bool:
         """For httpx's ``verify=``: the hub's own CA, with the host name checked (127.0.0.1 is
         in its certificate)."""

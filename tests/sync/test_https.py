@@ -7,6 +7,7 @@ import ssl
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -44,7 +45,7 @@ def _front_door(url: str) -> Kiosk:
 
 
 @pytest.fixture
-def middle(hub: Hub, tmp_path: Path) -> ManInTheMiddle:
+def middle(hub: Hub, tmp_path: Path) -> Iterator[ManInTheMiddle]:
     attacker = ManInTheMiddle(hub.port, tmp_path)
     yield attacker
     attacker.close()
