@@ -144,9 +144,9 @@ def _demo_pairing_code(url: str) -> str:
     from sqlalchemy import select
 
     from admin.views.kiosks import PAIRING_VALID, new_pairing_code
-    from db.credentials import pairing_code_hash
     from db.audit import set_actor
     from db.clock import utc_now
+    from db.credentials import pairing_code_hash
     from db.models import Kiosk
 
     code = new_pairing_code()
