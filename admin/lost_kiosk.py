@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.ops.logs import log_event
-from db.models import Kiosk, Staff
+from db.models import Kiosk, Setting, Staff
 
 
 def report_kiosk_lost(db: Session, kiosk: Kiosk, *, now: datetime, manager: Staff) -> int:
@@ -38,6 +38,12 @@ def report_kiosk_lost(db: Session, kiosk: Kiosk, *, now: datetime, manager: Staf
     db.commit()
     log_event("kiosk_lost", kiosk=kiosk.id, staff=manager.id, pins_stopped=len(exposed))
     return len(exposed)
+
+
+def pin_min_digits(db: Session) -> int:
+    """The fewest digits the nursery allows in a staff PIN (Settings)."""
+    found = db.scalar(select(Setting.staff_pin_min_digits).where(Setting.deleted_at.is_(None)))
+    return found or 4
 
 
 def pins_to_change(db: Session) -> list[Staff]:

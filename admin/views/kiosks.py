@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
-from admin.lost_kiosk import pins_to_change, report_kiosk_lost
+from admin.lost_kiosk import pin_min_digits, pins_to_change, report_kiosk_lost
 from admin.ops.logs import log_event
 from admin.templating import render
 from admin.views.alerts import CLOCK_SKEW, OPEN_LOOKBACK, alerts_since
@@ -159,8 +159,8 @@ def kiosk_lost_page(request: Request, kiosk_id: int, me: ManagerOnly, db: Sessio
     with_pin = db.scalar(
         select(func.count()).where(Staff.deleted_at.is_(None), Staff.pin_hash.is_not(None))
     )
-    min_digits = db.scalar(select(Setting.staff_pin_min_digits).where(Setting.deleted_at.is_(None)))
-    context = {"kiosk": _kiosk(db, kiosk_id), "with_pin": with_pin, "min_digits": min_digits or 4}
+    min_digits = pin_min_digits(db)
+    context = {"kiosk": _kiosk(db, kiosk_id), "with_pin": with_pin, "min_digits": min_digits}
     return render(request, "kiosk_lost.html", context)
 
 

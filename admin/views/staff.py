@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked, strength_hint
+from admin.lost_kiosk import pin_min_digits
 from admin.people import Choices
 from admin.security import end_sessions_of
 from admin.templating import render
 from admin.views.auth import STAFF_PASSWORD_MIN
 from db.credentials import CredentialError, check_pin_format, hash_password
-from db.models import Setting, Staff
+from db.models import Staff
 from db.names import sort_key
 from db.vocabulary import Role
 
@@ -43,12 +44,6 @@ def staff_list(request: Request, me: ManagerOnly, db: SessionDep) -> Response:
     rows = sorted(rows, key=lambda s: sort_key(s.last_name, s.first_name))
     rooms = dict(Choices.load(db).rooms)
     return render(request, "staff_list.html", {"people": rows, "rooms": rooms})
-
-
-def pin_min_digits(db: Session) -> int:
-    """The fewest digits the nursery allows in a staff PIN (Settings)."""
-    found = db.scalar(select(Setting.staff_pin_min_digits).where(Setting.deleted_at.is_(None)))
-    return found or 4
 
 
 def _form(
