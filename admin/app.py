@@ -84,10 +84,12 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         skip="/api/",
         pages=True,
     )
-    app.add_middleware(BrowserDefaults, secure=settings.secure_cookies)
+    app.add_middleware(BrowserDefaults)
     app.add_middleware(metrics.RequestObserver, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(packages=[("admin", "static")]), name="static")
-    app.mount("/api/v1", build_api(app.state.sessions, clock=clock))
+    app.mount(
+        "/api/v1", build_api(app.state.sessions, clock=clock, certificate=settings.certificate)
+    )
     for module in (
         health,
         metrics,
@@ -166,9 +168,8 @@ class BrowserDefaults:
     """Security headers on every answer, and a CSRF seed cookie for a browser not signed in.
     Plain ASGI, so the live event stream passes through untouched."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -185,7 +186,9 @@ class BrowserDefaults:
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
                 if fresh is not None:
-                    flags = "; Secure" if self.secure else ""
+                    # Secure whenever the browser's connection is HTTPS (uvicorn reads a local
+                    # reverse proxy's X-Forwarded-Proto); only --insecure-http goes without.
+                    flags = "; Secure" if scope.get("scheme") == "https" else ""
                     headers.append(
                         "set-cookie",
                         f"{PRE_COOKIE}={fresh}; HttpOnly; Path=/; SameSite=strict{flags}",

@@ -13,12 +13,16 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
 from db.models import Setting
+
+if TYPE_CHECKING:
+    from admin.tls import HubCertificate
 
 MIN_SECRET_CHARS = 32
 WELL_KNOWN_SECRETS = frozenset(
@@ -39,7 +43,9 @@ class HubSettings:
     login_failures_allowed: int = 5
     login_window_minutes: int = 15
     login_failures_per_address: int = 20  # any usernames: a tired typist never meets it
-    secure_cookies: bool = True
+    # Plain HTTP (``handover hub --insecure-http``): every office page says so in red.
+    insecure_http: bool = False
+    certificate: HubCertificate | None = None  # what the hub serves and kiosks pin (admin/tls.py)
     live_poll_seconds: float = 1.0
     data_dir: Path | None = None  # None: the SQLite file's folder (see admin/ops/health.py)
     min_free_mb: int = 100  # less free space in the data folder makes /healthz answer 503
@@ -89,11 +95,6 @@ def is_demo_database(database_url: str) -> bool:
         engine.dispose()
 
 
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    value = env.get(name)
-    return default if value is None else value.strip().lower() not in ("0", "no", "false", "")
-
-
 def _whole_number(env: Mapping[str, str], name: str, default: int, *, low: int, what: str) -> int:
     value = env.get(name, str(default)).strip()
     if not value.isdigit() or int(value) < low:
@@ -111,7 +112,6 @@ def load_settings(database_url: str, env: Mapping[str, str] | None = None) -> Hu
         secret_key=check_secret(_read_secret(env), demo=demo),
         demo=demo,
         session_idle_minutes=idle,
-        secure_cookies=_flag(env, "HANDOVER_SECURE_COOKIES", True),
         data_dir=Path(data_dir) if data_dir else None,
         min_free_mb=_whole_number(env, "HANDOVER_MIN_FREE_MB", 100, low=0, what="megabytes"),
         metrics_token=env.get("HANDOVER_METRICS_TOKEN", "").strip() or None,

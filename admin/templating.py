@@ -4,6 +4,7 @@ demo mode, the setting's name, and times shown in the setting's zone."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from admin.config import HubSettings
 from admin.errors import HubError
 from admin.security import csrf_seed, csrf_token
 from db.clock import as_utc
@@ -48,6 +50,12 @@ def _reason(value: str) -> str:
         return value
 
 
+def office_ca_file(settings: HubSettings) -> Path | None:
+    """The CA the hub made itself (none with --tls-cert or --insecure-http): browsers are
+    offered it on the login page."""
+    return None if settings.certificate is None else settings.certificate.ca_file
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
@@ -58,6 +66,10 @@ def render(
         "me": getattr(request.state, "staff", None),
         "csrf": csrf_token(request.app.state.settings.secret_key, csrf_seed(request)),
         "demo": request.app.state.settings.demo,
+        # --insecure-http, and this browser's connection really is plain (not a local HTTPS
+        # reverse proxy's, which uvicorn reads from X-Forwarded-Proto).
+        "insecure_http": request.app.state.settings.insecure_http and request.url.scheme != "https",
+        "office_ca": office_ca_file(request.app.state.settings) is not None,
         "setting_name": info.name,
         "clock": lambda v: _clock(v, zone),
         "when": lambda v: _when(v, zone),

@@ -7,10 +7,11 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from importlib import metadata
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +21,9 @@ from db.migrate import upgrade_to_head
 from handover.backup import add_backup_commands
 from handover.kiosk_command import add_kiosk_command, start_beside_hub
 from handover.verify_command import add_verify_command
+
+if TYPE_CHECKING:
+    from admin.config import HubSettings
 
 DEMO_DIR = Path("demo-data")
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -117,20 +121,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo database: {database}  (delete {data_dir}/ to start again)")
     if args.no_hub:
         return 0
-    # The kiosk keeps its own database and syncs with the hub over HTTP, as a real door does.
+    # The kiosk keeps its own database and syncs with the hub over HTTPS, as a real door does.
     from kiosk.store.door_key import key_path
-    from kiosk.sync.pairing import token_path
+    from kiosk.sync.pairing import is_paired
 
     sock = _hub_socket(args.host, args.port)  # before the kiosk: a taken port opens nothing
     kiosk_db = data_dir / "kiosk.db"
-    # A demo kiosk paired before kiosks signed (a token, no key) is paired again, with a key.
-    paired = token_path(str(kiosk_db)).exists() and key_path(kiosk_db).exists()
+    scheme = "http" if args.insecure_http else "https"
+    # A demo kiosk paired before kiosks signed (no key) or before the office served HTTPS (no
+    # pinned certificate) is paired again.
+    paired = is_paired(str(kiosk_db), scheme=scheme) and key_path(kiosk_db).exists()
     code = None if paired else _demo_pairing_code(url)
     everywhere = args.host in ("0.0.0.0", "::")  # noqa: S104 - recognised, not bound
-    hub_url = f"http://{'127.0.0.1' if everywhere else args.host}:{args.port}"
+    hub_url = f"{scheme}://{'127.0.0.1' if everywhere else args.host}:{args.port}"
     kiosk = start_beside_hub(str(kiosk_db), hub_url=hub_url, pairing_code=code)
     try:
-        return _open_office(url, sock)
+        return _open_office(url, sock, args)
     finally:
         if kiosk is not None:
             kiosk.terminate()
@@ -167,7 +173,7 @@ def _demo_pairing_code(url: str) -> str:
 def cmd_hub(args: argparse.Namespace) -> int:
     """Serve the office panel with uvicorn in this process until Ctrl+C."""
     holding = _claim_database(args.db)  # noqa: F841 - held (locked) until this process ends
-    return _open_office(args.db, _hub_socket(args.host, args.port))
+    return _open_office(args.db, _hub_socket(args.host, args.port), args)
 
 
 def _hub_socket(host: str, port: int) -> socket.socket:
@@ -179,7 +185,7 @@ def _hub_socket(host: str, port: int) -> socket.socket:
         raise CommandError(str(exc)) from exc
 
 
-def _open_office(db: str, sock: socket.socket) -> int:
+def _open_office(db: str, sock: socket.socket, tls: argparse.Namespace) -> int:
     from admin.app import create_app
     from admin.config import ConfigError, load_settings
     from admin.first_run import setup_code_banner
@@ -187,7 +193,7 @@ def _open_office(db: str, sock: socket.socket) -> int:
     from handover.hub_server import serve
 
     try:
-        settings = load_settings(db)
+        settings = _with_certificate(load_settings(db), tls, sock)
         configure_hub_logging()
         app = create_app(settings)
     except ConfigError as exc:
@@ -195,13 +201,42 @@ def _open_office(db: str, sock: socket.socket) -> int:
         raise CommandError(str(exc)) from exc
     host, port = sock.getsockname()[:2]
     mode = "demo mode" if settings.demo else _shown(db)
-    office = f"http://{host}:{port}/"
+    scheme = "http" if settings.certificate is None else "https"
+    office = f"{scheme}://{host}:{port}/"
     print(f"The office is open at {office}  ({mode}; Ctrl+C stops it)")
+    if settings.certificate is None:
+        print(
+            "WARNING: plain HTTP (--insecure-http): passwords and kiosk tokens cross the "
+            "network readable by anyone on it."
+        )
+    elif settings.certificate.ca_file is not None:
+        print(f"Its certificate authority (for the office's browsers): {office}office-ca.pem")
     if app.state.setup_code is not None:
         print(setup_code_banner(app.state.setup_code.code, office))
     sys.stdout.flush()
-    serve(app, sock)
+    serve(app, sock, certificate=settings.certificate)
     return 0
+
+
+def _with_certificate(
+    settings: HubSettings, tls: argparse.Namespace, sock: socket.socket
+) -> HubSettings:
+    """HTTPS unless --insecure-http: the given certificate, else the hub's own (admin/tls.py)."""
+    from admin.config import ConfigError
+    from admin.ops.health import data_folder
+    from admin.tls import TlsError, given_certificate, own_certificate
+
+    if tls.insecure_http:
+        return replace(settings, insecure_http=True)
+    try:
+        if tls.tls_cert is not None:
+            certificate = given_certificate(tls.tls_cert, tls.tls_key)
+        else:
+            host = sock.getsockname()[0]
+            certificate = own_certificate(data_folder(settings) / "tls", listen_host=host)
+    except (TlsError, OSError) as exc:
+        raise ConfigError(f"cannot serve HTTPS: {exc}") from exc
+    return replace(settings, certificate=certificate)
 
 
 def _claim_database(url: str) -> object:
@@ -223,6 +258,27 @@ def _add_hub_options(parser: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
     parser.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
+    parser.add_argument(
+        "--tls-cert",
+        type=Path,
+        metavar="PEM",
+        help="serve this certificate (chain) instead of the hub's own (needs --tls-key)",
+    )
+    parser.add_argument("--tls-key", type=Path, metavar="PEM", help="the key of --tls-cert")
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="serve plain HTTP: passwords and tokens readable on the network (every page says so)",
+    )
+
+
+def _check_tls_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if "tls_cert" not in args:
+        return
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    if args.insecure_http and args.tls_cert is not None:
+        parser.error("--insecure-http serves no certificate: leave out --tls-cert/--tls-key")
 
 
 def _version() -> str:
@@ -295,6 +351,7 @@ def build_parser() -> Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _check_tls_options(parser, args)
     try:
         status: int = args.func(args)
     except CommandError as exc:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from admin.tls import HubCertificate
+
 
 class PortError(Exception):
     """The hub cannot listen where it was asked to; the message says what to do instead."""
@@ -47,8 +49,9 @@ def _why_not(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
-def serve(app: FastAPI, sock: socket.socket) -> None:
-    """Run the app on the bound socket until Ctrl+C or SIGTERM."""
+def serve(app: FastAPI, sock: socket.socket, *, certificate: HubCertificate | None) -> None:
+    """Run the app on the bound socket until Ctrl+C or SIGTERM; HTTPS with ``certificate``,
+    plain HTTP without (``--insecure-http``)."""
     import uvicorn
 
     host, port = sock.getsockname()[:2]
@@ -60,6 +63,8 @@ def serve(app: FastAPI, sock: socket.socket) -> None:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=2,
+        ssl_certfile=None if certificate is None else str(certificate.cert_file),
+        ssl_keyfile=None if certificate is None else str(certificate.key_file),
     )
     try:
         uvicorn.Server(config).run(sockets=[sock])

@@ -116,6 +116,12 @@ def _on_site_staff(book: PeopleBook, shift: Shift, zone: ZoneInfo) -> dict[str, 
 # How long the office may be out of touch before the home screen tells staff (staff mode
 # always says). A hub restarting or a Wi-Fi blip is shorter than this.
 QUIET_OFFLINE = 30 * 60
+# What staff mode says when the office's address shows a certificate this door did not pin.
+UNTRUSTED = "This door no longer trusts the office's certificate, so it sends nothing."
+UNTRUSTED_WHY = (
+    "Something may be pretending to be the office. Tell the manager; if the office has a new "
+    "certificate, pair this kiosk again."
+)
 # A kiosk paired before kiosks signed their events (issue 13): the hub refuses its events
 # (``pair_again``) until it has a key, which it makes when it is paired again.
 PAIR_AGAIN = (
@@ -139,6 +145,16 @@ def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
             "home": False,
         }
     waiting = {"n": status.waiting}
+    if status.untrusted:
+        return {
+            "lines": [
+                (UNTRUSTED, {}),
+                (UNTRUSTED_WHY, {}),
+                ("Events waiting to send: {n}, kept safely here.", waiting),
+            ],
+            "warning": True,
+            "home": True,
+        }
     if status.must_pair_again:
         return {
             "lines": [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,8 +20,16 @@ from admin.api.limits import BodyLimit
 from admin.api.quota import KioskQuotas
 from admin.api.seen import SeenBook
 
+if TYPE_CHECKING:
+    from admin.tls import HubCertificate
 
-def build_api(sessions: sessionmaker[Session], *, clock: Callable[[], datetime]) -> FastAPI:
+
+def build_api(
+    sessions: sessionmaker[Session],
+    *,
+    clock: Callable[[], datetime],
+    certificate: HubCertificate | None = None,
+) -> FastAPI:
     api = FastAPI(
         title="Handover sync API",
         version="1",
@@ -33,6 +42,7 @@ def build_api(sessions: sessionmaker[Session], *, clock: Callable[[], datetime])
     api.state.clock = clock
     api.state.seen = SeenBook(sessions)
     api.state.quotas = KioskQuotas()
+    api.state.certificate = certificate  # what kiosks pin at pairing (admin/api/pairing_proof.py)
     install_api_handlers(api)
     api.add_middleware(BodyLimit)
     for module in (devices, people, events, faults):

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.api.errors import ERRORS, ApiError
+from admin.api.pairing_proof import INTERCEPTED, hub_proof, kiosk_to_pair, seen_as_served
 from admin.deps import NowDep, SessionDep
-from admin.office.pairing import pairing_code_hash
 from admin.ops.logs import log_event
 from db.audit import set_actor
 from db.credentials import hash_secret, new_token
-from db.models import Kiosk, LoginAttempt, SigningKey
+from db.models import LoginAttempt, SigningKey
 from db.signing import public_key
 
 router = APIRouter(tags=["devices"])
@@ -30,16 +30,21 @@ router = APIRouter(tags=["devices"])
 
 class PairRequest(BaseModel):
     # As the panel shows it (ABCD-EFGH-JKLM), in either case, with or without dashes or spaces.
-    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9 -]+$")
+    # A kiosk never sends it: it sends ``proof`` instead (see admin/api/pairing_proof.py).
+    code: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9 -]+$")
     device: str = Field(min_length=1, max_length=64)
     # The public half of the Ed25519 key the kiosk made for this pairing, base64 (32 bytes):
     # every event it sends from now on must carry its signature (admin/api/door_checks.py).
     public_key: str = Field(min_length=44, max_length=44)
+    proof: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    certificate_seen: str = Field(default="", pattern=r"^([0-9a-f]{64})?$")
 
 
 class PairResponse(BaseModel):
     token: str
     kiosk_id: int
+    certificate: str | None = None  # PEM the kiosk pins; None from a plain-HTTP hub
+    certificate_proof: str
 
 
 PAIRING_TRIES = 10  # failed pairings per address ...
@@ -84,11 +89,7 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
     client = _client(request)
     if (limited := _too_many_tries(db, client, now)) is not None:
         raise limited
-    kiosk = db.scalar(
-        select(Kiosk).where(
-            Kiosk.pairing_code_hash == pairing_code_hash(body.code), Kiosk.deleted_at.is_(None)
-        )
-    )
+    kiosk = kiosk_to_pair(db, body.code, body.proof, body.certificate_seen)
     if kiosk is None:  # unknown, or already used: the code is cleared when it is used
         raise _refused(
             db, client, now, "pairing_code_unknown", "That pairing code is not valid or was used."
@@ -101,8 +102,13 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
             "pairing_code_expired",
             "That pairing code has expired; make a new one.",
         )
+    served = request.app.state.certificate
+    if not seen_as_served(served, body.certificate_seen):
+        log_event("kiosk_pairing_intercepted", kiosk=kiosk.id, client=client)
+        raise _refused(db, client, now, "certificate_mismatch", INTERCEPTED)
     if public_key(body.public_key) is None:
         raise ApiError(400, "invalid_public_key", "public_key must be an Ed25519 key, base64.")
+    code_hash = kiosk.pairing_code_hash or ""
     token = f"{kiosk.id}.{new_token()}"
     db.add(LoginAttempt(username=PAIRING, client=client, at=now, succeeded=True))
     set_actor(db, f"kiosk:{kiosk.id}:{body.device}")
@@ -115,4 +121,9 @@ def pair(body: PairRequest, request: Request, db: SessionDep, now: NowDep) -> Pa
                           added_at=now))  # fmt: skip
     db.commit()
     log_event("kiosk_paired", kiosk=kiosk.id, client=client)
-    return PairResponse(token=token, kiosk_id=kiosk.id)
+    return PairResponse(
+        token=token,
+        kiosk_id=kiosk.id,
+        certificate=served.pinned_pem if served else None,
+        certificate_proof=hub_proof(code_hash, served, body.certificate_seen),
+    )

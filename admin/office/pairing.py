@@ -6,7 +6,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from db.credentials import hash_secret
+# Re-exported: the office names it here; the kiosk needs it too (its pairing proof), so it
+# lives in db.
+from db.credentials import pairing_code_hash as pairing_code_hash
 from db.models import Kiosk
 
 PAIRING_VALID = timedelta(hours=24)
@@ -17,11 +19,6 @@ def new_pairing_code() -> str:
     """Twelve characters in three groups (about 59 bits): typed once at the kiosk."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def pairing_code_hash(code: str) -> str:
-    """What the kiosk's code is compared by: upper case, without dashes or spaces."""
-    return hash_secret("".join(ch for ch in code.upper() if ch.isalnum()))
 
 
 def issue_pairing_code(kiosk: Kiosk, *, now: datetime, valid: timedelta = PAIRING_VALID) -> str:

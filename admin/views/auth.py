@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from admin.deps import FormDep, NowDep, SessionDep, setup_done
+from admin.errors import not_found
 from admin.first_run import SetupCode
 from admin.forms import Checked, strength_hint
 from admin.ops.logs import log_event
@@ -22,7 +23,7 @@ from admin.security import (
     end_session,
     start_session,
 )
-from admin.templating import render
+from admin.templating import office_ca_file, render
 from db.audit import set_actor
 from db.credentials import hash_password
 from db.models import Setting, Staff
@@ -36,6 +37,20 @@ def _safe_next(target: str) -> str:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/today"
+
+
+@router.get("/office-ca.pem")
+def office_ca(request: Request) -> Response:
+    """The office's own certificate authority, for a browser to trust once (README). Public,
+    as every CA certificate is: it lets no one in, it only names who the office is."""
+    ca_file = office_ca_file(request.app.state.settings)
+    if ca_file is None:
+        raise not_found("The office's certificate authority")
+    return Response(
+        ca_file.read_bytes(),
+        media_type="application/x-x509-ca-cert",
+        headers={"Content-Disposition": 'attachment; filename="handover-office-ca.pem"'},
+    )
 
 
 @router.get("/login")
@@ -80,7 +95,11 @@ def login(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
     log_event("login", staff=result.staff.id, client=client)
     response = RedirectResponse(_safe_next(checked.raw("next")), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="strict", secure=settings.secure_cookies
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
     )
     response.set_cookie(
         DEVICE_COOKIE,
@@ -88,7 +107,7 @@ def login(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Respo
         max_age=int(KNOWN_DEVICE_FOR.total_seconds()),
         httponly=True,
         samesite="strict",
-        secure=settings.secure_cookies,
+        secure=request.url.scheme == "https",
     )
     return response
 

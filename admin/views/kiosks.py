@@ -9,19 +9,20 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
+from admin.lost_kiosk import pin_min_digits, pins_to_change, report_kiosk_lost
 from admin.office.alerts import open_alert_records
 from admin.office.pairing import issue_pairing_code
 from admin.ops.logs import log_event
 from admin.record_check import last_verification
 from admin.templating import render
 from db.chain import missing_events
-from db.models import Kiosk, RefusedEvent, Setting
+from db.models import Kiosk, RefusedEvent, Setting, Staff
 from db.vocabulary import Reason
 
 router = APIRouter()
@@ -84,13 +85,15 @@ def _trust(request: Request, db: Session, now: datetime) -> dict[str, object]:
 
 
 def _page(request: Request, db: Session, now: datetime, **more: object) -> dict[str, object]:
-    kiosks = {"kiosks": _kiosks(db), "errors": {}, "values": {}}
-    return HELPERS | _disk(db, now) | _trust(request, db, now) | kiosks | more
+    page = {"kiosks": _kiosks(db), "errors": {}, "values": {}, "pins_to_change": pins_to_change(db)}
+    return HELPERS | _disk(db, now) | _trust(request, db, now) | page | more
 
 
 @router.get("/kiosks")
-def kiosks_page(request: Request, me: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
-    return render(request, "kiosks.html", _page(request, db, now))
+def kiosks_page(
+    request: Request, me: ManagerOnly, db: SessionDep, now: NowDep, lost: int = 0
+) -> Response:
+    return render(request, "kiosks.html", _page(request, db, now, lost=lost))
 
 
 @router.post("/kiosks")
@@ -140,3 +143,32 @@ def revoke_kiosk(
     db.commit()
     log_event("kiosk_revoked", kiosk=kiosk.id, staff=me.id)
     return RedirectResponse("/kiosks", status_code=303)
+
+
+def _kiosk(db: Session, kiosk_id: int) -> Kiosk:
+    kiosk = db.get(Kiosk, kiosk_id)
+    if kiosk is None or kiosk.deleted_at is not None:
+        raise not_found("That kiosk")
+    return kiosk
+
+
+@router.get("/kiosks/{kiosk_id}/lost")
+def kiosk_lost_page(request: Request, kiosk_id: int, me: ManagerOnly, db: SessionDep) -> Response:
+    """What "lost or stolen" will do, asked before it is done: it stops every staff PIN."""
+    with_pin = db.scalar(
+        select(func.count()).where(Staff.deleted_at.is_(None), Staff.pin_hash.is_not(None))
+    )
+    min_digits = pin_min_digits(db)
+    context = {"kiosk": _kiosk(db, kiosk_id), "with_pin": with_pin, "min_digits": min_digits}
+    return render(request, "kiosk_lost.html", context)
+
+
+@router.post("/kiosks/{kiosk_id}/lost")
+def kiosk_lost(
+    request: Request, kiosk_id: int, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    kiosk = _kiosk(db, kiosk_id)
+    if Checked(form).raw("confirm") != "yes":  # the box is required; a form without it is not
+        return RedirectResponse(f"/kiosks/{kiosk.id}/lost", status_code=303)
+    report_kiosk_lost(db, kiosk, now=now, manager=me)
+    return RedirectResponse("/kiosks?lost=1", status_code=303)

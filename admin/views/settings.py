@@ -42,6 +42,9 @@ NUMBERS = {
         20,
         900,
     ),
+    # 6 or more: a stolen kiosk's PIN hashes take a hundred times longer to guess. Existing
+    # PINs keep working; new and changed ones must have this many digits.
+    "staff_pin_min_digits": ("the fewest digits in a staff PIN (6 is safer)", 4, 8),
 }
 DOOR_NUMBERS = {
     "kiosk_idle_seconds": ("the seconds before an idle kiosk goes back home", 10, 600),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked, strength_hint
+from admin.lost_kiosk import pin_min_digits
 from admin.office.nursery import wizard_bar
 from admin.office.viewing import record_seen
 from admin.people import Choices
@@ -64,6 +65,7 @@ def _form(
             "errors": errors,
             "roles": ROLES,
             "rooms": Choices.load(db).rooms,
+            "pin_min": pin_min_digits(db),
             "hint": strength_hint(STAFF_PASSWORD_MIN),
         },
         status=status,
@@ -175,7 +177,7 @@ def set_staff_pin(
     checked = Checked(form)
     pin, again = checked.raw("pin"), checked.raw("pin_again")
     try:
-        check_pin_format(pin)
+        check_pin_format(pin, min_digits=pin_min_digits(db))
         if pin != again:
             checked.errors["pin_again"] = "The two PINs are not the same. Please type both again."
     except CredentialError as exc:
@@ -183,6 +185,7 @@ def set_staff_pin(
     if not checked.ok:
         return _secret_error(request, db, member, checked.errors)
     member.pin_hash = hash_password(pin)
+    member.pin_exposed_at = None  # a new PIN: no longer one a lost kiosk could give away
     db.commit()
     return RedirectResponse(f"/staff/{member.id}?saved=1", status_code=303)
 

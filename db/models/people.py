@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, Versioned
+from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, UTCDateTime, Versioned
 from db.vocabulary import Role
 
 NAME = 100  # characters; the panel refuses longer names with a message, the database too
@@ -24,6 +24,10 @@ class Staff(Versioned, Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.STAFF.value)
     password_hash: Mapped[str | None] = mapped_column(String(100), info=SECRET | OFFICE_ONLY)
     pin_hash: Mapped[str | None] = mapped_column(String(100), info=SECRET)
+    # When a kiosk holding this PIN's hash was reported lost or stolen (its hashes can be
+    # guessed offline): the PIN no longer works, and the Kiosks page lists who must set a new
+    # one. None once they have.
+    pin_exposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=OFFICE_ONLY)
     qualified_teacher: Mapped[bool] = mapped_column(default=False)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -35,6 +35,9 @@ class Setting(Versioned, Base):
     # card shown at its home screen asks "Dropping off or collecting?" before anything else.
     kiosk_out_of_touch_seconds: Mapped[int] = mapped_column(default=60, server_default="60")
     retention_years: Mapped[int] = mapped_column(default=3)
+    # The fewest digits a staff PIN may have: 4, or 6 (a million PINs to try instead of ten
+    # thousand) for a nursery that worries about a stolen kiosk's PIN hashes.
+    staff_pin_min_digits: Mapped[int] = mapped_column(default=4, server_default="4")
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

@@ -8,13 +8,13 @@
 #   --device NAME      this door's name (default: front-door)
 #   --camera SPEC      v4l2:0 (USB webcam, default), picamera (Pi camera), none (USB scanner)
 #   --rotate DEGREES   0, 90, 180 or 270: how the screen is turned (default: 0)
-#   --with-hub         also run the office hub on this Pi (port 8080)
+#   --with-hub         also run the office hub on this Pi (HTTPS on port 8080)
 #   --wheel FILE       install this built wheel (default: build one from this checkout)
 #   --dry-run          print every step, change nothing
 #   --root DIR         write the files into DIR instead of / and skip what needs the real
 #                      system (packages, the user, pip, systemctl, the boot settings); for checks
 #
-# Then pair it with the office: sudo handover-pair http://office-pc:8080 ABCD-EFGH-JKLM
+# Then pair it with the office: sudo handover-pair https://office-pc:8080 ABCD-EFGH-JKLM
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -122,8 +122,8 @@ if $with_hub; then
             echo "# The office hub's settings (handover-hub.service). Keep the key secret."
             echo "HANDOVER_HUB_DB=/var/lib/handover/hub.db"
             echo "HANDOVER_SECRET_KEY=$(new_secret)"
-            echo "# Plain HTTP on the nursery's own network; put HTTPS in front to remove this."
-            echo "HANDOVER_SECURE_COOKIES=0"
+            echo "# HTTPS with the hub's own certificate authority, made on its first start in"
+            echo "# /var/lib/handover/tls (the office's browsers trust it once: see the README)."
         } | write /etc/handover/hub.env 600
         system chown handover:handover /etc/handover/hub.env
     fi
@@ -173,4 +173,4 @@ if $reboot_needed; then
     echo "The desktop still holds the screen until the Pi restarts: sudo reboot"
 fi
 echo "Installed. Next: pair this kiosk with the office hub:"
-echo "    sudo handover-pair http://OFFICE-HUB:8080 PAIRING-CODE"
+echo "    sudo handover-pair https://OFFICE-HUB:8080 PAIRING-CODE"

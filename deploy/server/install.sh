@@ -132,8 +132,8 @@ else
         echo "HANDOVER_DB_POOL_SIZE=2"
         echo "HANDOVER_DB_MAX_OVERFLOW=3"
         echo "HANDOVER_BACKUP_KEEP=14"
-        echo "# Plain HTTP on the nursery's own network; put HTTPS in front to remove this."
-        echo "HANDOVER_SECURE_COOKIES=0"
+        echo "# HTTPS with the hub's own certificate authority, made on its first start in"
+        echo "# $data/tls (the office's browsers trust it once: see the README)."
     } | write "$settings/hub.env" 640
     system chown root:handover "$settings/hub.env"
 fi
@@ -161,13 +161,13 @@ system systemctl enable --now "handover-hub@$name.service"
 address="$(hostname -I 2>/dev/null | awk '{print $1}')"
 if ! $dry_run && [[ -z "$root" ]]; then # wait for it, so the page below is there when opened
     for _ in $(seq 60); do
-        curl -fsS -o /dev/null "http://127.0.0.1:$port/login" && break
+        curl -fsSk -o /dev/null "https://127.0.0.1:$port/login" && break
         sleep 1
     done
 fi
 echo
 echo "Installed. The $name hub answers on port $port. On the office's computer, open:"
-echo "    http://${address:-THIS-MACHINE}:$port/setup"
+echo "    https://${address:-THIS-MACHINE}:$port/setup"
 echo "to create the manager's account (the first visit there makes it; do it now)."
 if ! $dry_run && [[ -z "$root" ]]; then # a hub that asks for a one-time setup code logs it
     journalctl -u "handover-hub@$name" --no-pager -o cat | grep -i 'setup code' | tail -n 1 || true

@@ -50,6 +50,11 @@ class SyncStatus:
         return "pair_again" in (self.last_error or "")
 
     @property
+    def untrusted(self) -> bool:
+        """The office's address showed a certificate other than the one pinned at pairing."""
+        return "certificate_not_trusted" in (self.last_error or "")
+
+    @property
     def revoked(self) -> bool:
         return "kiosk_revoked" in (self.last_error or "") or "unknown_device" in (
             self.last_error or ""

@@ -7,6 +7,7 @@ means a resend, which the hub ignores by UUID.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -41,6 +42,28 @@ def write_here(work: Callable[[], T], /) -> T:
 
 class HubUnavailable(Exception):
     """The hub did not answer, or answered 5xx: try again later."""
+
+
+NOT_TRUSTED = "certificate_not_trusted"  # in the sync error: staff mode's clear message
+
+
+class HubNotTrusted(HubUnavailable):
+    """The address answered with a certificate this door did not pin at pairing: maybe a device
+    in between, maybe a new office certificate. Nothing is sent; the loop keeps trying, so a
+    passing interception ends by itself, and a new certificate needs a new pairing."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{NOT_TRUSTED}: {detail}")
+
+
+def not_trusted(exc: httpx.HTTPError) -> bool:
+    """An httpx error that is a certificate check failing (not an absent hub)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
 
 
 class HubRefused(Exception):
@@ -153,6 +176,8 @@ class SyncClient:
         try:
             answer = self.http.request(method, self.api + path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:  # refused, reset, timed out: the hub is away
+            if not_trusted(exc):
+                raise HubNotTrusted(str(exc)) from exc
             raise HubUnavailable(str(exc)) from exc
         if (skew := answer.headers.get("X-Clock-Skew")) is not None:
             # A hub that says something odd about the clock changes nothing.

@@ -6,17 +6,37 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
 from kiosk.service import CANNOT_SAVE, RAISED_HERE, KioskService
 from kiosk.store.door_key import key_path, new_door_key, save_door_key
-from kiosk.sync.client import HubRefused, HubUnavailable, SyncClient, SyncResult, Writer
+from kiosk.sync.client import (
+    HubNotTrusted,
+    HubRefused,
+    HubUnavailable,
+    SyncClient,
+    SyncResult,
+    Writer,
+)
 from kiosk.sync.loop import SyncLoop
-from kiosk.sync.pairing import load_token, pair_with_hub, save_token, token_path
+from kiosk.sync.pairing import (
+    hub_client,
+    is_paired,
+    load_certificate,
+    load_token,
+    pair_with_hub,
+    save_pairing,
+    token_path,
+)
 
-TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 T = TypeVar("T")
+NOT_TRUSTED_TEXT = "this door no longer trusts the office's certificate"
+PAIR_AGAIN = (
+    "This kiosk was paired before the office served HTTPS, so it has no office certificate to "
+    "trust: pair it again with a new code from the office's Kiosks page."
+)
 
 
 def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | None:
@@ -24,24 +44,30 @@ def hub_token(*, db: str, hub_url: str, code: str | None, device: str) -> str | 
     if code:
         # A new key at every pairing; written only once the hub has taken its public half.
         signer = new_door_key()
-        with httpx.Client(timeout=TIMEOUT) as http:
-            try:
-                token = pair_with_hub(
-                    http, hub_url, code=code, device=device, public_key=signer.public
-                )
-            except HubRefused as exc:
-                print(f"The hub refused the pairing code ({exc.code}).", file=sys.stderr)
-                return None
-            except httpx.HTTPError as exc:
-                print(f"The hub did not answer: {exc}", file=sys.stderr)
-                return None
-        save_token(path, token)
+        try:
+            pairing = pair_with_hub(hub_url, code=code, device=device, public_key=signer.public)
+        except HubRefused as exc:
+            print(f"The hub refused the pairing code ({exc.code}).", file=sys.stderr)
+            return None
+        except HubNotTrusted as exc:
+            print(
+                f"Not paired: {exc}. Something may be between this kiosk and the office.",
+                file=sys.stderr,
+            )
+            return None
+        except httpx.HTTPError as exc:
+            print(f"The hub did not answer: {exc}", file=sys.stderr)
+            return None
         save_door_key(key_path(db), signer)
+        save_pairing(db, pairing)
         print(f"Paired with {hub_url}; the device token is in {path}.")
-        return token
+        return pairing.token
     stored = load_token(path)
     if stored is None:
         print("Not paired yet: run with --pair CODE (from the office's Kiosks page).")
+    elif not is_paired(db, scheme=urlsplit(hub_url).scheme):
+        print(PAIR_AGAIN, file=sys.stderr)
+        return None
     return stored
 
 
@@ -54,9 +80,11 @@ def first_sync(*, db: str, device: str, hub_url: str, token: str) -> None:
 
     store = KioskStore(db, device=device)
     try:
-        with httpx.Client(timeout=TIMEOUT) as http:
+        with hub_client(load_certificate(db)) as http:
             SyncClient(store, hub_url, token, clock=utc_now, http=http).sync_once()
         print(f"Synced with {hub_url}.")
+    except HubNotTrusted as exc:
+        print(f"Nothing sent: {NOT_TRUSTED_TEXT} ({exc})", file=sys.stderr)
     except HubUnavailable as exc:
         print(f"The hub did not answer ({exc}); opening with what this kiosk has.")
     except HubRefused as exc:
@@ -77,7 +105,7 @@ def rebuild_from_hub(path: Path, *, device: str, hub_url: str, token: str) -> bo
 
     store = KioskStore(str(path), device=device)
     try:
-        with httpx.Client(timeout=TIMEOUT) as http:
+        with hub_client(load_certificate(str(path))) as http:
             client = SyncClient(store, hub_url, token, clock=utc_now, http=http)
             client.own_events = True
             client.sync_once()
@@ -108,7 +136,7 @@ def start_sync(
         hub_url,
         token,
         clock=service.clock,
-        http=httpx.Client(timeout=TIMEOUT),
+        http=hub_client(load_certificate(str(service.store.path or ""))),
         write=on_door_thread(service),
         clock_offset=lambda: service.clock_offset,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -25,18 +26,23 @@ class RunningHub:
     def __init__(self, database: str, console: Path, env: Mapping[str, str] | None = None) -> None:
         self.database, self.console = database, console
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
-        # Plain HTTP on loopback in these tests: httpx would keep Secure cookies to itself.
-        self.env |= {"HANDOVER_SECRET_KEY": SECRET, "HANDOVER_SECURE_COOKIES": "0",
-                     "HANDOVER_DATA_DIR": str(console.parent), **(env or {})}  # fmt: skip
+        # HTTPS with the hub's own CA, as in the office; its tls/ folder beside the console.
+        self.env |= {
+            "HANDOVER_SECRET_KEY": SECRET,
+            "HANDOVER_DATA_DIR": str(console.parent),
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
+        self.scheme = "https"  # "http" with extra=("--insecure-http",)
+        self.extra: tuple[str, ...] = ()
 
     def start(self, host: str = "127.0.0.1") -> RunningHub:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "handover", "hub", "--db", self.database]
+        self.url = f"{self.scheme}://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "handover", "hub", "--db", self.database, *self.extra]
         with self.console.open("ab") as console:
             self.process = subprocess.Popen(
                 [*command, "--host", host, "--port", str(port)],
@@ -48,7 +54,8 @@ class RunningHub:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"the hub stopped:\n{self.output()}"
             try:
-                httpx.get(f"{self.url}/healthz", timeout=2)
+                # Unchecked while it starts: every client after checks the hub's certificate.
+                httpx.get(f"{self.url}/healthz", timeout=2, verify=False)  # noqa: S501
                 return self
             except httpx.HTTPError:
                 time.sleep(0.2)
@@ -75,8 +82,18 @@ class RunningHub:
         """Every setup code this hub printed, oldest first (one per start)."""
         return SETUP_CODE.findall(self.output())
 
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """For httpx's ``verify=``: trusts the CA the hub made on its first start."""
+        if self.scheme == "http":
+            return True  # nothing to verify over plain HTTP
+        folder = Path(self.env["HANDOVER_DATA_DIR"]) / "tls"
+        return ssl.create_default_context(cafile=str(folder / "office-ca.pem"))
+
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+        return httpx.Client(
+            base_url=self.url, timeout=30, follow_redirects=False, verify=self.verify
+        )
 
 
 @dataclass(frozen=True)
@@ -96,13 +113,18 @@ def signed_in(hub: RunningHub, who: tuple[str, str]) -> httpx.Client:
     return client
 
 
-def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk:
-    """Registered on the Kiosks page by the manager, then paired as the kiosk pairs."""
+def register_kiosk(manager: httpx.Client, name: str) -> tuple[str, int]:
+    """Registered on the Kiosks page by the manager: its pairing code and id."""
     page = manager.get("/kiosks")
     made = manager.post("/kiosks", data={"name": name, "csrf_token": csrf_of(page)})
     found = re.search(r"data-pairing-code>([^<]+)<", made.text)
     assert found, made.text
+    return found[1], int(re.findall(r"/kiosks/(\d+)/pairing", made.text)[-1])
+
+
+def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk:
+    """Registered on the Kiosks page by the manager, then paired with the code itself."""
+    code, _ = register_kiosk(manager, name)
     device = name.lower().replace(" ", "-")
-    with httpx.Client() as http:
-        door = pair_door(http, hub.url, code=found[1], device=device)
-    return PairedKiosk(int(door.token.split(".")[0]), found[1], door.token, door)
+    door = pair_door(hub.url, code=code, device=device)
+    return PairedKiosk(int(door.token.split(".")[0]), code, door.token, door)

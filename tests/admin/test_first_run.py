@@ -123,7 +123,11 @@ def test_the_manager_makes_their_account_in_a_browser_with_the_code_from_the_con
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page(base_url=new_hub.url, viewport={"width": 1280, "height": 860})
+            page = browser.new_page(
+                base_url=new_hub.url,
+                viewport={"width": 1280, "height": 860},
+                ignore_https_errors=True,  # the office's CA is trusted by hand (README)
+            )
             page.set_default_timeout(15_000)
             page.goto("/today")
             expect(page.locator("h1")).to_have_text("Welcome to Handover")

@@ -23,7 +23,7 @@ def demo_hub(database: str, tmp_path: Path) -> Iterator[RunningHub]:
 
 
 def _health(hub: RunningHub) -> httpx.Response:
-    return httpx.get(f"{hub.url}/healthz", timeout=10)
+    return httpx.get(f"{hub.url}/healthz", timeout=10, verify=hub.verify)
 
 
 def test_a_healthy_hub_says_so_to_anyone_without_a_name_in_the_answer(

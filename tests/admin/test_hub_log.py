@@ -57,6 +57,7 @@ def test_a_login_a_pairing_and_a_refused_batch_each_give_one_line_and_no_name_or
     refused = httpx.post(
         f"{hub.url}/api/v1/events",
         headers={"Authorization": f"Bearer {kiosk.token}"},
+        verify=hub.verify,
         json={
             "events": [
                 {
@@ -70,7 +71,11 @@ def test_a_login_a_pairing_and_a_refused_batch_each_give_one_line_and_no_name_or
         },
     )
     assert refused.status_code == 422
-    poll = httpx.get(f"{hub.url}/api/v1/events", headers={"Authorization": f"Bearer {kiosk.token}"})
+    poll = httpx.get(
+        f"{hub.url}/api/v1/events",
+        headers={"Authorization": f"Bearer {kiosk.token}"},
+        verify=hub.verify,
+    )
     assert poll.status_code == 200
     saskia.close()
     manager.close()
@@ -117,6 +122,7 @@ def test_alerts_settings_and_pages_are_logged_by_id_and_route_never_by_name(
         f"{hub.url}/api/v1/events",
         json={"events": kiosk.door.signed_json(alert)},
         headers={"Authorization": f"Bearer {kiosk.token}"},
+        verify=hub.verify,
     )
     assert pushed.status_code == 200, pushed.text
     page = manager.get("/alerts")

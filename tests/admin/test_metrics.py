@@ -24,8 +24,8 @@ from tests.admin.hub_process import PairedKiosk, RunningHub, pair_kiosk, signed_
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
-def scrape(url: str, **headers: str) -> Samples:
-    answer = httpx.get(f"{url}/metrics", headers=headers, timeout=10)
+def scrape(hub: RunningHub, **headers: str) -> Samples:
+    answer = httpx.get(f"{hub.url}/metrics", headers=headers, timeout=10, verify=hub.verify)
     assert answer.status_code == 200, answer.text
     return {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value
@@ -56,6 +56,7 @@ def _push(hub: RunningHub, kiosk: PairedKiosk, events: list[dict[str, object]]) 
             ]
         },
         headers={"Authorization": f"Bearer {kiosk.token}"},
+        verify=hub.verify,
     )
     return answer.status_code
 
@@ -79,7 +80,7 @@ def test_prometheus_counts_pages_by_route_with_no_child_or_name_in_any_label(
         assert manager.get(f"/children/{child_id}").status_code == 200
     assert manager.get("/children", params={"q": "Fletcher"}).status_code == 200
     manager.close()
-    samples = scrape(hub.url)
+    samples = scrape(hub)
     route = "/children/{child_id}"
     assert (
         value(samples, "handover_http_requests_total", method="GET", route=route, status="200") == 3
@@ -98,13 +99,13 @@ def test_prometheus_counts_pages_by_route_with_no_child_or_name_in_any_label(
 def test_prometheus_sees_events_kiosks_open_alerts_and_refused_batches(
     hub: RunningHub,
 ) -> None:
-    before = scrape(hub.url)
+    before = scrape(hub)
     manager = signed_in(hub, MANAGER)
     kiosk = pair_kiosk(hub, manager, "Side door")
     manager.close()
     assert _push(hub, kiosk, [_restricted_person_alert()]) == 200
     assert _push(hub, kiosk, [{"uuid": "not a uuid"}]) == 422
-    after = scrape(hub.url)
+    after = scrape(hub)
     engine = make_engine(hub.database)
     with session_factory(engine)() as db:
         stored = db.scalar(select(func.count()).select_from(Event))
@@ -147,13 +148,16 @@ def test_without_a_token_metrics_are_for_this_machine_only_and_not_through_a_pro
 ) -> None:
     hub = RunningHub(database, tmp_path / "console.log").start(host="0.0.0.0")  # noqa: S104
     try:
-        assert scrape(hub.url)
-        proxied = httpx.get(f"{hub.url}/metrics", headers={"X-Forwarded-For": "192.0.2.7"})
+        assert scrape(hub)
+        proxied = httpx.get(
+            f"{hub.url}/metrics", headers={"X-Forwarded-For": "192.0.2.7"}, verify=hub.verify
+        )
         assert proxied.status_code == 403 and "HANDOVER_METRICS_TOKEN" in proxied.text
         lan = _lan_address()
         if lan is not None:
             port = hub.url.rsplit(":", 1)[1]
-            assert httpx.get(f"http://{lan}:{port}/metrics").status_code == 403
+            from_lan = httpx.get(f"https://{lan}:{port}/metrics", verify=hub.verify)
+            assert from_lan.status_code == 403
     finally:
         hub.stop()
 
@@ -163,10 +167,11 @@ def test_with_a_token_only_its_holder_reads_the_metrics(database: str, tmp_path:
     env = {"HANDOVER_METRICS_TOKEN": token}
     hub = RunningHub(database, tmp_path / "console.log", env).start()
     try:
-        assert httpx.get(f"{hub.url}/metrics").status_code == 401
-        wrong = httpx.get(f"{hub.url}/metrics", headers={"Authorization": "Bearer guess"})
+        assert httpx.get(f"{hub.url}/metrics", verify=hub.verify).status_code == 401
+        guess = {"Authorization": "Bearer guess"}
+        wrong = httpx.get(f"{hub.url}/metrics", headers=guess, verify=hub.verify)
         assert wrong.status_code == 401
-        assert scrape(hub.url, Authorization=f"Bearer {token}")
+        assert scrape(hub, Authorization=f"Bearer {token}")
         assert token not in hub.output()
     finally:
         hub.stop()

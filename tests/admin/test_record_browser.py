@@ -17,6 +17,7 @@ from db.credentials import hash_secret
 from db.engine import make_engine, session_factory
 from db.models import Child, Event, Kiosk
 from db.timeline import EventRecord
+from kiosk.sync import hub_client
 from tests.admin.test_browser import browser, hub, hub_database, page, screenshot, sign_in
 from tests.sync.events import arrival, pair_door
 
@@ -49,8 +50,8 @@ def test_the_manager_sees_refused_and_missing_events_and_a_kiosk_to_pair_again(
     page: Page, hub: str, hub_database: str
 ) -> None:
     child = _new_doors(hub_database)
-    with httpx.Client(timeout=10) as http:
-        door = pair_door(http, hub, code=CODE, device="hall-door")
+    door = pair_door(hub, code=CODE, device="hall-door")
+    with hub_client(door.certificate, timeout=httpx.Timeout(10)) as http:
         signed = door.signed(*(_arrival(child) for _ in range(5)))
         # Events 2-4 never reach the office; one more names a child who does not exist.
         (ghost,) = door.signed(_arrival(987654))

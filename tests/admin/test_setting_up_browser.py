@@ -18,9 +18,8 @@ from sqlalchemy import select
 
 from db.clock import utc_now
 from db.models import NurserySession, Room, Setting
-from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient
+from kiosk.sync import SyncClient, hub_client
 from tests.admin.hub_process import RunningHub
 from tests.admin.test_browser import ARGS, CHROMIUM, screenshot, sign_in
 from tests.sync.events import pair_door
@@ -163,10 +162,10 @@ def _pair_a_kiosk(page: Page, hub: RunningHub, folder: Path) -> SyncClient:
     page.fill("#f-name", "Front door")
     page.click("button:has-text('Register and get a pairing code')")
     code = page.locator("[data-pairing-code]").inner_text()
-    http = httpx.Client(timeout=30)
     door_file = folder / "kiosk.db"
-    door = pair_door(http, hub.url, code=code, device="front-door", key_file=key_path(door_file))
+    door = pair_door(hub.url, code=code, device="front-door", db_file=door_file)
     store = KioskStore(str(door_file), device="front-door")
+    http = hub_client(door.certificate, timeout=httpx.Timeout(30))
     return SyncClient(store, hub.url, door.token, clock=utc_now, http=http)
 
 

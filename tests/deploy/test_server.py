@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -108,7 +109,7 @@ def test_a_dry_run_shows_every_step_and_changes_nothing(tmp_path: Path) -> None:
         "handover-hub@.service",
         "systemctl enable --now handover-hub@oak-tree.service",
         "systemctl enable --now handover-hub-backup@oak-tree.timer",
-        "http://",
+        "https://",
     ):
         assert expected in done.stdout, expected
     assert list(tmp_path.iterdir()) == []
@@ -173,7 +174,7 @@ class UnitHub:
 
     def __init__(self, root: Path, nursery: str) -> None:
         self.command, self.env = unit_command(root, nursery)
-        self.base = f"http://127.0.0.1:{self.env['HANDOVER_PORT']}"
+        self.base = f"https://127.0.0.1:{self.env['HANDOVER_PORT']}"
         self.log = root / f"{nursery}.log"
         self.cwd = root / f"var/lib/handover/{nursery}"  # the unit's WorkingDirectory
         self.process: subprocess.Popen[bytes] | None = None
@@ -187,11 +188,16 @@ class UnitHub:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()
             try:
-                httpx.get(f"{self.base}/login", timeout=1)
+                httpx.get(f"{self.base}/login", timeout=1, verify=False)  # noqa: S501 - up yet?
                 return self
             except httpx.HTTPError:
                 time.sleep(0.2)
         raise AssertionError(f"the hub did not answer in 60 s:\n{self.log.read_text()}")
+
+    @property
+    def verify(self) -> ssl.SSLContext:
+        """Trusts the certificate authority this nursery's hub made in its data folder."""
+        return ssl.create_default_context(cafile=str(self.cwd / "tls" / "office-ca.pem"))
 
     def __exit__(self, *_: object) -> None:
         if self.process is not None:
@@ -199,7 +205,7 @@ class UnitHub:
             self.process.wait(15)
 
 
-def test_each_nurserys_hub_starts_from_its_units_command_line_and_answers_over_http(
+def test_each_nurserys_hub_starts_from_its_units_command_line_and_answers_over_https(
     tmp_path: Path,
 ) -> None:
     for nursery in ("little-acorns", "oak-tree"):
@@ -208,11 +214,12 @@ def test_each_nurserys_hub_starts_from_its_units_command_line_and_answers_over_h
     with UnitHub(tmp_path, "little-acorns") as acorns, UnitHub(tmp_path, "oak-tree") as oak:
         for hub in (acorns, oak):
             # A new nursery's hub sends the first visitor to make the manager's account.
-            first = httpx.get(f"{hub.base}/", follow_redirects=True, timeout=10)
+            first = httpx.get(f"{hub.base}/", follow_redirects=True, timeout=10, verify=hub.verify)
             assert first.status_code == 200 and first.url.path == "/setup", first.url
             assert "text/html" in first.headers["content-type"]
     for nursery in ("little-acorns", "oak-tree"):  # each in its own data folder
         assert (tmp_path / f"var/lib/handover/{nursery}/hub.db").stat().st_size > 0
+        assert (tmp_path / f"var/lib/handover/{nursery}/tls/office-ca.pem").exists()
 
 
 # --- updates --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import ssl
 import subprocess
 import time
 import zipfile
@@ -39,8 +40,9 @@ def handover(
 
 
 @contextmanager
-def office(venv: Path, database: Path, cwd: Path) -> Iterator[str]:
-    """The installed ``handover hub`` serving a demo nursery, until the block ends."""
+def office(venv: Path, database: Path, cwd: Path) -> Iterator[httpx.Client]:
+    """The installed ``handover hub`` serving a demo nursery over HTTPS, until the block ends:
+    a client that trusts the CA the hub made beside its database."""
     port = free_port()
     log = (cwd / "hub.log").open("w")
     process = subprocess.Popen(
@@ -50,28 +52,30 @@ def office(venv: Path, database: Path, cwd: Path) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"https://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                httpx.get(f"{base}/login", timeout=1)
+                httpx.get(f"{base}/login", timeout=1, verify=False)  # noqa: S501 - is it up?
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
         assert process.poll() is None, (cwd / "hub.log").read_text()
-        yield base
+        ca = ssl.create_default_context(cafile=str(database.with_name("tls") / "office-ca.pem"))
+        with httpx.Client(base_url=base, verify=ca, timeout=10) as client:
+            yield client
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
 
 
-def assert_login_page_with_its_styles(base: str) -> None:
-    page = httpx.get(f"{base}/login", timeout=10)
+def assert_login_page_with_its_styles(office: httpx.Client) -> None:
+    page = office.get("/login")
     assert page.status_code == 200 and "Sign in" in page.text
     assert '/static/office.css"' in page.text
-    styles = httpx.get(f"{base}/static/office.css", timeout=10)
+    styles = office.get("/static/office.css")
     assert styles.status_code == 200 and styles.headers["content-type"].startswith("text/css")
     assert "body" in styles.text
 
@@ -113,8 +117,8 @@ def test_the_installed_office_serves_its_login_page_with_its_styles(
 ) -> None:
     made = handover(release.full, "demo", "--no-hub", "--data-dir", "nursery", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
-    with office(release.full, tmp_path / "nursery" / "handover.db", tmp_path) as base:
-        assert_login_page_with_its_styles(base)
+    with office(release.full, tmp_path / "nursery" / "handover.db", tmp_path) as served:
+        assert_login_page_with_its_styles(served)
 
 
 def test_the_installed_kiosk_greets_families_in_polish_and_urdu(
@@ -162,8 +166,8 @@ def test_an_office_pc_gets_the_hub_without_kivy_opencv_or_numpy(
     assert pillow is not None and int(pillow.group(1)) >= 11, installed
     seeded = handover(release.hub, "seed-demo", "--db", "office.db", cwd=tmp_path)
     assert seeded.returncode == 0, seeded.stderr
-    with office(release.hub, tmp_path / "office.db", tmp_path) as base:
-        assert_login_page_with_its_styles(base)
+    with office(release.hub, tmp_path / "office.db", tmp_path) as served:
+        assert_login_page_with_its_styles(served)
     kiosk = handover(release.hub, "kiosk", "--db", "k.db", "--camera", "none", cwd=tmp_path)
     assert kiosk.returncode == 1
     assert "pip install 'handover[kiosk]'" in kiosk.stderr and "Traceback" not in kiosk.stderr

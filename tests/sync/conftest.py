@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from db.clock import utc_now
-from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
 from tests.sync.events import Door, pair_door
@@ -29,8 +28,10 @@ def hub(nursery: Nursery, tmp_path: Path) -> Iterator[Hub]:
 
 
 @pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
+def http(hub: Hub) -> Iterator[httpx.Client]:
+    """A client that trusts the hub's own CA (and checks its host name), as a browser told to
+    trust it would; a paired kiosk trusts the same CA, pinned at pairing."""
+    with hub.client() as client:
         yield client
 
 
@@ -40,10 +41,12 @@ def kiosk_db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def front_door(hub: Hub, http: httpx.Client, kiosk_db: Path) -> Door:
-    """The front door, paired: its key beside ``kiosk_db``, as a real kiosk keeps it."""
-    return pair_door(http, hub.base, code=PAIRING_CODE, device="front-door",
-                     key_file=key_path(kiosk_db))  # fmt: skip
+def front_door(hub: Hub, kiosk_db: Path) -> Door:
+    """The front door paired as a kiosk pairs: its key and the office's certificate (pinned)
+    beside ``kiosk_db``, as a real kiosk keeps them."""
+    door = pair_door(hub.base, code=PAIRING_CODE, device="front-door", db_file=kiosk_db)
+    assert door.certificate == hub.ca  # the office's CA, pinned
+    return door
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-import httpx
 from sqlalchemy import select
 
 from db.chain import link_of
@@ -19,8 +18,8 @@ from db.models import Event
 from db.signing import GENESIS, Signer, as_signed
 from db.timeline import EventRecord
 from db.vocabulary import EventType
-from kiosk.store.door_key import new_door_key, save_door_key
-from kiosk.sync.pairing import pair_with_hub
+from kiosk.store.door_key import key_path, new_door_key, save_door_key
+from kiosk.sync.pairing import pair_with_hub, save_pairing
 
 
 def arrival(child_id: int, adult_id: int, *, minutes_ago: int = 0) -> EventRecord:
@@ -71,6 +70,7 @@ class Door:
     device: str
     token: str
     signer: Signer
+    certificate: str | None = None  # what the door pinned at pairing (None: plain HTTP)
     head: tuple[int, str] = (0, GENESIS)
 
     def signed(self, *events: EventRecord) -> list[dict[str, Any]]:
@@ -94,16 +94,16 @@ class Door:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def pair_door(
-    http: httpx.Client, hub: str, *, code: str, device: str, key_file: Path | None = None
-) -> Door:
-    """Pair as a door does (a new key, its public half sent), keeping the key in ``key_file``
-    (beside a kiosk database, where its store finds it) when given."""
+def pair_door(hub: str, *, code: str, device: str, db_file: Path | None = None) -> Door:
+    """Pair as a door does: a new key, its public half sent, and the office's certificate
+    pinned with the code's proof. With ``db_file`` the key and the pinned certificate are kept
+    beside that kiosk database, where its store and sync client find them."""
     signer = new_door_key()
-    token = pair_with_hub(http, hub, code=code, device=device, public_key=signer.public)
-    if key_file is not None:
-        save_door_key(key_file, signer)
-    return Door(device, token, signer)
+    pairing = pair_with_hub(hub, code=code, device=device, public_key=signer.public)
+    if db_file is not None:
+        save_door_key(key_path(db_file), signer)
+        save_pairing(str(db_file), pairing)
+    return Door(device, pairing.token, signer, certificate=pairing.certificate)
 
 
 def hub_event_uuids(url: str, *, device: str | None = None) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from uuid import uuid4
 
 import httpx
@@ -21,7 +22,7 @@ from db.clock import utc_now
 from db.timeline import EventRecord
 from db.vocabulary import EventType
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient
+from kiosk.sync import SyncClient, hub_client
 
 
 def write(args: argparse.Namespace) -> None:
@@ -41,7 +42,8 @@ def write(args: argparse.Namespace) -> None:
 
 def push(args: argparse.Namespace) -> None:
     store = KioskStore(args.db, device=args.device)
-    with httpx.Client(timeout=30) as http:
+    certificate = Path(args.ca).read_text(encoding="ascii") if args.ca else None
+    with hub_client(certificate, timeout=httpx.Timeout(30)) as http:
         result = SyncClient(store, args.hub, args.token, clock=utc_now, http=http).sync_once()
     print(f"done {result.pushed}", flush=True)
 
@@ -55,6 +57,7 @@ def main() -> int:
     parser.add_argument("--adult", type=int, default=1)
     parser.add_argument("--hub")
     parser.add_argument("--token")
+    parser.add_argument("--ca", help="the hub's certificate to trust, as a paired kiosk pins it")
     args = parser.parse_args()
     write(args) if args.mode == "write" else push(args)
     return 0

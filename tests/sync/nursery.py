@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -37,10 +38,10 @@ from db.models import (
     Setting,
     Staff,
 )
-from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
-from tests.sync.events import pair_door
+from kiosk.sync.pairing import hub_client
+from tests.sync.events import Door, pair_door
 
 SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
 PAIRING_CODE = "ACRN-DOOR-2026"
@@ -105,9 +106,10 @@ def add_side_door(url: str) -> None:
 
 def pair_doors(
     url: str, hub: str, *, count: int, folder: Path | None = None
-) -> list[tuple[str, str]]:
-    """``count`` doors made in the office and paired with the hub: ``(device, token)`` each,
-    with each door's key beside its database in ``folder`` (``<device>.db``) when given."""
+) -> list[tuple[str, Door]]:
+    """``count`` doors made in the office and paired with the hub as a kiosk pairs (a key, the
+    office's certificate pinned): ``(device, door)`` each, with each door's key and pin beside
+    its database in ``folder`` (``<device>.db``) when given."""
     engine = make_engine(url)
     codes = [f"DOOR-{i:04d}-PAIR" for i in range(count)]
     with session_factory(engine)() as db:
@@ -122,22 +124,22 @@ def pair_doors(
         )
         db.commit()
     engine.dispose()
-    with httpx.Client(timeout=30) as http:
-        paired = []
-        for i, code in enumerate(codes):
-            device = f"door-{i}"
-            key_file = key_path(folder / f"{device}.db") if folder is not None else None
-            door = pair_door(http, hub, code=code, device=device, key_file=key_file)
-            paired.append((device, door.token))
-        return paired
+    paired = []
+    for i, code in enumerate(codes):
+        device = f"door-{i}"
+        db_file = folder / f"{device}.db" if folder is not None else None
+        paired.append((device, pair_door(hub, code=code, device=device, db_file=db_file)))
+    return paired
 
 
 @contextmanager
 def new_doors(url: str, hub: str, folder: Path, *, count: int) -> Iterator[list[SyncClient]]:
     """``count`` new doors, paired, each with its own kiosk database in ``folder``."""
-    http = httpx.Client(timeout=30)
     clients = []
-    for device, token in pair_doors(url, hub, count=count, folder=folder):
+    doors = pair_doors(url, hub, count=count, folder=folder)
+    http = hub_client(doors[0][1].certificate, timeout=httpx.Timeout(30))
+    for device, door in doors:
+        token = door.token
         store = KioskStore(str(folder / f"{device}.db"), device=device)
         clients.append(SyncClient(store, hub, token, clock=utc_now, http=http))
     try:
@@ -228,18 +230,41 @@ def free_port() -> int:
 
 
 class Hub:
-    """``handover hub`` in its own process, as the office runs it."""
+    """``handover hub`` in its own process, as the office runs it: over HTTPS with the
+    certificate authority it makes on its first start (kept in ``<folder of log>/tls``), unless
+    ``insecure`` (``--insecure-http``)."""
 
-    def __init__(self, url: str, port: int, log: Path) -> None:
-        self.db_url, self.port, self.log = url, port, log
-        self.base = f"http://127.0.0.1:{port}"
+    def __init__(self, url: str, port: int, log: Path, *, insecure: bool = False) -> None:
+        self.db_url, self.port, self.log, self.insecure = url, port, log, insecure
+        self.base = f"{'http' if insecure else 'https'}://127.0.0.1:{port}"
+        self.data_dir = log.parent
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> Hub:
-        # The hub's own signing key goes beside its log, not in the folder it was started in.
-        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET,
-               "HANDOVER_DATA_DIR": str(self.log.parent)}  # fmt: skip
-        command = [sys.executable, "-m", "handover", "hub", "--db", self.db_url]
+    @property
+    def ca(self) -> str | None:
+        """The office's CA certificate (PEM): what a kiosk pins, what a browser is told to trust."""
+        if self.insecure:
+            return None
+        return (self.data_dir / "tls" / "office-ca.pem").read_text(encoding="ascii")
+
+    @property
+    def ca_file(self) -> Path:
+        return self.data_dir / "tls" / "office-ca.pem"
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """For httpx's ``verify=``: the hub's own CA, with the host name checked (127.0.0.1 is
+        in its certificate)."""
+        return True if self.ca is None else ssl.create_default_context(cadata=self.ca)
+
+    def client(self, timeout: float = 10) -> httpx.Client:
+        return httpx.Client(timeout=timeout, verify=self.verify)
+
+    def start(self, *extra: str) -> Hub:
+        env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET, "HANDOVER_DATA_DIR": str(self.data_dir)}
+        command = [sys.executable, "-m", "handover", "hub", "--db", self.db_url, *extra]
+        if self.insecure:
+            command.append("--insecure-http")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [*command, "--port", str(self.port)], env=env, stdout=log, stderr=log
@@ -248,7 +273,9 @@ class Hub:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()
             try:
-                if httpx.get(f"{self.base}/api/v1/openapi.json", timeout=1).status_code == 200:
+                # Unchecked while it starts: the certificate is checked by every test after.
+                answer = httpx.get(f"{self.base}/api/v1/openapi.json", timeout=1, verify=False)  # noqa: S501
+                if answer.status_code == 200:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)

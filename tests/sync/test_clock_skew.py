@@ -25,7 +25,6 @@ from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
 from kiosk.staff_views import sync_lines
-from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
 from kiosk.sync.start import on_door_thread
@@ -59,16 +58,14 @@ class Door:
 @pytest.fixture
 def doors(hub: Hub, nursery: Nursery, tmp_path: Path) -> Iterator[tuple[Door, Door]]:
     add_side_door(nursery.url)
-    http = httpx.Client(timeout=10)
+    http = hub.client()
     made: list[Door] = []
     for device, code, minutes in (
         ("front-door", PAIRING_CODE, 10),
         ("side-door", SIDE_DOOR_CODE, -10),
     ):
         db_file = tmp_path / f"{device}.db"
-        token = pair_door(
-            http, hub.base, code=code, device=device, key_file=key_path(db_file)
-        ).token
+        token = pair_door(hub.base, code=code, device=device, db_file=db_file).token
         store = KioskStore(str(db_file), device=device)
         service = KioskService(store, device=device, clock=WrongClock(minutes))
         client = SyncClient(
@@ -179,7 +176,7 @@ def test_events_stamped_by_a_wrong_clock_are_put_right_by_the_hub(
 
 def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> SignedDoor:
     add_side_door(nursery.url)
-    return pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    return pair_door(hub.base, code=SIDE_DOOR_CODE, device="side-door")
 
 
 def _saskia(url: str) -> int:

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -18,9 +17,8 @@ from db.vocabulary import EventType
 from kiosk.door.collection import ByCard
 from kiosk.door.decisions import CardHolder, ReleasePending
 from kiosk.service import KioskService
-from kiosk.store.door_key import key_path
 from kiosk.store.local import KioskStore
-from kiosk.sync import SyncClient, SyncLoop
+from kiosk.sync import SyncClient, SyncLoop, hub_client
 from kiosk.sync.start import on_door_thread, start_sync
 from tests.sync.events import pair_door
 from tests.sync.nursery import SIDE_DOOR_CODE, Hub, Nursery, add_side_door
@@ -105,19 +103,17 @@ def test_a_child_signed_in_at_one_door_is_collected_at_another(
     door: KioskService, client: SyncClient, hub: Hub, nursery: Nursery, tmp_path: Path
 ) -> None:
     add_side_door(nursery.url)
-    with httpx.Client(timeout=10) as http:
-        side_token = pair_door(
-            http, hub.base, code=SIDE_DOOR_CODE, device="side-door",
-            key_file=key_path(tmp_path / "side.db"),
-        ).token  # fmt: skip
+    paired = pair_door(
+        hub.base, code=SIDE_DOOR_CODE, device="side-door", db_file=tmp_path / "side.db"
+    )
     side_store = KioskStore(str(tmp_path / "side.db"), device="side-door")
     side = KioskService(side_store, device="side-door")
     try:
-        with httpx.Client(timeout=10) as http:
+        with hub_client(paired.certificate) as http:
             side_client = SyncClient(
                 side_store,
                 hub.base,
-                side_token,
+                paired.token,
                 clock=utc_now,
                 http=http,
                 write=on_door_thread(side),

@@ -124,7 +124,10 @@ def test_a_kiosk_killed_while_pushing_resends_and_nothing_is_stored_twice(
     made = many_events(nursery, total, start=datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
     for start in range(0, total, 500):
         store.append(made[start : start + 500])
-    process = worker("push", "--db", str(kiosk_db), "--hub", hub.base, "--token", token)
+    ca = kiosk_db.with_name("office-ca.pem")
+    ca.write_text(hub.ca or "", encoding="ascii")
+    pushing = ("push", "--db", str(kiosk_db), "--hub", hub.base, "--token", token, "--ca", str(ca))
+    process = worker(*pushing)
     try:
         wait_for(lambda: hub_count(nursery.url)[0] >= 300, 60, "the first batches")
     finally:
@@ -133,7 +136,7 @@ def test_a_kiosk_killed_while_pushing_resends_and_nothing_is_stored_twice(
     partly = hub_count(nursery.url)[0]
     assert 0 < partly < total, "the kill came too late to be a kill mid-push"
 
-    again = worker("push", "--db", str(kiosk_db), "--hub", hub.base, "--token", token)
+    again = worker(*pushing)
     _out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
     assert hub_count(nursery.url) == (total, total)

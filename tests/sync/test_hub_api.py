@@ -152,7 +152,7 @@ def test_a_door_reads_what_the_other_doors_recorded_but_not_its_own(
     hub: Hub, nursery: Nursery, token: str, http: httpx.Client, front_door: Door
 ) -> None:
     add_side_door(nursery.url)
-    gate = pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="garden-gate")
+    gate = pair_door(hub.base, code=SIDE_DOOR_CODE, device="garden-gate")
     (ours,) = front_door.signed(arrival(nursery.child_id, nursery.adult_id))
     (theirs,) = gate.signed(
         replace(arrival(nursery.child_id, nursery.adult_id), device="garden-gate")
@@ -193,7 +193,7 @@ def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
     assert hub_event_uuids(nursery.url) == []
 
     # Paired again, with a new key: what the old key signed while offline still goes in.
-    fresh = pair_door(http, hub.base, code="AGAI-NPLE-ASE2", device="front-door").token
+    fresh = pair_door(hub.base, code="AGAI-NPLE-ASE2", device="front-door").token
     assert fresh != token and fresh.split(".")[0] == str(kiosk_id)
     stored = http.post(f"{hub.base}/api/v1/events", json=batch, headers=_auth(fresh))
     assert stored.status_code == 200 and stored.json()["stored"] == 1
@@ -250,7 +250,7 @@ def test_a_door_newer_than_the_office_keeps_syncing_and_an_older_door_passes_ove
     assert row.child_id == nursery.child_id
 
     add_side_door(nursery.url)
-    side_token = pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="side-door").token
+    side_token = pair_door(hub.base, code=SIDE_DOOR_CODE, device="side-door").token
     side = KioskStore(str(tmp_path / "side.db"), device="side-door")
     try:
         older = SyncClient(side, hub.base, side_token, clock=utc_now, http=http)

@@ -105,7 +105,7 @@ def test_two_kiosks_racing_to_store_the_same_events_store_each_once(
     start = threading.Barrier(6)
 
     def push() -> None:
-        with httpx.Client(timeout=30) as http:
+        with hub.client(timeout=30) as http:
             start.wait()
             answer = http.post(
                 f"{hub.base}/api/v1/events", json={"events": events}, headers=_auth(token)

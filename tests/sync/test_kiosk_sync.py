@@ -110,7 +110,7 @@ def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
     client: SyncClient, store: KioskStore, hub: Hub, nursery: Nursery, http: httpx.Client
 ) -> None:
     add_side_door(nursery.url)  # the garden gate: a second door, paired with its own key
-    gate_door = pair_door(http, hub.base, code=SIDE_DOOR_CODE, device="garden-gate")
+    gate_door = pair_door(hub.base, code=SIDE_DOOR_CODE, device="garden-gate")
     gate = replace(arrival(nursery.child_id, nursery.adult_id), device="garden-gate")
     answer = http.post(
         f"{hub.base}/api/v1/events", json=gate_door.batch(gate), headers=gate_door.auth

@@ -334,3 +334,15 @@ def test_a_staff_card_opens_staff_mode_not_a_collection(nursery: Nursery) -> Non
     assert (
         isinstance(holder, CardHolder) and holder.staff_id == saskia.id and holder.adult_id is None
     )
+
+
+def test_a_six_digit_staff_pin_confirms_at_the_door_and_its_first_four_digits_do_not(
+    nursery: Nursery,
+) -> None:
+    """A nursery that asks for 6-digit PINs (Settings) needs nothing new at the door."""
+    from db.credentials import hash_password
+
+    joanne = nursery.member_of_staff(pin_hash=hash_password("482913"))
+    door = nursery.door()
+    assert door.verify_staff_pin(staff_id=joanne.id, pin="482913") == joanne
+    assert door.verify_staff_pin(staff_id=joanne.id, pin="4829") is None

@@ -17,17 +17,18 @@ from db.engine import make_engine, session_factory
 from db.models import Kiosk as KioskRow
 from db.models import SyncState
 from kiosk.store.local import SyncStatus
-from kiosk.sync import SyncClient, SyncLoop
+from kiosk.sync import SyncClient, SyncLoop, hub_client
 from kiosk.sync.start import on_door_thread
 from tests.kiosk.ui.conftest import Kiosk
 from tests.kiosk.ui.test_flows import _arrive, _pin
 from tests.sync.events import pair_door
+from tests.sync.middle import ManInTheMiddle
 from tests.sync.nursery import PAIRING_CODE, Hub, free_port, seed_nursery
 
 
-def one_round(kiosk: Kiosk, hub_url: str, token: str) -> None:
+def one_round(kiosk: Kiosk, hub_url: str, token: str, certificate: str | None = None) -> None:
     service = kiosk.app.service
-    with httpx.Client(timeout=5) as http:
+    with hub_client(certificate, timeout=httpx.Timeout(5)) as http:
         client = SyncClient(
             service.store,
             hub_url,
@@ -108,8 +109,7 @@ def test_a_revoked_or_unsigned_kiosk_says_so_on_the_home_screen_and_in_staff_mod
     seed_nursery(url)
     hub = Hub(url, free_port(), tmp_path / "hub.log").start()
     try:
-        with httpx.Client(timeout=5) as http:
-            token = pair_door(http, hub.base, code=PAIRING_CODE, device="front-door").token
+        pairing = pair_door(hub.base, code=PAIRING_CODE, device="front-door")
         engine = make_engine(url)
         with session_factory(engine)() as db:
             row = db.scalar(select(KioskRow).where(KioskRow.name == "Front door"))
@@ -117,7 +117,7 @@ def test_a_revoked_or_unsigned_kiosk_says_so_on_the_home_screen_and_in_staff_mod
             change(row)
             db.commit()
         engine.dispose()
-        one_round(kiosk, hub.base, token)
+        one_round(kiosk, hub.base, pairing.token, pairing.certificate)
     finally:
         hub.stop()
     status = kiosk.app.service.sync_status
@@ -130,3 +130,35 @@ def test_a_revoked_or_unsigned_kiosk_says_so_on_the_home_screen_and_in_staff_mod
     kiosk.pump()
     _pin(kiosk)
     assert staff in office_line(kiosk)
+
+
+def test_a_door_shown_another_certificate_says_so_and_sends_nothing(
+    forget_sync: Kiosk, tmp_path: Path
+) -> None:
+    """Paired with the office, then something on the network answers in its place with a
+    certificate of its own (tests/sync/middle.py): the door keeps its events and says why."""
+    kiosk = forget_sync
+    url = str(tmp_path / "hub.db")
+    seed_nursery(url)
+    hub = Hub(url, free_port(), tmp_path / "hub.log").start()
+    middle = ManInTheMiddle(hub.port, tmp_path)
+    try:
+        pairing = pair_door(hub.base, code=PAIRING_CODE, device="front-door")
+        _arrive(kiosk, "Mia Walsh", by="Kirsty Walsh")
+        one_round(kiosk, middle.url, pairing.token, pairing.certificate)
+    finally:
+        middle.close()
+        hub.stop()
+    assert middle.read == []  # not a byte of the token or the arrival
+    assert kiosk.app.service.sync_status.untrusted
+    kiosk.app.home()
+    kiosk.pump()
+    assert "no longer trusts the office's certificate" in " ".join(kiosk.texts())
+    kiosk.screenshot("kiosk-home-certificate-not-trusted")
+    kiosk.app.flows.start_staff_mode()
+    kiosk.pump()
+    _pin(kiosk)
+    line = office_line(kiosk)
+    assert "This door no longer trusts the office's certificate" in line
+    assert "Events waiting to send: 1, kept safely here." in line
+    kiosk.screenshot("kiosk-staff-certificate-not-trusted")
