@@ -56,6 +56,11 @@ def office_ca_file(settings: HubSettings) -> Path | None:
     return None if settings.certificate is None else settings.certificate.ca_file
 
 
+def count(n: int, one: str, many: str) -> str:
+    """"1 child", "14 children": English plurals, where a printed register is read aloud."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
@@ -75,6 +80,7 @@ def render(
         "when": lambda v: _when(v, zone),
         "day": _day,
         "full_name": full_name,
+        "count": count,
         "reason_text": _reason,
     }
     response = TEMPLATES.TemplateResponse(request, name, base | (context or {}), status_code=status)

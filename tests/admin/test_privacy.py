@@ -48,8 +48,8 @@ def test_the_retention_purge_shows_a_dry_run_then_erases_only_when_confirmed(
         db.commit()
         theo = leaver.id
     dry_run = manager.get("/privacy").text
-    assert "1 events (arrivals, collections, alerts) would be deleted" in dry_run
-    assert "1 children who left before then would be erased" in dry_run
+    assert "1 event (arrivals, collections, alerts) would be deleted" in dry_run
+    assert "1 child who left before then would be erased" in dry_run
     with db_of(database) as db:  # a dry run changes nothing
         assert db.get(Child, theo).first_name == "Theo"  # type: ignore[union-attr]
     refused = post_form(manager, "/privacy", "/privacy/purge", {"plan": "2023-11-23"})

@@ -51,6 +51,12 @@ def test_the_register_downloads_as_csv_that_a_spreadsheet_opens_safely(
     assert len(rows) == 15 and any(r[0] == "ياسمين Haddad" for r in rows)
 
 
+def test_a_register_with_one_child_says_1_child(staff_client: TestClient, database: str) -> None:
+    with db_of(database) as db:
+        morning(db, start=NOW - timedelta(hours=1), children=1)
+    assert "1 child." in staff_client.get("/register?day=2026-11-23").text
+
+
 def test_a_day_with_no_children_says_so(staff_client: TestClient) -> None:
     assert "No children attended on this day." in staff_client.get("/register?day=2026-11-22").text
 
