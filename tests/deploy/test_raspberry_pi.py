@@ -478,6 +478,7 @@ def test_one_command_pairs_the_pi_with_a_real_hub(pi: Path) -> None:
         assert settings(pi / "etc/handover/kiosk.env")["HANDOVER_HUB"] == hub.base
         token = fresh.with_suffix(".token")
         assert token.stat().st_mode & 0o777 == 0o600
+        assert fresh.with_suffix(".key").stat().st_mode & 0o777 == 0o600  # its signing key
         usage = sh(pi / "opt/handover/bin/handover-pair", "office-pc", env=env)
         assert usage.returncode == 2 and "usage:" in usage.stderr
     finally:

@@ -222,6 +222,16 @@ def _add_people(db: Session, url: str, now: datetime) -> Nursery:
     return Nursery(url, maya.id, ngozi.id, card.card_id, card.text())
 
 
+def saskia_id(url: str) -> int:
+    """The id of Saskia, the nursery's member of staff (Maya's key person)."""
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        found = db.scalar(select(Staff.id).where(Staff.username == "saskia"))
+    engine.dispose()
+    assert found is not None
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

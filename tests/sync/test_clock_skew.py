@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.models import Event, Kiosk, Staff
+from db.models import Event, Kiosk
 from db.register import daily_register
 from db.timeline import EventRecord
 from kiosk.door.collection import ByCard
@@ -30,7 +30,14 @@ from kiosk.sync import SyncClient
 from kiosk.sync.start import on_door_thread
 from tests.sync.events import Door as SignedDoor
 from tests.sync.events import arrival, pair_door
-from tests.sync.nursery import PAIRING_CODE, SIDE_DOOR_CODE, Hub, Nursery, add_side_door
+from tests.sync.nursery import (
+    PAIRING_CODE,
+    SIDE_DOOR_CODE,
+    Hub,
+    Nursery,
+    add_side_door,
+    saskia_id,
+)
 from tests.sync.office import office_page
 
 
@@ -179,15 +186,6 @@ def _pair_side_door(hub: Hub, nursery: Nursery, http: httpx.Client) -> SignedDoo
     return pair_door(hub.base, code=SIDE_DOOR_CODE, device="side-door")
 
 
-def _saskia(url: str) -> int:
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        found = db.scalar(select(Staff.id).where(Staff.username == "saskia"))
-    engine.dispose()
-    assert found is not None
-    return found
-
-
 def _push(
     http: httpx.Client, hub: Hub, token: str, event: dict[str, Any], clock: WrongClock
 ) -> httpx.Response:
@@ -222,7 +220,7 @@ def test_old_doors_ten_minutes_fast_and_slow_are_put_in_order_by_the_hub_and_sho
         ("child_collected", side, slow),
     ]
     really = [start + timedelta(seconds=20 * step) for step in range(len(kinds))]
-    staff_id = _saskia(nursery.url)
+    staff_id = saskia_id(nursery.url)
     sent: list[dict[str, Any]] = []
     request = None
     for at, (kind, by, clock) in zip(really, kinds, strict=True):

@@ -24,22 +24,13 @@ from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
 from kiosk.sync.start import hub_token
 from tests.sync.events import Door, arrival, as_json, hub_event_uuids
-from tests.sync.nursery import Hub, Nursery
+from tests.sync.nursery import Hub, Nursery, saskia_id
 from tests.sync.office import office_page
 
 
 def _event(kind: EventType, nursery: Nursery, **fields: Any) -> EventRecord:
     base = EventRecord(str(uuid4()), kind, utc_now(), "front-door", child_id=nursery.child_id)
     return replace(base, **fields)
-
-
-def _staff_id(url: str) -> int:
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        found = db.scalar(select(Staff.id).where(Staff.username == "saskia"))
-    engine.dispose()
-    assert found is not None
-    return found
 
 
 def _push(http: httpx.Client, hub: Hub, door: Door, events: list[dict[str, Any]]) -> Any:
@@ -67,7 +58,7 @@ def test_a_sniffed_token_alone_puts_nothing_in_the_register(
     arrival and a collection "confirmed" by Saskia at the side door, unsigned; the same signed
     with the attacker's own key; a real signed event changed on the way; a forged resolution of
     a critical alert. All refused, each with its reason; the alert stays open."""
-    saskia = _staff_id(nursery.url)
+    saskia = saskia_id(nursery.url)
     alert = _event(EventType.ALERT_RAISED, nursery, payload={"reason": "restricted_person",
                    "severity": "critical"})  # fmt: skip
     assert _push(http, hub, front_door, front_door.signed(alert))["stored"] == 1
@@ -109,7 +100,7 @@ def test_a_door_cannot_name_what_does_not_exist_or_speak_for_another_door(
     """Even with the door's own key (a kiosk taken apart): the hub takes the device from the
     key, and refuses events naming people, rooms and requests that do not exist, a handover by
     someone who left, an alert only the office raises, and a place in the chain used twice."""
-    saskia = _staff_id(nursery.url)
+    saskia = saskia_id(nursery.url)
     engine = make_engine(nursery.url)
     with session_factory(engine)() as db:
         gone = Staff(username="left", first_name="Pat", last_name="Gone", deleted_at=utc_now())
