@@ -102,12 +102,12 @@ def test_a_child_signed_in_at_one_door_is_collected_at_another(
     door: KioskService, client: SyncClient, hub: Hub, nursery: Nursery, tmp_path: Path
 ) -> None:
     add_side_door(nursery.url)
-    side = pair_with_hub(hub.base, code=SIDE_DOOR_CODE, device="side-door")
-    side_token = side.token
+    side_pairing = pair_with_hub(hub.base, code=SIDE_DOOR_CODE, device="side-door")
+    side_token = side_pairing.token
     side_store = KioskStore(str(tmp_path / "side.db"), device="side-door")
     side = KioskService(side_store, device="side-door")
     try:
-        with hub_client(side.certificate) as http:
+        with hub_client(side_pairing.certificate) as http:
             side_client = SyncClient(
                 side_store,
                 hub.base,
