@@ -57,7 +57,7 @@ def office_ca_file(settings: HubSettings) -> Path | None:
 
 
 def count(n: int, one: str, many: str) -> str:
-    """"1 child", "14 children": English plurals, where a printed register is read aloud."""
+    """ "1 child", "14 children": English plurals, where a printed register is read aloud."""
     return f"{n} {one if n == 1 else many}"
 
 

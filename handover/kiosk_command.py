@@ -153,11 +153,18 @@ def _open_the_door(args: argparse.Namespace, token: str | None) -> KioskApp:
     from db.clock import utc_now
     from kiosk.bootstrap import build_app
     from kiosk.store.health import recover
+    from kiosk.sync.pairing import load_certificate
     from kiosk.sync.start import first_sync, rebuild_from_hub
 
     from_hub = None
     if args.hub and token:
-        from_hub = partial(rebuild_from_hub, device=args.device, hub_url=args.hub, token=token)
+        from_hub = partial(
+            rebuild_from_hub,
+            device=args.device,
+            hub_url=args.hub,
+            token=token,
+            certificate=load_certificate(args.db),
+        )
     recovery = recover(Path(args.db), now=utc_now(), backups=args.backups, from_hub=from_hub)
     if args.hub and token:
         first_sync(db=args.db, device=args.device, hub_url=args.hub, token=token)

@@ -93,7 +93,9 @@ def first_sync(*, db: str, device: str, hub_url: str, token: str) -> None:
         store.close()
 
 
-def rebuild_from_hub(path: Path, *, device: str, hub_url: str, token: str) -> bool:
+def rebuild_from_hub(
+    path: Path, *, device: str, hub_url: str, token: str, certificate: str | None
+) -> bool:
     """Bring a replacement for a damaged database up to date from the office: people, and the
     events this door needs, its own included (a normal pull leaves those out: the door has
     them). An empty replacement starts where a new door does, at the hub's starting point
@@ -105,7 +107,8 @@ def rebuild_from_hub(path: Path, *, device: str, hub_url: str, token: str) -> bo
 
     store = KioskStore(str(path), device=device)
     try:
-        with hub_client(load_certificate(str(path))) as http:
+        # The certificate pinned beside the damaged database, not beside its replacement.
+        with hub_client(certificate) as http:
             client = SyncClient(store, hub_url, token, clock=utc_now, http=http)
             client.own_events = True
             client.sync_once()

@@ -16,6 +16,7 @@ from kiosk.service import KioskService
 from kiosk.store.health import damage, recover
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
+from kiosk.sync.pairing import load_certificate
 from kiosk.sync.start import rebuild_from_hub
 from tests.kiosk.store.test_recovery import _break_page
 from tests.sync.nursery import Hub, Nursery
@@ -37,7 +38,10 @@ def test_a_damaged_door_with_no_backup_is_rebuilt_from_the_hub_with_its_own_arri
     door.shutdown()
     _break_page(kiosk_db, "ix_events_occurred_at")
 
-    rebuild = partial(rebuild_from_hub, device="front-door", hub_url=hub.base, token=token)
+    pinned = load_certificate(str(kiosk_db))  # as the kiosk reads it before the rebuild
+    rebuild = partial(
+        rebuild_from_hub, device="front-door", hub_url=hub.base, token=token, certificate=pinned
+    )
     recovery = recover(kiosk_db, now=utc_now(), from_hub=rebuild)
 
     assert recovery is not None and recovery.from_hub and recovery.backup is None
