@@ -108,8 +108,11 @@ def save_settings(request: Request, form: FormDep, me: ManagerOnly, db: SessionD
         zone = checked.text("time_zone", "the time zone (e.g. Europe/London)", max_len=64)
     if zone and time_zone_problem(zone):
         checked.errors["time_zone"] = time_zone_problem(zone)
+    # A field the posted page did not have (a page from before it was added) keeps its value.
     numbers = {
-        k: checked.number(k, label, low=low, high=high) for k, (label, low, high) in NUMBERS.items()
+        k: checked.number(k, label, low=low, high=high)
+        for k, (label, low, high) in NUMBERS.items()
+        if k in form
     }
     if not checked.ok:
         context = {
