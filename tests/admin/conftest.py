@@ -40,6 +40,19 @@ def _seed(path: Path) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def demo_on_postgres(postgres_url: str) -> str:
+    """The demo nursery seeded into this test's PostgreSQL database, for the same office
+    stories on the other backend."""
+    engine = make_engine(postgres_url)
+    upgrade_to_head(engine)
+    with session_factory(engine)() as session:
+        seed_demo(session, today=TODAY, now=NOW.replace(hour=7))
+        session.commit()
+    engine.dispose()
+    return postgres_url
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seeded once for the whole run: the first xdist worker seeds, the others wait for it

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_factory
 from db.events import append_events
-from db.migrate import upgrade_to_head
 from db.models import (
     Adult,
     AuditEntry,
@@ -28,9 +27,8 @@ from db.models import (
     Staff,
 )
 from db.models.base import Base
-from db.seed import seed_demo
 from db.vocabulary import EventType
-from tests.admin.conftest import MANAGER, NOW, TODAY, make_app, post_form, sign_in
+from tests.admin.conftest import MANAGER, NOW, make_app, post_form, sign_in
 from tests.admin.nursery_day import event
 
 SECRETS = (
@@ -124,13 +122,8 @@ def test_an_erased_child_leaves_no_value_in_any_table_or_in_the_file(
 
 
 @pytest.mark.postgres
-def test_an_erased_child_leaves_no_value_in_any_table_on_postgresql(postgres_url: str) -> None:
-    engine = make_engine(postgres_url)
-    upgrade_to_head(engine)
-    with session_factory(engine)() as db:
-        seed_demo(db, today=TODAY, now=NOW.replace(hour=7))
-        db.commit()
-    engine.dispose()
+def test_an_erased_child_leaves_no_value_in_any_table_on_postgresql(demo_on_postgres: str) -> None:
+    postgres_url = demo_on_postgres
     app = make_app(postgres_url)
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         assert sign_in(client, MANAGER).status_code == 303

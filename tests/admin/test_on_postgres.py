@@ -60,16 +60,14 @@ def test_a_morning_at_the_office_works_on_postgresql(postgres_url: str) -> None:
 
 @pytest.mark.postgres
 def test_the_records_a_data_protection_officer_asks_for_work_on_postgresql(
-    postgres_url: str,
+    demo_on_postgres: str,
 ) -> None:
     """Issue 14 on the other backend: a view of the register is audited once and found by
     person and by member of staff; an adult's date of birth cannot be corrected to under age
     while she may collect; several contacts in order and who the child lives with are kept."""
+    postgres_url = demo_on_postgres
     engine = make_engine(postgres_url)
-    upgrade_to_head(engine)
     with session_factory(engine)() as db:
-        seed_demo(db, today=TODAY, now=NOW.replace(hour=7))
-        db.commit()
         morning(db, start=NOW - timedelta(hours=1))
         mia = db.query(Child).filter(Child.first_name == "Mia").one().id
         hannah = db.query(Adult).filter(Adult.first_name == "Hannah").one().id

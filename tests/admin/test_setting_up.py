@@ -13,10 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_factory
-from db.migrate import upgrade_to_head
 from db.models import AuditEntry, NurserySession, RatioRule, Room, Setting
-from db.seed import seed_demo
-from tests.admin.conftest import MANAGER, NOW, TODAY, make_app, post_form, sign_in
+from tests.admin.conftest import MANAGER, make_app, post_form, sign_in
 
 
 @contextmanager
@@ -201,13 +199,8 @@ def test_staff_cannot_change_the_rooms(staff_client: TestClient) -> None:
 
 
 @pytest.mark.postgres
-def test_sessions_rooms_ratios_and_the_door_are_set_up_on_postgresql(postgres_url: str) -> None:
-    engine = make_engine(postgres_url)
-    upgrade_to_head(engine)
-    with session_factory(engine)() as db:
-        seed_demo(db, today=TODAY, now=NOW.replace(hour=7))
-        db.commit()
-    engine.dispose()
+def test_sessions_rooms_ratios_and_the_door_are_set_up_on_postgresql(demo_on_postgres: str) -> None:
+    postgres_url = demo_on_postgres
     with TestClient(
         make_app(postgres_url), base_url="https://testserver", follow_redirects=False
     ) as client:
