@@ -44,6 +44,7 @@ def adults_list(request: Request, staff: ManagerOnly, db: SessionDep, q: str = "
         (a for a in rows if needle in full_name(a.first_name, a.last_name).casefold()),
         key=lambda a: sort_key(a.last_name, a.first_name),
     )
+    record_seen(request, db, "adults", [a.id for a in shown], "list")
     return render(request, "adults.html", {"adults": shown, "q": q})
 
 

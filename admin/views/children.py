@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked
 from admin.office.children import SENSITIVE_FIELDS, bookings_of, child_context, get_child
+from admin.office.viewing import record_seen
 from admin.people import (
     CONSENTS,
     WEEKDAYS,
@@ -57,6 +58,7 @@ def children_list(
         }
         for c in shown
     ]
+    record_seen(request, db, "children", [c.id for c in shown], "list")
     context = {"children": children, "q": q, "has_rooms": bool(Choices.load(db).rooms)}
     return render(request, "children.html", context)
 

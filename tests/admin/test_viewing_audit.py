@@ -91,9 +91,11 @@ def test_adult_and_staff_records_are_audited_when_opened(
         manager = db.scalars(select(Staff).where(Staff.username == "manager")).one().id
         saskia = db.scalars(select(Staff).where(Staff.username == "saskia")).one().id
     assert office.get(f"/adults/{adult}").status_code == 200
+    assert office.get("/adults").status_code == 200
     assert office.get(f"/staff/{saskia}").status_code == 200
     assert _views(database, actor=f"staff:{manager}", entity="adults", entity_id=adult) == [
-        "record"
+        "list",
+        "record",
     ]
     assert _views(database, actor=f"staff:{manager}", entity="staff", entity_id=saskia) == [
         "record"
