@@ -59,7 +59,8 @@ def describe(plan: Plan) -> list[str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from admin.office.importing import apply_plan, plan_import
+    from admin.office.import_writing import apply_plan
+    from admin.office.importing import plan_import
     from admin.office.spreadsheet import UnreadableFile
     from handover.cli import CommandError
 
@@ -78,8 +79,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             for line in describe(plan) + plan.problems:
                 print(line)
             if plan.problems:
-                print(f"{len(plan.problems)} problem(s): nothing was imported. Fix the file and "
-                      "run this again.")  # fmt: skip
+                print(
+                    f"{len(plan.problems)} problem(s): nothing was imported. Fix the file and "
+                    "run this again."
+                )
                 return 1
             summary = f"{plan.count('add')} children to add, {plan.count('update')} to update"
             if args.dry_run:

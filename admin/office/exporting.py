@@ -21,15 +21,33 @@ def _yes(flag: object) -> str:
     return "yes" if flag else "no"
 
 
-def _carer_cells(adult: Adult | None, auth: Authorisation | None, contact: dict[str, Any]) -> list[object]:
+def _carer_cells(
+    adult: Adult | None, auth: Authorisation | None, contact: dict[str, Any]
+) -> list[object]:
     if adult is not None and auth is not None:
-        return [adult.first_name, adult.last_name, auth.relationship,
-                _yes(auth.parental_responsibility), adult.phone or "", adult.email or "", "yes",
-                adult.date_of_birth or "", _yes(adult.confirmed_adult)]  # fmt: skip
+        return [
+            adult.first_name,
+            adult.last_name,
+            auth.relationship,
+            _yes(auth.parental_responsibility),
+            adult.phone or "",
+            adult.email or "",
+            "yes",
+            adult.date_of_birth or "",
+            _yes(adult.confirmed_adult),
+        ]
     first, _, last = str(contact.get("name", "")).partition(" ")
-    return [first, last, contact.get("relationship", ""),
-            _yes(contact.get("parental_responsibility")), contact.get("phone", ""),
-            contact.get("email", ""), "no", "", "no"]  # fmt: skip
+    return [
+        first,
+        last,
+        contact.get("relationship", ""),
+        _yes(contact.get("parental_responsibility")),
+        contact.get("phone", ""),
+        contact.get("email", ""),
+        "no",
+        "",
+        "no",
+    ]
 
 
 def _carers(db: Session, child: Child) -> list[list[object]]:
@@ -37,10 +55,13 @@ def _carers(db: Session, child: Child) -> list[list[object]]:
     pairs = db.execute(
         select(Adult, Authorisation)
         .join(Authorisation, Authorisation.adult_id == Adult.id)
-        .where(Authorisation.child_id == child.id, Authorisation.deleted_at.is_(None),
-               Adult.deleted_at.is_(None))
+        .where(
+            Authorisation.child_id == child.id,
+            Authorisation.deleted_at.is_(None),
+            Adult.deleted_at.is_(None),
+        )
         .order_by(Authorisation.id)
-    ).all()  # fmt: skip
+    ).all()
     rows = [_carer_cells(adult, auth, {}) for adult, auth in pairs]
     collecting = {full_name(a.first_name, a.last_name).casefold() for a, _ in pairs}
     for contact in child.emergency_contacts or []:
@@ -59,15 +80,21 @@ def export_rows(db: Session) -> tuple[list[str], list[list[object]]]:
     rows, widest = [], TEMPLATE_CARERS
     for child in children:
         booked = "; ".join(
-            f"{WEEKDAYS[d][:3]} {sessions.get(s, '')}" for d, s in sorted(bookings_of(db, child.id))
+            f"{WEEKDAYS[d][:3]} {sessions.get(s, '')}"
+            for d, s in sorted(bookings_of(db, child.id))
             if d < len(WEEKDAYS)
-        )  # fmt: skip
+        )
         carers = _carers(db, child)
         widest = max(widest, len(carers))
-        cells: list[object] = [child.first_name, child.last_name, child.date_of_birth,
-                               names.rooms.get(child.room_id or -1, ""),
-                               names.staff.get(child.key_person_id or -1, ""), booked,
-                               child.started_on or ""]  # fmt: skip
+        cells: list[object] = [
+            child.first_name,
+            child.last_name,
+            child.date_of_birth,
+            names.rooms.get(child.room_id or -1, ""),
+            names.staff.get(child.key_person_id or -1, ""),
+            booked,
+            child.started_on or "",
+        ]
         rows.append(cells + [c for carer in carers for c in carer])
     return header(widest), rows
 

@@ -109,7 +109,7 @@ class RowReader:
         return ids[0] if ids else None
 
     def bookings(self, cells: dict[str, Any]) -> set[tuple[int, int]] | None:
-        """"Mon Morning; Tue Lunch": a weekday and a session, separated by ; or ,."""
+        """ "Mon Morning; Tue Lunch": a weekday and a session, separated by ; or ,."""
         raw = cells.get("sessions")
         if raw is None:
             return None
@@ -120,16 +120,16 @@ class RowReader:
             session = self.lookups.sessions.get(fold(session_word))
             if day is None or session is None:
                 self.problems.append(
-                    f"booked session “{item}” should be a weekday and a session, e.g. "
-                    "“Mon Morning”"
+                    f"booked session “{item}” should be a weekday and a session, e.g. “Mon Morning”"
                 )
             else:
                 wanted.add((day, session))
         return wanted
 
 
-def read_child(number: int, cells: dict[str, Any], carers: list[dict[str, Any]],
-               lookups: Lookups) -> ChildLine:  # fmt: skip
+def read_child(
+    number: int, cells: dict[str, Any], carers: list[dict[str, Any]], lookups: Lookups
+) -> ChildLine:
     reader = RowReader(number, lookups)
     values: dict[str, Any] = {
         "first_name": reader.name(cells, "first_name", "child first name"),

@@ -14,15 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin.office.children import bookings_of, save_bookings
-from admin.office.collection import grant, minimum_collector_age
+from admin.office.children import bookings_of
+from admin.office.collection import minimum_collector_age
 from admin.office.import_rows import CarerLine, ChildLine, Lookups, fold, read_child
+from admin.office.import_writing import contact_entry, has_contact
 from admin.office.spreadsheet import read_file
 from admin.people import WEEKDAYS
 from db.models import Adult, Authorisation, Child, NurserySession, Room, Staff
@@ -67,8 +68,10 @@ class Plan:
 
     @property
     def changes_anything(self) -> bool:
-        return any(r.action != "unchanged" or r.carers and any(
-            c.action != "unchanged" for c in r.carers) for r in self.rows)  # fmt: skip
+        return any(
+            r.action != "unchanged" or (r.carers and any(c.action != "unchanged" for c in r.carers))
+            for r in self.rows
+        )
 
 
 def lookups(db: Session, today: date) -> Lookups:
@@ -100,16 +103,25 @@ def plan_import(db: Session, data: bytes, today: date) -> Plan:
 
 def _digest(data: bytes, plan: Plan) -> str:
     summary = [
-        [r.line.row, r.child_id, r.action, r.changes,
-         [[c.adult_id, c.key, c.action, c.changes] for c in r.carers]]
+        [
+            r.line.row,
+            r.child_id,
+            r.action,
+            r.changes,
+            [[c.adult_id, c.key, c.action, c.changes] for c in r.carers],
+        ]
         for r in plan.rows
-    ]  # fmt: skip
+    ]
     text = json.dumps([hashlib.sha256(data).hexdigest(), summary, plan.problems], default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _changes(record: object | None, values: dict[str, Any], labels: dict[str, str],
-             names: dict[str, dict[int, str]] | None = None) -> list[str]:  # fmt: skip
+def _changes(
+    record: object | None,
+    values: dict[str, Any],
+    labels: dict[str, str],
+    names: dict[str, dict[int, str]] | None = None,
+) -> list[str]:
     """What would change, in words: "room Pre-school", "phone 07700 900999"."""
     said = []
     for key, value in values.items():
@@ -118,14 +130,21 @@ def _changes(record: object | None, values: dict[str, Any], labels: dict[str, st
         before = getattr(record, key, None) if record is not None else None
         if before != value and (record is not None or value):
             shown = (names or {}).get(key, {}).get(value, value)
-            said.append(f"{labels[key]} {shown:%d/%m/%Y}" if isinstance(shown, date)
-                        else f"{labels[key]} {shown}")  # fmt: skip
+            said.append(
+                f"{labels[key]} {shown:%d/%m/%Y}"
+                if isinstance(shown, date)
+                else f"{labels[key]} {shown}"
+            )
     return said
 
 
 CHILD_LABELS = {"room_id": "room", "key_person_id": "key person", "started_on": "start date"}
-ADULT_LABELS = {"phone": "phone", "email": "email", "date_of_birth": "date of birth",
-                "confirmed_adult": "confirmed adult"}  # fmt: skip
+ADULT_LABELS = {
+    "phone": "phone",
+    "email": "email",
+    "date_of_birth": "date of birth",
+    "confirmed_adult": "confirmed adult",
+}
 
 
 class _Planner:
@@ -137,11 +156,14 @@ class _Planner:
         }
         self.adults: dict[tuple[str, str], list[Adult]] = {}
         for adult in db.scalars(select(Adult).where(Adult.deleted_at.is_(None))):
-            self.adults.setdefault((fold(adult.first_name), fold(adult.last_name)), []).append(adult)
+            self.adults.setdefault((fold(adult.first_name), fold(adult.last_name)), []).append(
+                adult
+            )
         self.seen_children: dict[tuple[str, str, Any], int] = {}
         self.seen_carers: set[str] = set()
         self.sessions = {
-            s.id: s.name for s in db.scalars(select(NurserySession).where(NurserySession.deleted_at.is_(None)))
+            s.id: s.name
+            for s in db.scalars(select(NurserySession).where(NurserySession.deleted_at.is_(None)))
         }
         shown = Names.load(db)
         self.names = {"room_id": shown.rooms, "key_person_id": shown.staff}
@@ -154,10 +176,17 @@ class _Planner:
         self.seen_children.setdefault(key, line.row)
         child = self.children.get(key)
         changes = _changes(child, v, CHILD_LABELS, self.names)
-        if line.bookings is not None and line.bookings != (bookings_of(self.db, child.id) if child else set()):
+        if line.bookings is not None and line.bookings != (
+            bookings_of(self.db, child.id) if child else set()
+        ):
             booked = sorted(line.bookings)
-            changes.append("sessions " + (", ".join(
-                f"{WEEKDAYS[d][:3]} {self.sessions.get(s, s)}" for d, s in booked) or "none"))  # fmt: skip
+            changes.append(
+                "sessions "
+                + (
+                    ", ".join(f"{WEEKDAYS[d][:3]} {self.sessions.get(s, s)}" for d, s in booked)
+                    or "none"
+                )
+            )
         action = "add" if child is None else "update" if changes else "unchanged"
         plan = RowPlan(line, child.id if child else None, action, changes)
         plan.carers = [self.carer(c, child) for c in line.carers]
@@ -166,7 +195,7 @@ class _Planner:
     def carer(self, line: CarerLine, child: Child | None) -> CarerPlan:
         v = line.values
         names = (fold(v["first_name"]), fold(v["last_name"]))
-        contact = v["email"] and fold(v["email"]) or _digits(v["phone"])
+        contact = (v["email"] and fold(v["email"])) or _digits(v["phone"])
         key = "|".join([*names, contact or f"child {child.id if child else id(line)}"])
         adult = self._match(names, v, child)
         authorised = adult is not None and child is not None and self._authorisation(child, adult)
@@ -180,15 +209,22 @@ class _Planner:
             return CarerPlan(line, key, None, action)
         changes = _changes(adult, v, ADULT_LABELS)
         if not authorised or (authorised.relationship, authorised.parental_responsibility) != (
-            line.relationship, line.parental_responsibility):  # fmt: skip
-            changes.append(f"may collect as {line.relationship}"
-                           + (" with parental responsibility" if line.parental_responsibility else ""))  # fmt: skip
+            line.relationship,
+            line.parental_responsibility,
+        ):
+            changes.append(
+                f"may collect as {line.relationship}"
+                + (" with parental responsibility" if line.parental_responsibility else "")
+            )
         return CarerPlan(line, key, adult.id, "update" if changes else "unchanged", changes)
 
-    def _match(self, names: tuple[str, str], v: dict[str, Any], child: Child | None) -> Adult | None:
+    def _match(
+        self, names: tuple[str, str], v: dict[str, Any], child: Child | None
+    ) -> Adult | None:
         for adult in self.adults.get(names, []):
             if (v["email"] and fold(adult.email or "") == fold(v["email"])) or (
-                v["phone"] and _digits(adult.phone) == _digits(v["phone"])):  # fmt: skip
+                v["phone"] and _digits(adult.phone) == _digits(v["phone"])
+            ):
                 return adult
         if not v["email"] and not v["phone"] and child is not None:
             for adult in self.adults.get(names, []):
@@ -197,82 +233,14 @@ class _Planner:
         return None
 
     def _authorisation(self, child: Child, adult: Adult) -> Authorisation | None:
-        return self.db.scalar(select(Authorisation).where(
-            Authorisation.child_id == child.id, Authorisation.adult_id == adult.id,
-            Authorisation.deleted_at.is_(None)))  # fmt: skip
+        return self.db.scalar(
+            select(Authorisation).where(
+                Authorisation.child_id == child.id,
+                Authorisation.adult_id == adult.id,
+                Authorisation.deleted_at.is_(None),
+            )
+        )
 
 
 def _digits(phone: str | None) -> str:
     return "".join(ch for ch in phone or "" if ch.isdigit())
-
-
-def apply_plan(db: Session, plan: Plan, now: datetime) -> None:
-    """Writes the plan in the caller's transaction; the caller commits."""
-    if plan.problems:
-        raise ValueError("a plan with problems cannot be applied")
-    made: dict[str, Adult] = {}
-    for row in plan.rows:
-        child = db.get(Child, row.child_id) if row.child_id else None
-        if child is None:
-            child = Child(legal_guardians=[], emergency_contacts=[], consents={})
-            db.add(child)
-        for key, value in row.line.values.items():
-            if value is not None:
-                setattr(child, key, value)
-        db.flush()
-        if row.line.bookings is not None:
-            save_bookings(db, child, row.line.bookings, now)
-        for carer in row.carers:
-            _apply_carer(db, child, carer, made, now)
-
-
-def _apply_carer(db: Session, child: Child, carer: CarerPlan, made: dict[str, Adult],
-                 now: datetime) -> None:  # fmt: skip
-    line = carer.line
-    if not line.may_collect:
-        _keep_as_contact(child, line)
-        if carer.action == "stops collecting" and carer.adult_id is not None:
-            for auth in db.scalars(select(Authorisation).where(
-                    Authorisation.child_id == child.id, Authorisation.adult_id == carer.adult_id)):  # fmt: skip
-                auth.deleted_at = now
-        return
-    adult = db.get(Adult, carer.adult_id) if carer.adult_id else made.get(carer.key)
-    if adult is None:
-        adult = Adult(confirmed_adult=False)
-        db.add(adult)
-        made[carer.key] = adult
-    for key, value in line.values.items():
-        if value is not None:
-            setattr(adult, key, value)
-    db.flush()
-    grant(db, child=child, adult=adult, relationship=line.relationship,
-          parental_responsibility=line.parental_responsibility)  # fmt: skip
-
-
-def contact_entry(line: CarerLine) -> dict[str, Any]:
-    v = line.values
-    return {
-        "name": full_name(v["first_name"], v["last_name"]),
-        "relationship": line.relationship,
-        "phone": v["phone"] or "",
-        "email": v["email"] or "",
-        "parental_responsibility": line.parental_responsibility,
-    }
-
-
-def _same_name(contact: dict[str, Any], entry: dict[str, Any]) -> bool:
-    return fold(str(contact.get("name", ""))) == fold(entry["name"])
-
-
-def has_contact(child: Child, entry: dict[str, Any]) -> bool:
-    """Contacts typed on the child's form have no email or parental responsibility: absent is
-    the same as empty, so re-importing them changes nothing."""
-    blank = {"relationship": "", "phone": "", "email": "", "parental_responsibility": False}
-    return any(blank | c == entry for c in child.emergency_contacts or [])
-
-
-def _keep_as_contact(child: Child, line: CarerLine) -> None:
-    entry = contact_entry(line)
-    others = [c for c in child.emergency_contacts or [] if not _same_name(c, entry)]
-    if not has_contact(child, entry):
-        child.emergency_contacts = [*others, entry]

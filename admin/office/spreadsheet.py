@@ -98,7 +98,9 @@ def _columns(titles: list[object], sheet: Sheet) -> dict[int, tuple[int, str]]:
                 f"column “{title}” is not one Handover knows: download the template to see "
                 "the column names"
             )
-    missing = [c for c in REQUIRED if CHILD_COLUMNS[c] not in {f for n, f in found.values() if not n}]
+    missing = [
+        c for c in REQUIRED if CHILD_COLUMNS[c] not in {f for n, f in found.values() if not n}
+    ]
     if missing:
         sheet.problems.append("the file has no column " + ", ".join(f"“{m}”" for m in missing))
     return found
@@ -159,11 +161,13 @@ def xlsx_bytes(titles: list[str], rows: list[list[object]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
+    sheet: Any = book.active  # a new workbook always has its one sheet
     sheet.title = "Children"
-    for values in [titles, *rows]:
-        sheet.append([v if isinstance(v, date) else str(v if v is not None else "") for v in values])
+    grid: list[list[object]] = [[*titles], *rows]
+    for values in grid:
+        sheet.append(
+            [v if isinstance(v, date) else str(v if v is not None else "") for v in values]
+        )
     for row in sheet.iter_rows():
         for cell in row:
             if cell.data_type == "f":  # a name or a phone such as "+44..." is text, never a formula

@@ -21,7 +21,8 @@ from starlette.datastructures import UploadFile
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.office.exporting import export_file, template_file
-from admin.office.importing import Plan, apply_plan, plan_import
+from admin.office.import_writing import apply_plan
+from admin.office.importing import Plan, plan_import
 from admin.office.spreadsheet import UnreadableFile
 from admin.office.viewing import record_seen
 from admin.templating import render
@@ -113,7 +114,9 @@ def confirm(
         data = base64.b64decode(str(form.get("file", "")), validate=True)
         plan = _plan(db, data, now)
     except (binascii.Error, UnreadableFile):
-        return _unreadable(request, "the preview was damaged on its way back: upload the file again")
+        return _unreadable(
+            request, "the preview was damaged on its way back: upload the file again"
+        )
     if plan.digest != form.get("digest"):
         changed = (
             "The records or the file changed since that preview, so nothing was imported. "

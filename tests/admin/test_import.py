@@ -81,8 +81,11 @@ def hidden(page_text: str, name: str) -> str:
 
 def confirm(client: TestClient, page_text: str, **override: str):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
-    data = {"csrf_token": token, "file": hidden(page_text, "file"),
-            "digest": hidden(page_text, "digest")} | override  # fmt: skip
+    data = {
+        "csrf_token": token,
+        "file": hidden(page_text, "file"),
+        "digest": hidden(page_text, "digest"),
+    } | override
     return client.post("/children/import/confirm", data=data)
 
 
@@ -163,10 +166,12 @@ def test_every_problem_is_reported_per_row_in_words_and_nothing_can_be_confirmed
         family_row("Ada", "Okafor"),
         family_row("Ben", "Okafor", "31/02/2023"),
         family_row("Cleo", "Okafor", **{"Room": "Rabbits", "Key person": "Nobody Here"}),
-        family_row("Dev", "Okafor", **{"Carer 1 date of birth": "01/01/2012",
-                                       "Carer 1 relationship": ""}),  # fmt: skip
-        family_row("", "Okafor", **{"Carer 1 may collect": "maybe",
-                                    "Booked sessions": "Sunday Brunch"}),  # fmt: skip
+        family_row(
+            "Dev", "Okafor", **{"Carer 1 date of birth": "01/01/2012", "Carer 1 relationship": ""}
+        ),
+        family_row(
+            "", "Okafor", **{"Carer 1 may collect": "maybe", "Booked sessions": "Sunday Brunch"}
+        ),
         family_row("Eve", "Okafor", **{"Carer 1 date of birth": ""}),
     ]
     page = preview(manager, csv_file(rows))
@@ -220,20 +225,36 @@ def test_importing_the_same_file_again_changes_nothing(manager: TestClient, data
 def test_an_updated_file_updates_the_people_it_matches(manager: TestClient, database: str) -> None:
     confirm(manager, preview(manager, csv_file([family_row("Zoë", "Nowak")])).text)
     adults = count(database, Adult)
-    moved = family_row("Zoë", "Nowak", **{"Room": "Pre-school", "Carer 1 phone": "07700 900999",
-                                          "Carer 1 may collect": "yes", "Booked sessions": "Fri Full day"})  # fmt: skip
+    moved = family_row(
+        "Zoë",
+        "Nowak",
+        **{
+            "Room": "Pre-school",
+            "Carer 1 phone": "07700 900999",
+            "Carer 1 may collect": "yes",
+            "Booked sessions": "Fri Full day",
+        },
+    )
     page = preview(manager, csv_file([moved]))
     assert "0 children to add, 1 to update" in page.text
-    assert "room Pre-school, sessions Fri Full day" in page.text and "update: phone 07700 900999" in page.text
+    assert (
+        "room Pre-school, sessions Fri Full day" in page.text
+        and "update: phone 07700 900999" in page.text
+    )
     confirm(manager, page.text)
     (child,) = children_named(database, "Nowak", "Zoë")
     assert count(database, Adult) == adults  # matched by names and email: no second Amira
     engine = make_engine(database)
     with session_factory(engine)() as db:
-        amira = db.scalar(select(Adult).where(Adult.first_name == "Amira", Adult.last_name == "Nowak"))
+        amira = db.scalar(
+            select(Adult).where(Adult.first_name == "Amira", Adult.last_name == "Nowak")
+        )
         assert amira.phone == "07700 900999"
-        booked = db.scalars(select(ChildBooking.weekday).where(
-            ChildBooking.child_id == child.id, ChildBooking.deleted_at.is_(None)))  # fmt: skip
+        booked = db.scalars(
+            select(ChildBooking.weekday).where(
+                ChildBooking.child_id == child.id, ChildBooking.deleted_at.is_(None)
+            )
+        )
         assert list(booked) == [4]
     engine.dispose()
 
@@ -267,3 +288,18 @@ def test_the_template_and_the_export_use_the_import_columns(manager: TestClient)
 def test_staff_who_are_not_managers_cannot_import_or_export(staff_client: TestClient) -> None:
     assert staff_client.get("/children/import").status_code == 403
     assert staff_client.get("/children/export.csv").status_code == 403
+
+
+def test_an_exported_name_or_phone_never_runs_as_a_formula_and_imports_back_unchanged(
+    manager: TestClient,
+) -> None:
+    row = family_row("=1+2", "Formula", **{"Carer 1 phone": "+44 7700 900123"})
+    confirm(manager, preview(manager, csv_file([row])).text)
+    sheet = load_workbook(io.BytesIO(manager.get("/children/export.xlsx").content)).active
+    (found,) = [r for r in sheet.iter_rows() if r[1].value == "Formula"]
+    assert (found[0].value, found[0].data_type) == ("=1+2", "s")
+    assert (found[11].value, found[11].data_type) == ("+44 7700 900123", "s")
+    exported = manager.get("/children/export.csv").content
+    assert b"'=1+2,Formula" in exported and b"'+44 7700 900123" in exported
+    again = preview(manager, exported, "children-and-carers.csv")
+    assert "0 children to add, 0 to update" in again.text, again.text[-3000:]

@@ -79,15 +79,23 @@ def people(url: str) -> dict[str, set[tuple[object, ...]]]:
             "carers": {
                 (a.first_name, a.last_name, a.phone, a.email, a.date_of_birth, a.confirmed_adult)
                 for a in adults.values()
-                if db.scalar(select(Authorisation.id).where(
-                    Authorisation.adult_id == a.id, Authorisation.deleted_at.is_(None)).limit(1))  # fmt: skip
+                if db.scalar(
+                    select(Authorisation.id)
+                    .where(Authorisation.adult_id == a.id, Authorisation.deleted_at.is_(None))
+                    .limit(1)
+                )
             },
             "authorisations": {
-                (*name[x.child_id], adults[x.adult_id].first_name, adults[x.adult_id].last_name,
-                 x.relationship, x.parental_responsibility)
+                (
+                    *name[x.child_id],
+                    adults[x.adult_id].first_name,
+                    adults[x.adult_id].last_name,
+                    x.relationship,
+                    x.parental_responsibility,
+                )
                 for x in db.scalars(select(Authorisation).where(Authorisation.deleted_at.is_(None)))
                 if x.child_id in children
-            },  # fmt: skip
+            },
             "bookings": {
                 (*name[b.child_id], b.weekday, b.session_id)
                 for b in db.scalars(select(ChildBooking).where(ChildBooking.deleted_at.is_(None)))
