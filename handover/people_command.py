@@ -20,30 +20,34 @@ if TYPE_CHECKING:  # the office's code needs the hub part; a kiosk's `handover` 
     from admin.office.importing import Plan
 
 
-def add_people_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    described = (
+COMMANDS = {
+    "import": (
         "Import children, their carers and who may collect them from a CSV or XLSX file (the "
-        "panel's template): adds new people, updates those it matches, changes nothing twice."
-    )
-    sub = commands.add_parser("import", help=described, description=described)
-    sub.set_defaults(func=cmd_import)
-    sub.add_argument("path", type=Path, metavar="PATH", help="the .csv or .xlsx file")
-    sub.add_argument(
-        "--db", required=True, help="the hub's database: a file path (SQLite) or an SQLAlchemy URL"
-    )
-    sub.add_argument(
-        "--dry-run", action="store_true", help="show what would change and write nothing"
-    )
-    described = (
+        "panel's template): adds new people, updates those it matches, changes nothing twice.",
+        "the .csv or .xlsx file",
+    ),
+    "export": (
         "Export every child, their carers and who may collect them, in the import's columns "
-        "(XLSX when PATH ends in .xlsx, else CSV)."
-    )
-    sub = commands.add_parser("export", help=described, description=described)
-    sub.set_defaults(func=cmd_export)
-    sub.add_argument("path", type=Path, metavar="PATH", help="the file to write")
-    sub.add_argument(
-        "--db", required=True, help="the hub's database: a file path (SQLite) or an SQLAlchemy URL"
-    )
+        "(XLSX when PATH ends in .xlsx, else CSV).",
+        "the file to write",
+    ),
+}
+
+
+def add_people_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name, (described, path_help) in COMMANDS.items():
+        sub = commands.add_parser(name, help=described, description=described)
+        sub.set_defaults(func=cmd_import if name == "import" else cmd_export)
+        sub.add_argument("path", type=Path, metavar="PATH", help=path_help)
+        sub.add_argument(
+            "--db",
+            required=True,
+            help="the hub's database: a file path (SQLite) or an SQLAlchemy URL",
+        )
+        if name == "import":
+            sub.add_argument(
+                "--dry-run", action="store_true", help="show what would change and write nothing"
+            )
 
 
 def describe(plan: Plan) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.admin.hub_process import RunningHub
-from tests.admin.test_browser import ARGS, CHROMIUM, screenshot, sign_in
+from tests.admin.test_browser import ARGS, CHROMIUM, fits, sign_in
 from tests.admin.test_import import NAMES, family_row, xlsx_file
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
@@ -24,16 +24,6 @@ def demo_hub(seeded_template: Path, tmp_path: Path) -> Iterator[RunningHub]:
     hub = RunningHub(str(tmp_path / "hub.db"), tmp_path / "console.log").start()
     yield hub
     hub.stop()
-
-
-def _fits(page: Page, name: str) -> None:
-    page.set_viewport_size({"width": 1280, "height": 860})
-    screenshot(page, f"admin-{name}.png")
-    page.set_viewport_size({"width": 390, "height": 844})
-    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert wide <= 0, f"{name} scrolls {wide}px sideways at 390 px"
-    screenshot(page, f"admin-{name}-phone.png")
-    page.set_viewport_size({"width": 1280, "height": 860})
 
 
 def _upload(page: Page, path: Path) -> None:
@@ -59,17 +49,17 @@ def test_the_manager_previews_a_spreadsheet_fixes_a_row_and_confirms(
         sign_in(page)
         page.goto("/children")
         page.click("a:has-text('Import from a spreadsheet')")
-        _fits(page, "children-import")
+        fits(page, "children-import")
         _upload(page, bad)
         expect(page.locator(".error-summary")).to_contain_text(
             "row 3: date of birth 31/02/2023 is not a date"
         )
         expect(page.locator("button:has-text('Import')")).to_have_count(0)
-        _fits(page, "children-import-problems")
+        fits(page, "children-import-problems")
         _upload(page, good)
         expect(page.locator(".notice")).to_contain_text("4 children to add")
         expect(page.locator(".import-plan")).to_contain_text("ياسمين حداد")
-        _fits(page, "children-import-preview")
+        fits(page, "children-import-preview")
         page.click("button:has-text('Import: add and update as shown')")
         page.wait_for_url("**/children?imported=4*")
         expect(page.locator(".notice")).to_contain_text("Imported: 4 children added")
