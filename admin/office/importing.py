@@ -160,7 +160,7 @@ class _Planner:
                 adult
             )
         self.seen_children: dict[tuple[str, str, Any], int] = {}
-        self.seen_carers: set[str] = set()
+        self.seen_carers: dict[str, int] = {}  # carer key -> the first row naming them
         self.sessions = {
             s.id: s.name
             for s in db.scalars(select(NurserySession).where(NurserySession.deleted_at.is_(None)))
@@ -189,14 +189,14 @@ class _Planner:
             )
         action = "add" if child is None else "update" if changes else "unchanged"
         plan = RowPlan(line, child.id if child else None, action, changes)
-        plan.carers = [self.carer(c, child) for c in line.carers]
+        plan.carers = [self.carer(c, child, line.row) for c in line.carers]
         return plan
 
-    def carer(self, line: CarerLine, child: Child | None) -> CarerPlan:
+    def carer(self, line: CarerLine, child: Child | None, row: int) -> CarerPlan:
         v = line.values
         names = (fold(v["first_name"]), fold(v["last_name"]))
         contact = (v["email"] and fold(v["email"])) or _digits(v["phone"])
-        key = "|".join([*names, contact or f"child {child.id if child else id(line)}"])
+        key = "|".join([*names, contact or f"row {row}"])
         adult = self._match(names, v, child)
         authorised = adult is not None and child is not None and self._authorisation(child, adult)
         if not line.may_collect:
@@ -204,9 +204,9 @@ class _Planner:
             action = "stops collecting" if authorised else "unchanged" if kept else "contact"
             return CarerPlan(line, key, adult.id if adult else None, action)
         if adult is None:
-            action = "unchanged" if key in self.seen_carers else "add"
-            self.seen_carers.add(key)
-            return CarerPlan(line, key, None, action)
+            first = self.seen_carers.setdefault(key, row)
+            also = [f"the same adult as on row {first}"] if first != row else []
+            return CarerPlan(line, key, None, "add", also)
         changes = _changes(adult, v, ADULT_LABELS)
         if not authorised or (authorised.relationship, authorised.parental_responsibility) != (
             line.relationship,

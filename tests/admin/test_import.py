@@ -303,3 +303,28 @@ def test_an_exported_name_or_phone_never_runs_as_a_formula_and_imports_back_unch
     assert b"'=1+2,Formula" in exported and b"'+44 7700 900123" in exported
     again = preview(manager, exported, "children-and-carers.csv")
     assert "0 children to add, 0 to update" in again.text, again.text[-3000:]
+
+
+def test_siblings_sharing_a_carer_get_one_adult_who_may_collect_both(
+    manager: TestClient, database: str
+) -> None:
+    twins = [family_row("Ada", "Lovelace"), family_row("Byron", "Lovelace")]
+    for row in twins:
+        row["Carer 1 email"] = "amira@example.org"
+        row["Carer 2 may collect"] = "yes"  # no email or phone: one adult per row
+        row["Carer 2 phone"] = ""
+        row["Carer 2 confirmed adult"] = "yes"
+    page = preview(manager, csv_file(twins))
+    assert "new adult who may collect (the same adult as on row 2)" in page.text
+    adults = count(database, Adult)
+    assert confirm(manager, page.text).status_code == 303
+    assert count(database, Adult) == adults + 3
+    engine = make_engine(database)
+    with session_factory(engine)() as db:
+        amira = db.scalar(select(Adult).where(Adult.email == "amira@example.org"))
+        kids = db.scalars(select(Authorisation.child_id).where(Authorisation.adult_id == amira.id))
+        assert len(list(kids)) == 2
+    engine.dispose()
+    again = preview(manager, csv_file(twins)).text
+    assert "0 children to add, 0 to update, 2 unchanged" in again
+    assert "Nothing to change: confirm" in again
