@@ -11,9 +11,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.audit import set_actor
+from sqlalchemy import select
+
+from db.audit import record_view, set_actor
 from db.clock import local_day, utc_now
 from db.engine import make_engine, session_factory
+from db.models import Child
 from db.register import setting_zone
 
 if TYPE_CHECKING:  # the office's code needs the hub part; a kiosk's `handover` must not
@@ -108,6 +111,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         with session_factory(engine)() as db:
             set_actor(db, "command:export")
             data = export_file(db, xlsx=args.path.suffix.lower() == ".xlsx")
+            # R12: the file holds every family's contacts; the log says who took it, as the
+            # panel's download does.
+            for child_id in db.scalars(select(Child.id).where(Child.deleted_at.is_(None))):
+                record_view(db, entity="children", entity_id=child_id, fields=["export"])
+            db.commit()
     finally:
         engine.dispose()
     written = args.path.with_name(args.path.name + ".new")  # then renamed: never half a file

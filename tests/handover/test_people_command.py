@@ -17,6 +17,7 @@ from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
 from db.models import (
     Adult,
+    AuditEntry,
     Authorisation,
     Child,
     ChildBooking,
@@ -112,6 +113,11 @@ def test_a_nursery_exported_and_imported_into_an_empty_hub_has_the_same_people(
 ) -> None:
     exported = tmp_path / f"people.{kind}"
     assert run("export", str(exported), "--db", demo_nursery).returncode == 0
+    engine = make_engine(demo_nursery)
+    with engine.connect() as db:
+        seen = db.execute(select(AuditEntry.entity_id).where(AuditEntry.actor == "command:export"))
+        assert len(set(seen)) > 20  # who took every family's contacts is in the log
+    engine.dispose()
     set_up_like(demo_nursery, database_url)
     dry = run("import", str(exported), "--db", database_url, "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
