@@ -78,7 +78,8 @@ def lookups(db: Session, today: date) -> Lookups:
     live = Room.deleted_at.is_(None)
     rooms = {fold(r.name): r.id for r in db.scalars(select(Room).where(live))}
     staff: dict[str, list[int]] = {}
-    for person in db.scalars(select(Staff).where(Staff.deleted_at.is_(None))):
+    on_staff = (Staff.deleted_at.is_(None), Staff.active.is_(True))
+    for person in db.scalars(select(Staff).where(*on_staff)):
         staff.setdefault(fold(full_name(person.first_name, person.last_name)), []).append(person.id)
     sessions = {
         fold(s.name): s.id
