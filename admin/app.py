@@ -37,6 +37,7 @@ from admin.views import (
     children,
     collection,
     gdpr,
+    imports,
     kiosks,
     live,
     photos,
@@ -97,6 +98,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         live,
         today,
         alerts,
+        imports,  # before children: /children/import is not a child's number
         children,
         adults,
         agreed_password,

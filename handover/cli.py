@@ -20,6 +20,7 @@ from db.engine import DatabaseUrlError, make_engine, normalise_url, session_fact
 from db.migrate import upgrade_to_head
 from handover.backup import add_backup_commands
 from handover.kiosk_command import add_kiosk_command, start_beside_hub
+from handover.people_command import add_people_commands
 from handover.verify_command import add_verify_command
 
 if TYPE_CHECKING:
@@ -345,6 +346,7 @@ def build_parser() -> Parser:
     add_kiosk_command(commands)
     add_verify_command(commands)
     add_backup_commands(commands)
+    add_people_commands(commands)
     return parser
 
 
@@ -385,6 +387,7 @@ EXTRA_OF = {
     "jinja2": "hub",
     "multipart": "hub",
     "segno": "hub",
+    "openpyxl": "hub",
 }
 
 

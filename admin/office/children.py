@@ -68,3 +68,18 @@ def child_context(db: Session, child: Child, now: datetime) -> dict[str, Any]:
         "age_months": age_in_months(child.date_of_birth, local_day(now, setting_zone(db))),
         "booked": [(WEEKDAYS[d], sessions.get(s, "")) for d, s in booked if d < len(WEEKDAYS)],
     } | collection_context(db, child, now)
+
+
+def save_bookings(db: Session, child: Child, wanted: set[tuple[int, int]], now: datetime) -> None:
+    """Books exactly ``wanted``; bookings dropped are tombstoned so the doors hear of it."""
+    existing = {
+        (b.weekday, b.session_id): b
+        for b in db.scalars(select(ChildBooking).where(ChildBooking.child_id == child.id))
+    }
+    for key, booking in existing.items():
+        if key in wanted and booking.deleted_at is not None:
+            booking.deleted_at = None
+        elif key not in wanted and booking.deleted_at is None:
+            booking.deleted_at = now
+    for day, session_id in wanted - existing.keys():
+        db.add(ChildBooking(child_id=child.id, weekday=day, session_id=session_id))

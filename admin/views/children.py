@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked
-from admin.office.children import SENSITIVE_FIELDS, bookings_of, child_context, get_child
+from admin.office.children import (
+    SENSITIVE_FIELDS,
+    bookings_of,
+    child_context,
+    get_child,
+    save_bookings,
+)
 from admin.office.viewing import record_seen
 from admin.people import (
     CONSENTS,
@@ -28,7 +34,7 @@ from admin.people import (
 from admin.templating import render
 from db.audit import record_view
 from db.clock import age_in_months, local_day
-from db.models import Child, ChildBooking
+from db.models import Child
 from db.names import full_name, sort_key
 from db.register import Names, setting_zone
 
@@ -41,7 +47,13 @@ def _today(db: Session, now: datetime) -> date:
 
 @router.get("/children")
 def children_list(
-    request: Request, staff: ManagerOnly, db: SessionDep, now: NowDep, q: str = ""
+    request: Request,
+    staff: ManagerOnly,
+    db: SessionDep,
+    now: NowDep,
+    q: str = "",
+    imported: int | None = None,
+    updated: int = 0,
 ) -> Response:
     names = Names.load(db)
     rows = db.scalars(select(Child).where(Child.deleted_at.is_(None))).all()
@@ -59,7 +71,13 @@ def children_list(
         for c in shown
     ]
     record_seen(request, db, "children", [c.id for c in shown], "list")
-    context = {"children": children, "q": q, "has_rooms": bool(Choices.load(db).rooms)}
+    context = {
+        "children": children,
+        "q": q,
+        "has_rooms": bool(Choices.load(db).rooms),
+        "imported": imported,
+        "updated": updated,
+    }
     return render(request, "children.html", context)
 
 
@@ -121,20 +139,6 @@ def edit_child_page(
     return render(request, "child_form.html", context)
 
 
-def _save_bookings(db: Session, child: Child, wanted: set[tuple[int, int]], now: datetime) -> None:
-    existing = {
-        (b.weekday, b.session_id): b
-        for b in db.scalars(select(ChildBooking).where(ChildBooking.child_id == child.id))
-    }
-    for key, booking in existing.items():
-        if key in wanted and booking.deleted_at is not None:
-            booking.deleted_at = None
-        elif key not in wanted and booking.deleted_at is None:
-            booking.deleted_at = now
-    for day, session_id in wanted - existing.keys():
-        db.add(ChildBooking(child_id=child.id, weekday=day, session_id=session_id))
-
-
 def _save(request: Request, form: Any, db: Session, now: datetime, child: Child | None) -> Response:
     checked = Checked(form)
     choices = Choices.load(db)
@@ -159,7 +163,7 @@ def _save(request: Request, form: Any, db: Session, now: datetime, child: Child 
     if photo is not None:
         child.photo = photo
     db.flush()
-    _save_bookings(db, child, bookings, now)
+    save_bookings(db, child, bookings, now)
     db.commit()
     return RedirectResponse(f"/children/{child.id}?saved=1", status_code=303)
 

@@ -259,6 +259,7 @@ def test_every_csv_the_hub_writes_neutralises_formulas(hub: RunningHub) -> None:
     texts = [
         manager.get("/register.csv").text,
         manager.get("/register/hours.csv").text,
+        manager.get("/children/export.csv").text,
         zipfile.ZipFile(io.BytesIO(manager.get(f"/privacy/export/child/{child_id}").content))
         .read("events.csv")
         .decode("utf-8-sig"),

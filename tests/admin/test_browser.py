@@ -128,6 +128,17 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     page.screenshot(path=str(DOCS / name), full_page=full_page)
 
 
+def fits(page: Page, name: str) -> None:
+    """Screenshots at office and phone width; at the phone's, nothing scrolls sideways."""
+    page.set_viewport_size({"width": 1280, "height": 860})
+    screenshot(page, f"admin-{name}.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, f"{name} scrolls {wide}px sideways at 390 px"
+    screenshot(page, f"admin-{name}-phone.png")
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+
 def sign_in(
     page: Page,
     username: str = "manager",
