@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from fastapi import FastAPI, Request
@@ -20,6 +21,7 @@ from admin.deps import manager_exists
 from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
 from admin.hub_key import hub_signer, register_hub_key
+from admin.notice_sender import NoticeSender
 from admin.office.viewing import ViewLog
 from admin.ops import health, metrics
 from admin.ops.health import data_folder
@@ -40,6 +42,7 @@ from admin.views import (
     imports,
     kiosks,
     live,
+    notices,
     photos,
     registers,
     setting_rows,
@@ -66,7 +69,13 @@ SECURITY_HEADERS = {
 def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
     engine = make_engine(settings.database_url, wait_for_locks=False)
     upgrade_to_head(engine)
-    app = FastAPI(title="Handover office", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Handover office",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_post_notices,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
@@ -77,6 +86,9 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.schema_head = head_revision()
     app.state.metrics = metrics.HubMetrics(app.state.sessions, clock)
     app.state.setup_code = _setup_code(app, demo=settings.demo)
+    app.state.notice_sender = (
+        NoticeSender(app.state.sessions, settings.smtp, clock) if settings.smtp else None
+    )
     install_handlers(app)
     app.add_middleware(
         BodyLimit,
@@ -109,6 +121,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         audit,
         gdpr,
         kiosks,
+        notices,
         nursery_settings,  # before setting_rows: /settings/door is not a kind of row
         setting_rows,
         welcome,
@@ -127,6 +140,20 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         )
 
     return app
+
+
+@asynccontextmanager
+async def _post_notices(app: FastAPI) -> AsyncIterator[None]:
+    """The e-mail sender runs beside the office while it serves, never in a request: a
+    change is saved with its notice queued, and the page answers at once (issue 17)."""
+    sender: NoticeSender | None = app.state.notice_sender
+    if sender is not None:
+        sender.start()
+    try:
+        yield
+    finally:
+        if sender is not None:
+            sender.stop()
 
 
 def _sign_office_events(app: FastAPI, settings: HubSettings, now: datetime) -> None:

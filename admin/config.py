@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from admin.mail import MailConfigError, SmtpSettings, parse_smtp_url
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
 from db.models import Setting
@@ -50,20 +51,25 @@ class HubSettings:
     data_dir: Path | None = None  # None: the SQLite file's folder (see admin/ops/health.py)
     min_free_mb: int = 100  # less free space in the data folder makes /healthz answer 503
     metrics_token: str | None = None  # None: /metrics for this machine only
+    smtp: SmtpSettings | None = None  # None: notices wait in the database, unsent
 
 
 def _read_secret(env: Mapping[str, str]) -> str | None:
     if env.get("HANDOVER_SECRET_KEY"):
         return env["HANDOVER_SECRET_KEY"].strip()
-    path = env.get("HANDOVER_SECRET_KEY_FILE")
-    if path:
-        try:
-            return Path(path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read HANDOVER_SECRET_KEY_FILE {path}: {exc.strerror}"
-            ) from exc
-    return None
+    return _read_file(env, "HANDOVER_SECRET_KEY_FILE")
+
+
+def _read_file(env: Mapping[str, str], name: str) -> str | None:
+    """The stripped contents of the file the variable names (a secret kept out of the
+    environment and of process listings), or None when the variable is unset."""
+    path = env.get(name, "").strip()
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {name} {path}: {exc.strerror}") from exc
 
 
 def check_secret(secret: str | None, *, demo: bool) -> str:
@@ -115,4 +121,23 @@ def load_settings(database_url: str, env: Mapping[str, str] | None = None) -> Hu
         data_dir=Path(data_dir) if data_dir else None,
         min_free_mb=_whole_number(env, "HANDOVER_MIN_FREE_MB", 100, low=0, what="megabytes"),
         metrics_token=env.get("HANDOVER_METRICS_TOKEN", "").strip() or None,
+        smtp=_smtp(env),
     )
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    """The nursery's SMTP server, when ``HANDOVER_SMTP_URL`` names one (admin/mail.py)."""
+    url = env.get("HANDOVER_SMTP_URL", "").strip()
+    if not url:
+        return None
+    try:
+        return parse_smtp_url(
+            url,
+            sender=env.get("HANDOVER_SMTP_FROM", "").strip(),
+            password=_read_file(env, "HANDOVER_SMTP_PASSWORD_FILE") or "",
+            retry_seconds=_whole_number(
+                env, "HANDOVER_SMTP_RETRY_SECONDS", 60, low=1, what="seconds"
+            ),
+        )
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from exc

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day_bounds
-from db.erasure import erase_event_values, erase_refused_events, scrub_audit
+from db.erasure import erase_event_values, erase_notices, erase_refused_events, scrub_audit
 from db.models import (
     Adult,
     AuditEntry,
@@ -114,6 +114,7 @@ def carry_out(db: Session, plan: PurgePlan, *, now: datetime) -> None:
     db.flush()  # the audit hooks write their entries now, so the scrub below reaches them too
     scrub_audit(db, _erased_rows(plan, stale))
     erase_refused_events(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
+    erase_notices(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
     for card in db.scalars(
         select(Card).where(Card.holder_adult_id.in_(plan.adult_ids), Card.revoked_at.is_(None))
     ):

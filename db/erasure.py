@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, Event, RefusedEvent
+from db.models import AuditEntry, Event, Notice, RefusedEvent
 from db.signing import DEVICE_TIME
 
 # Payload keys that name no one (the rest — names, notes, ID documents — are erased).
@@ -81,3 +81,14 @@ def compact(engine: Engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM")
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def erase_notices(db: Session, *, child_ids: Sequence[int], adult_ids: Sequence[int]) -> int:
+    """E-mail notices about an erased child or to an erased adult go with them: each holds a
+    name and an address, and a sent notice has done its work."""
+    found = db.execute(
+        delete(Notice).where(
+            or_(Notice.child_id.in_(list(child_ids)), Notice.to_adult_id.in_(list(adult_ids)))
+        )
+    )
+    return int(getattr(found, "rowcount", 0) or 0)

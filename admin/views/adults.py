@@ -18,11 +18,12 @@ from admin.errors import not_found
 from admin.forms import Checked
 from admin.office.children import find_child
 from admin.office.collection import grant
+from admin.office.notices import tell_authorised
 from admin.office.viewing import record_seen
 from admin.people import collector_age_problem, read_adult
 from admin.templating import render
 from db.clock import local_day
-from db.models import Adult, Authorisation, Card, Child, Setting
+from db.models import Adult, Authorisation, Card, Child, Setting, Staff
 from db.names import full_name, sort_key
 from db.register import setting_zone
 
@@ -112,7 +113,9 @@ def _age_check(
         checked.errors["date_of_birth"] = problem
 
 
-def _save(request: Request, form: Any, db: Session, now: datetime, adult: Adult | None) -> Response:
+def _save(
+    request: Request, form: Any, db: Session, now: datetime, adult: Adult | None, *, staff: Staff
+) -> Response:
     checked = Checked(form)
     values = read_adult(checked)
     child = find_child(db, checked.raw("child_id")) if adult is None else None
@@ -137,13 +140,14 @@ def _save(request: Request, form: Any, db: Session, now: datetime, adult: Adult 
         adult.photo = photo
     db.flush()
     if child is not None:
-        grant(
+        auth = grant(
             db,
             child=child,
             adult=adult,
             relationship=relationship,
             parental_responsibility=checked.flag("parental_responsibility"),
         )
+        tell_authorised(db, auth=auth, by=staff, now=now)
         db.commit()
         return RedirectResponse(f"/children/{child.id}?saved=1#authorised", status_code=303)
     db.commit()
@@ -154,7 +158,7 @@ def _save(request: Request, form: Any, db: Session, now: datetime, adult: Adult 
 def create_adult(
     request: Request, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    return _save(request, form, db, now, None)
+    return _save(request, form, db, now, None, staff=staff)
 
 
 @router.get("/adults/{adult_id}/edit")
@@ -174,7 +178,7 @@ def edit_adult_page(
 def update_adult(
     request: Request, adult_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    return _save(request, form, db, now, get_adult(db, adult_id))
+    return _save(request, form, db, now, get_adult(db, adult_id), staff=staff)
 
 
 @router.get("/adults/{adult_id}")

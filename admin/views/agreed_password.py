@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked, strength_hint
 from admin.office.children import get_child
+from admin.office.notices import tell_password_changed
 from admin.templating import render
 from db.credentials import hash_password
 from db.models import AgreedPassword, Authorisation, Child
@@ -79,6 +80,7 @@ def set_password(
     old = {c.agreed_password_id for c in family} - {None}
     for member in family:
         member.agreed_password_id = row.id
+        tell_password_changed(db, child=member, by=staff, now=now)
     db.flush()
     for old_id in old:
         if db.scalar(select(Child.id).where(Child.agreed_password_id == old_id).limit(1)) is None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError, not_found
+from admin.office.notices import tell_card
 from admin.templating import render
 from db.credentials import hash_secret, new_card
 from db.models import Adult, Card, Staff
@@ -59,6 +60,8 @@ def issue_card(db: Session, holder: Adult | Staff, *, by: Staff, now: datetime) 
     column = Card.holder_staff_id if is_staff else Card.holder_adult_id
     for old in db.scalars(select(Card).where(column == holder.id, Card.revoked_at.is_(None))):
         old.revoked_at, old.revoked_by_staff_id, old.revoked_reason = now, by.id, "reissued"
+    if isinstance(holder, Adult):  # a collector's card: their children's parents are told
+        tell_card(db, holder=holder, issued=True, by=by, now=now)
     payload = new_card()
     db.add(
         Card(
@@ -134,5 +137,8 @@ def revoke(card_id: str, form: FormDep, me: ManagerOnly, db: SessionDep, now: No
     if card.revoked_at is None:
         reason = " ".join(str(form.get("reason") or "lost").split())[:200] or "lost"
         card.revoked_at, card.revoked_by_staff_id, card.revoked_reason = now, me.id, reason
+        holder = db.get(Adult, card.holder_adult_id or -1)
+        if holder is not None:
+            tell_card(db, holder=holder, issued=False, by=me, now=now)
         db.commit()
     return RedirectResponse("/cards", status_code=303)

@@ -17,10 +17,11 @@ from admin.errors import not_found
 from admin.forms import Checked
 from admin.office.children import child_context, get_child
 from admin.office.collection import adult_choices, grant, minimum_collector_age
+from admin.office.notices import tell_authorised, tell_ended, tell_permission
 from admin.people import collector_age_problem
 from admin.templating import render
 from db.clock import local_day
-from db.models import Adult, Authorisation, Child, OneOffPermission, Restriction
+from db.models import Adult, Authorisation, Child, OneOffPermission, Restriction, Staff
 from db.names import full_name
 from db.register import setting_zone
 
@@ -77,13 +78,14 @@ def authorise(
     _age_check(db, checked, adult, now)
     if not checked.ok or adult is None:
         return _again(request, db, child, now, checked, "authorised")
-    grant(
+    auth = grant(
         db,
         child=child,
         adult=adult,
         relationship=relationship,
         parental_responsibility=checked.flag("parental_responsibility"),
     )
+    tell_authorised(db, auth=auth, by=staff, now=now)
     db.commit()
     return _done(child, "authorised")
 
@@ -93,7 +95,14 @@ def remove_authorisation(
     child_id: int, auth_id: int, form: FormDep, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
     return _end(
-        db, Authorisation, auth_id, child_id, now, what="That authorisation", section="authorised"
+        db,
+        Authorisation,
+        auth_id,
+        child_id,
+        now,
+        staff=staff,
+        what="That authorisation",
+        section="authorised",
     )
 
 
@@ -115,17 +124,17 @@ def add_permission(
     _age_check(db, checked, adult, now)
     if not checked.ok or adult is None or first is None or last is None:
         return _again(request, db, child, now, checked, "permissions")
-    db.add(
-        OneOffPermission(
-            child_id=child.id,
-            adult_id=adult.id,
-            valid_from=first,
-            valid_to=last,
-            taken_by_staff_id=staff.id,
-            taken_at=now,
-            note=note,
-        )
+    permission = OneOffPermission(
+        child_id=child.id,
+        adult_id=adult.id,
+        valid_from=first,
+        valid_to=last,
+        taken_by_staff_id=staff.id,
+        taken_at=now,
+        note=note,
     )
+    db.add(permission)
+    tell_permission(db, permission=permission, by=staff, now=now)
     db.commit()
     return _done(child, "permissions")
 
@@ -145,6 +154,7 @@ def withdraw_permission(
         permission_id,
         child_id,
         now,
+        staff=staff,
         what="That permission",
         section="permissions",
     )
@@ -185,6 +195,8 @@ def add_restriction(
             )
         ):
             auth.deleted_at = now
+            db.flush()  # the restricted person is no longer a parent who hears of it
+            tell_ended(db, row=auth, by=staff, now=now)
     db.commit()
     return _done(child, "restrictions")
 
@@ -204,6 +216,7 @@ def remove_restriction(
         restriction_id,
         child_id,
         now,
+        staff=staff,
         what="That restriction",
         section="restrictions",
     )
@@ -219,6 +232,7 @@ def _end(
     child_id: int,
     now: datetime,
     *,
+    staff: Staff,
     what: str,
     section: str,
 ) -> Response:
@@ -228,6 +242,8 @@ def _end(
     row = db.get(model, row_id)
     if row is None or row.child_id != child.id:
         raise not_found(what)
-    row.deleted_at = row.deleted_at or now
+    if row.deleted_at is None:
+        tell_ended(db, row=row, by=staff, now=now)  # the parents hear of it in the same commit
+        row.deleted_at = now
     db.commit()
     return _done(child, section)

@@ -1,7 +1,7 @@
 """Every table, on one ``MetaData``. Import models from here."""
 
 from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, VersionCounter, Versioned
-from db.models.office import LoginAttempt, WebSession
+from db.models.office import LoginAttempt, Notice, WebSession
 from db.models.people import (
     Adult,
     AgreedPassword,
@@ -33,6 +33,7 @@ __all__ = [
     "Event",
     "Kiosk",
     "LoginAttempt",
+    "Notice",
     "NurserySession",
     "OneOffPermission",
     "Outbox",

@@ -1,16 +1,17 @@
-"""What the office (hub) keeps for itself: signed-in sessions and login attempts.
+"""What the office (hub) keeps for itself: signed-in sessions, login attempts and the e-mail
+notices waiting to be sent.
 
-Neither is people data: they carry no sync version and never leave the hub.
+None is people data: they carry no sync version and never leave the hub.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import SECRET, Base
+from db.models.base import OFFICE_ONLY, SECRET, Base
 
 
 class WebSession(Base):
@@ -44,3 +45,34 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
     device: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class Notice(Base):
+    """One e-mail to one adult, queued in the same transaction as the change it tells of and
+    sent later by the hub's sender (admin/notice_sender.py): the register never waits for mail.
+
+    ``status`` is ``waiting`` (due at ``next_try_at``), ``sending`` (claimed and committed just
+    before the message went to the server), ``sent`` or ``failed`` (``last_error`` holds the
+    server's reason). A row left ``sending`` by a hub that stopped mid-send is never sent again
+    by itself: it may have arrived, and a parent is never told the same thing twice."""
+
+    __tablename__ = "notices"
+    __table_args__ = (Index("ix_notices_status_next_try_at", "status", "next_try_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # "collection_change"
+    to_adult_id: Mapped[int | None] = mapped_column(ForeignKey("adults.id"), index=True)
+    # The one child it is about: erasing a child's records erases their notices (admin/retention).
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(200), info=OFFICE_ONLY)
+    subject: Mapped[str] = mapped_column(String(200))
+    text_body: Mapped[str] = mapped_column(Text, info=OFFICE_ONLY)
+    html_body: Mapped[str] = mapped_column(Text, info=OFFICE_ONLY)
+    summary: Mapped[str] = mapped_column(String(500), info=OFFICE_ONLY)  # for the manager's list
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    queued_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_try_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(String(500), default="")

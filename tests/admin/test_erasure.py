@@ -21,6 +21,7 @@ from db.models import (
     AuditEntry,
     Authorisation,
     Child,
+    Notice,
     OneOffPermission,
     RefusedEvent,
     Restriction,
@@ -61,6 +62,15 @@ def _plant(db: Session) -> int:
         )
     )  # fmt: skip
     db.add(Restriction(child_id=theo.id, person_name="Rezrov Cole", reason="Yomin order"))
+    for to_adult, address in ((aunt.id, "grizelda@example.org"), (None, "parent@example.com")):
+        db.add(  # e-mails about the child (issue 17): to the erased aunt, and to a parent
+            Notice(
+                kind="collection_change", to_adult_id=to_adult, child_id=theo.id,
+                to_address=address, subject="A change", text_body="Quillon Zebrowski",
+                html_body="<p>Quillon</p>", summary="Grizelda may now collect Quillon.",
+                message_id=f"<{address}>", queued_at=NOW, status="sent", next_try_at=NOW,
+            )
+        )  # fmt: skip
     recent = NOW - timedelta(days=3)  # inside the retention period: kept, but without values
     presented = {"presented": {"name": "Typed Blorb"}, "note": "Typed Blorb said hello"}
     append_events(db, [event(EventType.ALERT_RAISED, recent, child_id=theo.id, payload=presented)])
