@@ -8,7 +8,9 @@ import base64
 import csv
 import io
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
@@ -56,7 +58,7 @@ def csv_file(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_file(rows: list[dict[str, object]]) -> bytes:
+def xlsx_file(rows: Sequence[Mapping[str, object]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.append(header())
@@ -80,7 +82,9 @@ def hidden(page_text: str, name: str) -> str:
 
 
 def confirm(client: TestClient, page_text: str, **override: str):
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page_text)
+    assert found, "the preview has no form"
+    token = found.group(1)
     data = {
         "csrf_token": token,
         "file": hidden(page_text, "file"),
@@ -89,7 +93,7 @@ def confirm(client: TestClient, page_text: str, **override: str):
     return client.post("/children/import/confirm", data=data)
 
 
-def count(database: str, model: type) -> int:
+def count(database: str, model: Any) -> int:
     engine = make_engine(database)
     with session_factory(engine)() as db:
         found = db.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_(None)))
@@ -151,7 +155,9 @@ def test_an_xlsx_with_real_date_cells_is_imported_with_carers_and_bookings(
     engine = make_engine(database)
     with session_factory(engine)() as db:
         auth = db.scalar(select(Authorisation).where(Authorisation.child_id == child.id))
+        assert auth is not None
         adult = db.get(Adult, auth.adult_id)
+        assert adult is not None
         booked = db.scalars(select(ChildBooking.weekday).where(ChildBooking.child_id == child.id))
         assert (adult.first_name, adult.phone) == ("Amira", "+44 7700 900123")
         assert auth.relationship == "Mother" and auth.parental_responsibility
@@ -249,7 +255,7 @@ def test_an_updated_file_updates_the_people_it_matches(manager: TestClient, data
         amira = db.scalar(
             select(Adult).where(Adult.first_name == "Amira", Adult.last_name == "Nowak")
         )
-        assert amira.phone == "07700 900999"
+        assert amira is not None and amira.phone == "07700 900999"
         booked = db.scalars(
             select(ChildBooking.weekday).where(
                 ChildBooking.child_id == child.id, ChildBooking.deleted_at.is_(None)
@@ -322,6 +328,7 @@ def test_siblings_sharing_a_carer_get_one_adult_who_may_collect_both(
     engine = make_engine(database)
     with session_factory(engine)() as db:
         amira = db.scalar(select(Adult).where(Adult.email == "amira@example.org"))
+        assert amira is not None
         kids = db.scalars(select(Authorisation.child_id).where(Authorisation.adult_id == amira.id))
         assert len(list(kids)) == 2
     engine.dispose()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
@@ -60,12 +61,12 @@ def set_up_like(source: str, target: str) -> None:
     with origin.connect() as read, engine.begin() as write:
         for model in SET_UP:
             rows = [dict(r) for r in read.execute(select(model.__table__)).mappings()]
-            write.execute(insert(model.__table__), rows)
+            write.execute(insert(model), rows)
     origin.dispose()
     engine.dispose()
 
 
-def people(url: str) -> dict[str, set[tuple[object, ...]]]:
+def people(url: str) -> dict[str, Any]:
     """Everything the round trip must keep, by names rather than ids."""
     engine: Engine = make_engine(url)
     with session_factory(engine)() as db:
