@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 from kiosk.door_health import MESSAGES as DOOR_HEALTH
-from kiosk.staff_views import UNTRUSTED, UNTRUSTED_WHY
+from kiosk.staff_views import PAIR_AGAIN, REVOKED, UNTRUSTED, UNTRUSTED_WHY
 
 KIOSK = Path(__file__).parent
 # Messages passed around as data before translation (tab names, ID documents, entry labels).
@@ -45,7 +45,8 @@ DATA_MESSAGES = (
     "Going home",
     # kiosk.staff_views.sync_lines: what staff mode says about the office hub
     "This kiosk works alone: it is not paired with an office hub.",
-    "The office has revoked this kiosk: it no longer syncs. Pair it again.",
+    REVOKED,
+    PAIR_AGAIN,
     UNTRUSTED,
     UNTRUSTED_WHY,
     "Events waiting to send: {n}, kept safely here.",

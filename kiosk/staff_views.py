@@ -130,6 +130,15 @@ PAIR_AGAIN = (
 )
 
 
+REVOKED = "The office has revoked this kiosk: it no longer syncs. Pair it again."
+# Why a door has stopped syncing, the most pressing first: a status attribute, and what to say.
+STOPPED = (
+    ("untrusted", (UNTRUSTED, UNTRUSTED_WHY)),
+    ("must_pair_again", (PAIR_AGAIN,)),
+    ("revoked", (REVOKED,)),
+)
+
+
 def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
     """What staff mode says about the office hub, from a :class:`~kiosk.store.local.SyncStatus`:
     ``lines`` as ``(message, params)`` for the translator, ``warning`` when staff should act,
@@ -145,34 +154,16 @@ def sync_lines(status: Any, *, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
             "home": False,
         }
     waiting = {"n": status.waiting}
-    if status.untrusted:
-        return {
-            "lines": [
-                (UNTRUSTED, {}),
-                (UNTRUSTED_WHY, {}),
-                ("Events waiting to send: {n}, kept safely here.", waiting),
-            ],
-            "warning": True,
-            "home": True,
-        }
-    if status.must_pair_again:
-        return {
-            "lines": [
-                (PAIR_AGAIN, {}),
-                ("Events waiting to send: {n}, kept safely here.", waiting),
-            ],
-            "warning": True,
-            "home": True,
-        }
-    if status.revoked:
-        return {
-            "lines": [
-                ("The office has revoked this kiosk: it no longer syncs. Pair it again.", {}),
-                ("Events waiting to send: {n}, kept safely here.", waiting),
-            ],
-            "warning": True,
-            "home": True,
-        }
+    for stopped, messages in STOPPED:  # the door sends nothing until staff act on it
+        if getattr(status, stopped):
+            return {
+                "lines": [
+                    *((message, {}) for message in messages),
+                    ("Events waiting to send: {n}, kept safely here.", waiting),
+                ],
+                "warning": True,
+                "home": True,
+            }
     lines: list[tuple[str, dict[str, Any]]] = []
     warning = False
     home = False
