@@ -71,7 +71,10 @@ def test_a_door_rebuilt_from_the_hub_takes_what_it_needs_not_the_years_behind_it
     store.close()
     _break_page(kiosk_db, "ix_events_occurred_at")
 
-    rebuild = partial(rebuild_from_hub, device="front-door", hub_url=hub.base, token=token)
+    pinned = load_certificate(str(kiosk_db))
+    rebuild = partial(
+        rebuild_from_hub, device="front-door", hub_url=hub.base, token=token, certificate=pinned
+    )
     recovery = recover(kiosk_db, now=utc_now(), from_hub=rebuild)
 
     assert recovery is not None and recovery.from_hub

@@ -146,5 +146,6 @@ def test_the_memory_keeps_only_a_keyed_digest_and_each_door_process_its_own_key(
     assert not other.recalls(saskia, STAFF_PIN, day=MORNING.date())
     other.remember(saskia, STAFF_PIN, day=MORNING.date())
     kept = repr(list(one._proofs.values()))
-    assert f"'{STAFF_PIN}'" not in kept and "digest=b'" in kept
+    # bytes, whichever quotes repr picks (a digest holding a ' byte is shown in double quotes)
+    assert f"'{STAFF_PIN}'" not in kept and "digest=b" in kept
     assert one._proofs[saskia.id].digest != other._proofs[saskia.id].digest
