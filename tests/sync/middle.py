@@ -4,7 +4,6 @@ re-encrypted, to the real hub. Whatever it relayed is kept, to show what it coul
 
 from __future__ import annotations
 
-import select
 import socket
 import ssl
 import threading
@@ -44,31 +43,19 @@ class ManInTheMiddle:
             raw.close()  # the kiosk refused our certificate: nothing to read
             return
         hub = self.client_side.wrap_socket(socket.create_connection(("127.0.0.1", self.hub_port)))
-        self._relay_both(kiosk, hub)
+        threading.Thread(target=self._pipe, args=(hub, kiosk, False), daemon=True).start()
+        self._pipe(kiosk, hub, True)
 
-    def _relay_both(self, kiosk: ssl.SSLSocket, hub: ssl.SSLSocket) -> None:
-        """Both directions in one thread: an SSL socket read in one thread while another writes
-        to it can hang (OpenSSL's state is shared), which made pairing through the middle time
-        out now and then."""
-        other = {kiosk: hub, hub: kiosk}
+    def _pipe(self, source: ssl.SSLSocket, target: ssl.SSLSocket, keep: bool) -> None:
         try:
-            while True:
-                ready, _, _ = select.select([kiosk, hub], [], [], 30)
-                if not ready:
-                    return
-                for source in ready:
-                    data = source.recv(65536)
-                    while data and source.pending():  # decrypted already: select cannot see it
-                        data += source.recv(source.pending())
-                    if not data:
-                        return
-                    if source is kiosk:
-                        self.read.append(data)
-                    other[source].sendall(data)
+            while data := source.recv(65536):
+                if keep:
+                    self.read.append(data)
+                target.sendall(data)
         except OSError:
             pass
         finally:
-            for end in (kiosk, hub):
+            for end in (source, target):
                 with suppress(OSError):
                     end.close()
 
