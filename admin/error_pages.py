@@ -16,9 +16,12 @@ from admin.errors import (
     LoginRequired,
     SetupRequired,
     database_busy,
+    plain_page,
 )
 from admin.ops.logs import log_database_busy
 from admin.templating import render_error
+
+BUSY_SENTENCE = "The office's records are busy. Please try again in a few seconds."
 
 
 def _wants_json(request: Request) -> bool:
@@ -45,7 +48,7 @@ def install_handlers(app: FastAPI) -> None:
         try:
             response = _hub_error(request, database_busy())
         except DATABASE_BUSY:  # the page itself needs the database: a page that does not
-            response = HTMLResponse(_BUSY_PAGE, status_code=503)
+            response = HTMLResponse(plain_page("Busy for a moment", BUSY_SENTENCE), status_code=503)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
@@ -57,10 +60,3 @@ def install_handlers(app: FastAPI) -> None:
         code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
         message = "That page could not be found." if exc.status_code == 404 else str(exc.detail)
         return _hub_error(request, HubError(exc.status_code, code, message))
-
-
-_BUSY_PAGE = (
-    "<!doctype html><meta charset=utf-8><title>Handover</title>"
-    "<body style='font-family:sans-serif;margin:2rem'><h1>Busy for a moment</h1>"
-    "<p>The office's records are busy. Please try again in a few seconds.</p>"
-)

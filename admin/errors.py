@@ -7,6 +7,8 @@ raise these errors without importing one another.
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -48,4 +50,14 @@ def database_busy() -> HubError:
         503,
         "database_busy",
         "The office's records are busy for a moment. Please try again in a few seconds.",
+    )
+
+
+def plain_page(heading: str, sentence: str) -> str:
+    """A whole page that needs nothing (no template, no database, no session): what the hub
+    shows when it cannot or will not go further, e.g. a body too big or a database busy."""
+    return (
+        "<!doctype html><meta charset=utf-8><title>Handover</title>"
+        f"<body style='font-family:sans-serif;margin:2rem'><h1>{html.escape(heading)}</h1>"
+        f"<p>{html.escape(sentence)}</p><p><a href='/'>Back to Handover</a></p>"
     )

@@ -21,12 +21,13 @@ temporary file. Only a signed-in member of staff may send more (a photo,
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from admin.errors import plain_page
 
 MAX_BODY = 4 * 1024 * 1024
 PANEL_BODY = 256 * 1024
@@ -111,7 +112,7 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, send: Send, status: int, code: str, message: str) -> None:
         if self.pages:
-            kind, body = b"text/html; charset=utf-8", _PAGE.format(html.escape(message))
+            kind, body = b"text/html; charset=utf-8", plain_page("That could not be sent", message)
         else:
             kind, body = b"application/json", json.dumps({"code": code, "message": message})
         data = body.encode()
@@ -153,13 +154,6 @@ def unstorable(body: bytes) -> tuple[str, str] | None:
         elif isinstance(value, str) and _UNSTORABLE.search(value):
             return "invalid_text", "The request holds characters that cannot be stored."
     return None
-
-
-_PAGE = (
-    "<!doctype html><meta charset=utf-8><title>Handover</title>"
-    "<body style='font-family:sans-serif;margin:2rem'><h1>That could not be sent</h1>"
-    "<p>{}</p><p><a href='/'>Back to Handover</a></p>"
-)
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -12,6 +12,7 @@ of one row instead of a query per door table.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -21,8 +22,7 @@ from sqlalchemy.orm import Session
 
 from admin.api.device_deps import CurrentKiosk
 from admin.api.errors import ERRORS
-from admin.deps import SessionDep
-from db.clock import utc_now
+from admin.deps import NowDep, SessionDep
 from db.models import AuditEntry, VersionCounter
 from db.models.sync import DOOR_TABLES, door_columns, serialise_row
 
@@ -77,6 +77,7 @@ def _one_version(db: Session, version: int) -> list[dict[str, Any]]:
 def people(
     kiosk: CurrentKiosk,
     db: SessionDep,
+    now: NowDep,
     since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200,
 ) -> PeoplePage:
@@ -88,19 +89,25 @@ def people(
     more = len(rows) > limit  # may be a false "more" when the last version went whole: harmless
     following = page[-1]["version"] if page else since
     if page:
-        _record_pull(db, kiosk.id, page, since=since, following=following)
+        _record_pull(db, kiosk.id, page, now=now, since=since, following=following)
     return PeoplePage(rows=page, next=following, more=more)
 
 
 def _record_pull(
-    db: Session, kiosk_id: int, page: list[dict[str, Any]], *, since: int, following: int
+    db: Session,
+    kiosk_id: int,
+    page: list[dict[str, Any]],
+    *,
+    now: datetime,
+    since: int,
+    following: int,
 ) -> None:
     """R12: a door's pull of people data is a view of it, logged once per pull (not per row),
     with how many rows of each table went; "nothing new" answers above write nothing."""
     counts = Counter(str(row["table"]) for row in page)
     db.add(
         AuditEntry(
-            at=utc_now(),
+            at=now,
             actor=f"kiosk:{kiosk_id}",
             action="view",
             entity="door data",
