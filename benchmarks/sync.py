@@ -77,6 +77,7 @@ from db.migrate import upgrade_to_head
 from db.models import Event, Kiosk, Staff
 from db.timeline import EventRecord
 from db.vocabulary import EventType
+from kiosk.sync.pairing import pinned_context
 
 SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - a scratch hub
 REAL_MORNING = 45 * 60.0  # seconds: 200 children arrive within 45 minutes
@@ -97,8 +98,9 @@ def _free_port() -> int:
 class TimedTransport(httpx.HTTPTransport):
     """Times every request to the end of its body, by operation, and counts the statuses."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, certificate: str | None = None) -> None:
+        # Over HTTPS each door trusts only the certificate it pinned at pairing, as a kiosk does.
+        super().__init__(verify=pinned_context(certificate) if certificate else True)
         self.samples: dict[str, list[float]] = {}
         self.statuses: Counter[str] = Counter()
         self.busy = 0.0  # seconds spent in requests, all told
@@ -226,6 +228,7 @@ class Plan:
     """What one client process does: its kiosks and their day."""
 
     hub: str
+    certificate: str | None  # what the doors pinned at pairing; None for a plain-HTTP hub
     tokens: list[tuple[str, str]]  # (device, token)
     morning_steps: list[Step]  # door = index among this worker's kiosks
     afternoon_steps: list[Step]
@@ -278,7 +281,7 @@ class Door:
 
         self.device, token = plan.tokens[index]
         self.store = KioskStore(str(Path(plan.folder) / f"{self.device}.db"), device=self.device)
-        self.transport = TimedTransport()
+        self.transport = TimedTransport(plan.certificate)
         self.http = httpx.Client(transport=self.transport, timeout=60)
         self.client = SyncClient(self.store, plan.hub, token, clock=utc_now, http=self.http)
         self.figures = Figures()
@@ -430,22 +433,23 @@ def _worker(plan: Plan, results: Any, ready: Any, go: Sequence[Any], start: Any)
 class HubProcess:
     """``handover hub`` as the office runs it, on a free port, with its log in a file."""
 
-    def __init__(self, url: str, log: Path) -> None:
+    def __init__(self, url: str, log: Path, *, https: bool = False) -> None:
         self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"{'https' if https else 'http'}://127.0.0.1:{self.port}"
         # The hub's signing key goes beside its log, in the benchmark's own folder.
         env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET, "HANDOVER_DATA_DIR": str(log.parent)}
         command = [sys.executable, "-m", "handover", "hub", "--db", url, "--port", str(self.port)]
-        # Plain HTTP, as the figures in the README were measured; HTTPS (the default since
-        # issue 13) is left to a re-run that gives the doors the hub's CA: see the README.
-        command.append("--insecure-http")
+        if not https:  # as the figures before issue 13 were measured
+            command.append("--insecure-http")
         self.log = log
         with log.open("ab") as out:
             self.process = subprocess.Popen(command, env=env, stdout=out, stderr=out)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.base}/api/v1/openapi.json", timeout=1).status_code == 200:
+                # Not yet paired, so nothing to pin: up is all this asks.
+                answer = httpx.get(f"{self.base}/api/v1/openapi.json", timeout=1, verify=False)  # noqa: S501
+                if answer.status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
@@ -500,21 +504,28 @@ def add_doors(db: Session, codes: Sequence[str]) -> None:
 
 
 def _pair(hub: str, codes: Sequence[str], folder: Path | None = None) -> list[tuple[str, str]]:
-    """Each door paired as a kiosk pairs: a new key, kept beside its database in ``folder``
-    (where its store finds it to sign what it sends); a door that only pulls needs no folder."""
-    from kiosk.store.door_key import key_path, new_door_key, save_door_key
+    """The doors' tokens from :func:`pair_doors`, for a plain-HTTP hub."""
+    return pair_doors(hub, codes, folder)[0]
 
-    tokens = []
-    with httpx.Client(timeout=30) as http:
-        for i, code in enumerate(codes):
-            device, signer = f"door-{i}", new_door_key()
-            body = {"code": code, "device": device, "public_key": signer.public}
-            answer = http.post(f"{hub}/api/v1/pair", json=body)
-            answer.raise_for_status()
-            if folder is not None:
-                save_door_key(key_path(folder / f"{device}.db"), signer)
-            tokens.append((device, str(answer.json()["token"])))
-    return tokens
+
+def pair_doors(
+    hub: str, codes: Sequence[str], folder: Path | None = None
+) -> tuple[list[tuple[str, str]], str | None]:
+    """Each door paired as a kiosk pairs (the code proven, never sent; a new key, kept beside
+    its database in ``folder``, where its store finds it to sign what it sends; a door that
+    only pulls needs no folder). Returns the tokens and the certificate the doors pinned."""
+    from kiosk.store.door_key import key_path, new_door_key, save_door_key
+    from kiosk.sync.pairing import pair_with_hub
+
+    tokens, pinned = [], None
+    for i, code in enumerate(codes):
+        device, signer = f"door-{i}", new_door_key()
+        pairing = pair_with_hub(hub, code=code, device=device, public_key=signer.public)
+        if folder is not None:
+            save_door_key(key_path(folder / f"{device}.db"), signer)
+        tokens.append((device, pairing.token))
+        pinned = pairing.certificate
+    return tokens, pinned
 
 
 def _events_on_hub(url: str) -> int:
@@ -560,13 +571,13 @@ def _catch_up(door: Door, steps: list[Step]) -> CatchUp:
     return CatchUp(took, result.pushed, len(result.events), samples)
 
 
-def run(url: str, args: argparse.Namespace) -> None:
+def run(url: str, args: argparse.Namespace, *, https: bool) -> None:
     # Three more kiosks: the one offline since opening, and two new ones paired at the end of
     # the day (one starts from the hub's starting point, one pulls every event, as before).
     codes, parents, staff = _prepare(url, args.kiosks + 3, args.children, args.history)
     with tempfile.TemporaryDirectory(prefix="handover-sync-bench-") as tmp:
         folder = Path(tmp)
-        hub = HubProcess(url, folder / "hub.log")
+        hub = HubProcess(url, folder / "hub.log", https=https)
         try:
             _run(url, args, folder, hub, codes, parents, staff)
         finally:
@@ -582,7 +593,7 @@ def _run(
     parents: dict[int, list[int]],
     staff: list[int],
 ) -> None:
-    tokens = _pair(hub.base, codes, folder)
+    tokens, pinned = pair_doors(hub.base, codes, folder)
     doors, (offline_token, new_token, all_token) = tokens[:-3], tokens[-3:]
     day = plan_day(parents, staff, len(doors), args.morning)
     workers = min(args.workers, len(doors))
@@ -603,6 +614,7 @@ def _run(
 
         plan = Plan(
             hub=hub.base,
+            certificate=pinned,
             tokens=[doors[i] for i in local],
             morning_steps=mine(day.morning),
             afternoon_steps=mine(day.afternoon),
@@ -616,7 +628,9 @@ def _run(
         processes.append(
             context.Process(target=_worker, args=(plan, results, ready, go, start), daemon=True)
         )
-    extra = Plan(hub.base, [offline_token, new_token], [], [], parents, staff, 0, 0, 0, str(folder))
+    extra = Plan(
+        hub.base, pinned, [offline_token, new_token], [], [], parents, staff, 0, 0, 0, str(folder)
+    )
     offline = Door(extra, 0)
     offline.sync("first", timed=False)  # at opening; then it loses the network for the day
 
@@ -639,7 +653,9 @@ def _run(
         if name == "flat out":  # the day is over at every door, which waits: the catch-ups
             catch_ups["offline"] = _catch_up(offline, day.offline)
             catch_ups["new"] = _catch_up(Door(extra, 1), [])
-            everything = first_sync(hub.base, folder, *all_token, everything=True)
+            everything = first_sync(
+                hub.base, folder, *all_token, everything=True, certificate=pinned
+            )
         start.value = began[name] = time.monotonic() + 0.2
         cpu_at[name] = hub.cpu_seconds()
         go[index].set()
@@ -656,10 +672,13 @@ def _run(
         total.add(figures)
     offline.close()
     every_door = [*doors, offline_token, new_token, all_token]
-    holdings = check_holdings(hub.base, folder, every_door, events_above(url, top))
+    holdings = check_holdings(
+        hub.base, folder, every_door, events_above(url, top), certificate=pinned
+    )
     report(
         Report(
             engine=engine_name(url),
+            scheme=hub.base.split(":", 1)[0],
             args=args,
             workers=workers,
             day=day,
@@ -680,6 +699,7 @@ def _run(
 @dataclass
 class Report:
     engine: str
+    scheme: str  # http or https: how the doors reached the hub
     args: argparse.Namespace
     workers: int
     day: Day
@@ -707,7 +727,8 @@ def report(r: Report) -> None:
     squeeze = REAL_MORNING / args.morning
     morning_events = len(r.day.morning)
     print(
-        f"{r.engine} hub; {kiosks} kiosks as threads in {r.workers} client processes, each "
+        f"{r.engine} hub over {r.scheme.upper()}; {kiosks} kiosks as threads in {r.workers} "
+        "client processes, each "
         f"syncing every {args.interval:g} s (load average before/after: {r.load[0]:.1f} / "
         f"{r.load[1]:.1f} on {os.cpu_count()} cores)\n"
         f"the 45-minute morning ({args.children} arrivals, {morning_events} events) in "
@@ -827,14 +848,23 @@ def main() -> None:
         "--years", type=int, default=0, help="years of past events (the same as --history 365N)"
     )
     parser.add_argument("--quick", action="store_true", help="4 kiosks, 12 children, seconds")
+    parser.add_argument(
+        "--over",
+        nargs="+",
+        choices=("https", "http"),
+        default=["https"],
+        help="how the doors reach the hub: https (the default, as installed), http (the hub "
+        "run with --insecure-http, as measured before issue 13), or both in turn",
+    )
     args = parser.parse_args()
     args.history = max(args.history, 365 * args.years)
     if args.quick:
         args.kiosks, args.workers, args.children = 4, 2, 12
         args.interval, args.morning, args.saturation = 1.0, 3.0, 1.0
     server = args.postgres or (None if args.db == "sqlite" else args.db)
-    with scratch_database(server) as url:
-        run(url, args)
+    for scheme in args.over:  # one after the other, in one run: this machine's load drifts
+        with scratch_database(server) as url:
+            run(url, args, https=scheme == "https")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from db.clock import utc_now
 from db.engine import make_engine
 from db.models import Event
+from kiosk.sync.pairing import hub_client
 
 
 def events_above(url: str, seq: int) -> set[str]:
@@ -41,14 +42,19 @@ class Holdings:
 
 
 def check_holdings(
-    hub: str, folder: Path, tokens: list[tuple[str, str]], day: set[str]
+    hub: str,
+    folder: Path,
+    tokens: list[tuple[str, str]],
+    day: set[str],
+    *,
+    certificate: str | None = None,
 ) -> Holdings:
     """Every door, after one last pull with everything stopped, against the hub's day."""
     from kiosk.store.local import KioskStore
     from kiosk.sync import HubRefused, HubUnavailable, SyncClient
 
     missing = short = unchecked = 0
-    with httpx.Client(timeout=120) as http:
+    with hub_client(certificate, timeout=httpx.Timeout(120)) as http:
         for device, token in tokens:
             store = KioskStore(str(folder / f"{device}.db"), device=device)
             try:
@@ -72,7 +78,15 @@ class FirstSync:
     events: int
 
 
-def first_sync(hub: str, folder: Path, device: str, token: str, *, everything: bool) -> FirstSync:
+def first_sync(
+    hub: str,
+    folder: Path,
+    device: str,
+    token: str,
+    *,
+    everything: bool,
+    certificate: str | None = None,
+) -> FirstSync:
     """A new door's first full round, timed: from the starting point, or (as before it) every
     event since the nursery began."""
     from kiosk.store.local import KioskStore
@@ -80,7 +94,7 @@ def first_sync(hub: str, folder: Path, device: str, token: str, *, everything: b
 
     store = KioskStore(str(folder / f"{device}.db"), device=device)
     try:
-        with httpx.Client(timeout=600) as http:
+        with hub_client(certificate, timeout=httpx.Timeout(600)) as http:
             client = SyncClient(store, hub, token, clock=utc_now, http=http)
             client.from_starting_point = not everything
             began = time.perf_counter()

@@ -52,6 +52,13 @@ def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> No
     ):
         assert figure in out, out
     assert "errors: 0" in out, out
+    assert "hub over HTTPS" in out, out  # as installed: the doors pin the hub's certificate
+    assert "0 missing at 0 of" in out, out
+
+
+def test_the_signing_benchmark_prints_what_a_round_pays_for_signatures() -> None:
+    out = run_benchmark("signing", "--repeat", "3")
+    assert "door seals" in out and "hub checks" in out and "µs" in out, out
 
 
 def test_the_first_sync_benchmark_times_new_doors_against_a_hub_with_history() -> None:
