@@ -100,9 +100,9 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.add_middleware(BrowserDefaults)
     app.add_middleware(metrics.RequestObserver, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(packages=[("admin", "static")]), name="static")
-    app.mount(
-        "/api/v1", build_api(app.state.sessions, clock=clock, certificate=settings.certificate)
-    )
+    # Kept on the app too: a certificate renewed while the hub runs is told to the API here.
+    app.state.api = build_api(app.state.sessions, clock=clock, certificate=settings.certificate)
+    app.mount("/api/v1", app.state.api)
     for module in (
         health,
         metrics,

@@ -5,9 +5,10 @@ A nursery has no domain name and no IT department, so ``handover hub`` makes wha
 on its first start and keeps it with its data, in ``tls/`` (the keys readable by the hub's user
 only). The authority lives ten years and is what the office's browsers are told to trust once
 (the login page links it) and what each kiosk pins at pairing. The server certificate it signs
-names this machine's host names and addresses; it is made again at start when fewer than 30
-days are left, or when the machine has a name or address it does not cover (a new DHCP lease),
-so browsers keep trusting it without anyone acting.
+names this machine's host names and addresses; it is made again (at start, and while the hub
+runs: handover/tls_renewal.py) when fewer than 30 days are left, or when the machine has a name
+or address it does not cover (a new DHCP lease), so browsers keep trusting it without anyone
+acting.
 
 A certificate given with ``--tls-cert/--tls-key`` (from the nursery's own CA, or a reverse
 proxy's) is served as it is; kiosks then pin that certificate file.

@@ -66,7 +66,9 @@ def serve(app: FastAPI, sock: socket.socket, *, certificate: HubCertificate | No
         ssl_certfile=None if certificate is None else str(certificate.cert_file),
         ssl_keyfile=None if certificate is None else str(certificate.key_file),
     )
+    from handover.tls_renewal import RenewingServer
+
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        RenewingServer(config, app, certificate).run(sockets=[sock])
     finally:
         sock.close()
