@@ -14,7 +14,11 @@
     parts.forEach(function (part) {
       fetch(part.getAttribute("data-live"), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html !== null) { part.innerHTML = html; } })
+        .then(function (html) {
+          if (html === null) { return; }
+          part.innerHTML = html;
+          if (window.handoverLabelTables) { window.handoverLabelTables(part); }
+        })
         .catch(function () {});
     });
   }
