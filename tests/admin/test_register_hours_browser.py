@@ -14,9 +14,8 @@ from db.engine import make_engine, session_factory
 from db.events import append_events
 from db.models import Child, Staff
 from db.register import daily_register, setting_zone
-from db.vocabulary import Check, EventType
-from kiosk.door.decisions import new_event
 from tests.admin.test_browser import browser, hub, hub_database, page, screenshot, sign_in
+from tests.factories import handed_over_unseen
 
 __all__ = ["browser", "hub", "hub_database", "page"]  # the fixtures of the browser tests
 
@@ -31,17 +30,8 @@ def _handed_over_where_no_arrival_was_seen(database: str) -> str:
         child = db.scalars(select(Child).where(Child.id.not_in(here)).order_by(Child.id)).first()
         staff = db.scalars(select(Staff).order_by(Staff.id)).first()
         assert child is not None and staff is not None
-        handed = new_event(
-            EventType.CHILD_COLLECTED,
-            now=now,
-            device="back-door",
-            child_id=child.id,
-            staff_id=staff.id,
-            payload={
-                "arrival_known_here": False,
-                "collector_name": "Kirsty Walsh",
-                "checks": [Check.SEE_THE_CHILD.value],
-            },
+        handed = handed_over_unseen(
+            child_id=child.id, staff_id=staff.id, now=now, collector_name="Kirsty Walsh"
         )
         append_events(db, [handed])
         db.commit()

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from db.events import append_events
 from db.models import Child, Staff
-from db.vocabulary import EventType
-from kiosk.door.decisions import new_event
 from tests.admin.conftest import NOW
 from tests.admin.nursery_day import morning
 from tests.admin.test_people import db_of
+from tests.factories import handed_over_unseen
 
 
 def first_arrival(db: Session) -> str:
@@ -86,13 +85,8 @@ def test_a_child_handed_over_where_no_arrival_was_recorded_reads_arrival_not_rec
         child = db.scalars(select(Child).order_by(Child.id)).first()
         staff = db.scalars(select(Staff).order_by(Staff.id)).first()
         assert child is not None and staff is not None
-        handed = new_event(
-            EventType.CHILD_COLLECTED,
-            now=NOW,
-            device="back-door",
-            child_id=child.id,
-            staff_id=staff.id,
-            payload={"arrival_known_here": False, "collector_name": "Kirsty Walsh"},
+        handed = handed_over_unseen(
+            child_id=child.id, staff_id=staff.id, now=NOW, collector_name="Kirsty Walsh"
         )
         append_events(db, [handed])
         db.commit()

@@ -17,7 +17,7 @@ from db.vocabulary import Check, EventType
 from kiosk import staff_views
 from kiosk.door import ByChosenAdult, Door, HandedOver, ReleasePending
 from kiosk.door.decisions import new_event
-from tests.factories import MORNING, Nursery
+from tests.factories import MORNING, Nursery, handed_over_unseen
 
 LONDON = ZoneInfo("Europe/London")
 DAY = MORNING.replace(hour=0, minute=0)
@@ -104,14 +104,8 @@ def _event(nursery: Nursery, index: int, kind: object, child: int, minute: int) 
     adult = nursery.adults[0].id
     at = _at(7) + timedelta(minutes=minute, microseconds=index)
     if kind == "handover":  # a door that had not seen the arrival: staff saw the child
-        return new_event(
-            EventType.CHILD_COLLECTED,
-            now=at,
-            device="back-door",
-            child_id=child,
-            adult_id=adult,
-            staff_id=nursery.staff[0].id,
-            payload={"arrival_known_here": False, "checks": [Check.SEE_THE_CHILD.value]},
+        return handed_over_unseen(
+            child_id=child, adult_id=adult, staff_id=nursery.staff[0].id, now=at
         )
     return new_event(kind, now=at, device="front-door", child_id=child, adult_id=adult)  # type: ignore[arg-type]
 

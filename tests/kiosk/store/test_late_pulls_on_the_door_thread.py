@@ -9,10 +9,11 @@ from functools import partial
 from pathlib import Path
 
 from db.timeline import EventRecord
-from db.vocabulary import Check, EventType
+from db.vocabulary import EventType
 from kiosk.door.decisions import new_event
 from kiosk.service import KioskService
 from kiosk.store.local import KioskStore
+from tests.factories import handed_over_unseen
 
 MIA, KIRSTY, SASKIA = 7, 70, 700
 
@@ -30,15 +31,7 @@ def test_the_front_doors_day_pulled_after_the_back_doors_handover_leaves_nobody_
 ) -> None:
     store = KioskStore(str(tmp_path / "kiosk.db"), device="garden-door")
     service = KioskService(store, device="garden-door", clock=lambda: _at(16))
-    handover = new_event(
-        EventType.CHILD_COLLECTED,
-        now=_at(15),
-        device="back-door",
-        child_id=MIA,
-        adult_id=KIRSTY,
-        staff_id=SASKIA,
-        payload={"arrival_known_here": False, "checks": [Check.SEE_THE_CHILD.value]},
-    )
+    handover = handed_over_unseen(child_id=MIA, adult_id=KIRSTY, staff_id=SASKIA, now=_at(15))
     day = [
         handover,
         _front_door(EventType.CHILD_ARRIVED, 8),
