@@ -4,6 +4,11 @@ decision. Prints its figures; it is not a test.
     .venv/bin/python -m benchmarks.decode            # 50 frames per row, 500 decisions
     .venv/bin/python -m benchmarks.decode --quick    # a few frames: does it still run?
 
+Besides printed cards, the card on a phone (issue 17): a lit screen, with glare, with the
+screen's moiré, at an angle, and all three (tests/kiosk/devices/phone_frames.py). The kiosk's
+zxing-cpp takes a second look at a code it saw but could not read; "zxing-cpp one look" is the
+same library without it, so the table shows that step's worth and cost in one run.
+
 Frames are BGR, as a webcam gives them, so each time includes the one grey conversion the
 kiosk's decoder does. Every frame carries a fresh card payload; a read counts only when it is
 exactly that payload. Target: scan-to-decision p95 < 33 ms (one frame at 30 fps).
@@ -31,6 +36,7 @@ from kiosk.devices.decoder import Decoder, pyzbar_decoder, zxing_decoder
 from kiosk.door import CardHolder, Door
 from tests.factories import MORNING, Nursery, arrive
 from tests.kiosk.devices.frames import qr_image
+from tests.kiosk.devices.phone_frames import PhoneFrames, Spoil
 
 SIZES = ((640, 480), (1280, 720))
 QUIET_ZONE = 4  # modules, as the office prints cards
@@ -63,6 +69,7 @@ class Frames:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.np_rng = np.random.default_rng(seed)
+        self.phones = PhoneFrames(seed)
 
     def wall(self, size: tuple[int, int]) -> Frame:
         width, height = size
@@ -132,6 +139,11 @@ KINDS: dict[str, Callable[[Frames, tuple[int, int], str], Frame]] = {
     "perspective ≤20%": Frames.tilted,
     "noise σ35": Frames.noisy,
     "60 px code": Frames.small,
+    "phone, lit screen": lambda f, size, text: f.phones.frame(size, text),
+    "phone, glare": lambda f, size, text: f.phones.frame(size, text, Spoil(glare=True)),
+    "phone, moiré": lambda f, size, text: f.phones.frame(size, text, Spoil(moire=True)),
+    "phone, angle ≤30%": lambda f, size, text: f.phones.frame(size, text, Spoil(angle=True)),
+    "phone, all three": lambda f, size, text: f.phones.frame(size, text, Spoil(True, True, True)),
     "empty (no code)": Frames.empty,
 }
 
@@ -146,6 +158,7 @@ def _decoders() -> dict[str, Decoder | str]:
         found["pyzbar"] = pyzbar_decoder()
     except RuntimeError as exc:
         found["pyzbar"] = f"unavailable: {exc}"
+    found["zxing-cpp one look"] = zxing_decoder(second_look=False)
     return found
 
 

@@ -247,6 +247,19 @@ def who_is_on_site(timeline: Timeline, names: Names) -> OnSite:
     return result
 
 
+@dataclass
+class Hours:
+    """A child's hours over a range of days, for funding returns.
+
+    Only stays with a recorded arrival are counted. A stay handed over at a door that never saw
+    the child arrive, whose arrival never synced in, has no start: its length is unknown, so it
+    is neither made up nor silently counted as nothing; its days are named in ``unknown_on``
+    for the office to check against its paper register before claiming."""
+
+    counted: timedelta = timedelta()
+    unknown_on: list[date] = field(default_factory=list)
+
+
 def hours_attended(
     session: Session,
     first_day: date,
@@ -254,21 +267,25 @@ def hours_attended(
     *,
     now: datetime,
     zone: ZoneInfo | None = None,
-) -> dict[int, timedelta]:
+) -> dict[int, Hours]:
     """Hours per child over local days first_day..last_day inclusive (funding returns). A stay
     still open counts until now, or until the end of its day if that day is over."""
     zone = zone or setting_zone(session)
-    totals: dict[int, timedelta] = {}
+    totals: dict[int, Hours] = {}
     start, _ = local_day_bounds(first_day, zone)
     _, end = local_day_bounds(last_day, zone)
     events = events_between(session, start, end, types=PRESENCE_TYPES)
     by_day: dict[date, list[EventRecord]] = {}
     for event in events:
         by_day.setdefault(local_day(event.occurred_at, zone), []).append(event)
-    for day, day_events in by_day.items():
+    for day, day_events in sorted(by_day.items()):
         _, day_end = local_day_bounds(day, zone)
         until = min(now, day_end)
         for child_id, stays in Timeline.of(day_events).stays.items():
-            spent = sum((s.duration(until) for s in stays), timedelta())
-            totals[child_id] = totals.get(child_id, timedelta()) + spent
+            hours = totals.setdefault(child_id, Hours())
+            for stay in stays:
+                if stay.arrival_recorded:
+                    hours.counted += stay.duration(until)
+                elif day not in hours.unknown_on:
+                    hours.unknown_on.append(day)
     return totals

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 from db.clock import local_day, utc_now
-from db.timeline import EventRecord, Timeline
+from db.timeline import EventRecord
 from db.vocabulary import EventType, Reason
 from kiosk.door import CardHolder, Door, StaffInfo
 from kiosk.door.collection import ByCard, ByChosenAdult, Collector
@@ -134,7 +134,7 @@ class KioskService(DoorThread):
     def reload_day(self, now: datetime | None = None) -> None:
         """Today's register read again from the store, and shown. Door thread."""
         now = now or self.clock()
-        self.door.timeline = Timeline.of(self.store.today(now=now, zone=self.setting.zone))
+        self.door.start_day(self.store.today(now=now, zone=self.setting.zone))
         self._publish()
         self._emit(CHANGED)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from db.credentials import hash_password, hash_secret, new_card
 from db.timeline import EventRecord
+from db.vocabulary import Check, EventType
 from kiosk.door import (
     AdultInfo,
     AuthorisationInfo,
@@ -26,6 +27,7 @@ from kiosk.door import (
     SessionInfo,
     StaffInfo,
 )
+from kiosk.door.decisions import new_event
 
 # Monday 23 November 2026, 08:40 in London (GMT, so UTC too): the morning rush.
 MONDAY = date(2026, 11, 23)
@@ -194,3 +196,28 @@ def arrive(door: Door, child: ChildInfo, adult: AdultInfo, now: datetime = MORNI
     decision = door.arrive(child_ids=[child.id], brought_by_adult_id=adult.id, now=now)
     door.record(decision.events)
     return decision.events[0]
+
+
+def handed_over_unseen(
+    *,
+    child_id: int,
+    staff_id: int,
+    now: datetime,
+    adult_id: int | None = None,
+    collector_name: str | None = None,
+    device: str = "back-door",
+) -> EventRecord:
+    """What a door records when staff hand over a child whose arrival it never saw: the
+    collection, marked "arrival not known here", with the child seen by that member of staff."""
+    payload: dict[str, Any] = {"arrival_known_here": False, "checks": [Check.SEE_THE_CHILD.value]}
+    if collector_name:
+        payload["collector_name"] = collector_name
+    return new_event(
+        EventType.CHILD_COLLECTED,
+        now=now,
+        device=device,
+        child_id=child_id,
+        adult_id=adult_id,
+        staff_id=staff_id,
+        payload=payload,
+    )

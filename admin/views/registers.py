@@ -18,7 +18,7 @@ from admin.templating import render
 from db.clock import as_utc, local_day
 from db.models import Child
 from db.names import sort_key
-from db.register import RegisterRow, daily_register, hours_attended, setting_zone
+from db.register import Hours, RegisterRow, daily_register, hours_attended, setting_zone
 from db.verify import chain_heads
 
 router = APIRouter()
@@ -38,6 +38,19 @@ REGISTER_COLUMNS = (
 
 # A child handed over at a door that never saw the arrival, when no door's arrival synced in.
 ARRIVAL_NOT_RECORDED = "arrival not recorded"
+HOURS_COLUMNS = ("First name", "Last name", "Date of birth", "Hours", "Hours unknown on")
+
+
+def hours_unknown_note(stays: int) -> str:
+    """Said under the register, at the foot of both CSVs, and on the hours form: a stay with no
+    recorded arrival has no length, and the funding hours are short by it until it is checked."""
+    if not stays:
+        return ""
+    which = "1 stay has" if stays == 1 else f"{stays} stays have"
+    return (
+        f"{which} no recorded arrival: its hours are unknown and not counted in the hours. "
+        "The hours CSV names the day; check it against the paper register."
+    )
 
 
 def _day(raw: str | None, default: date, label: str) -> date:
@@ -94,6 +107,7 @@ def register_page(
         "month_start": chosen.replace(day=1),
         "today": today,
         "position": record_position(db),
+        "hours_unknown": hours_unknown_note(sum(r.arrived_at is None for r in rows)),
     }
     return render(request, "register.html", context)
 
@@ -108,6 +122,8 @@ def register_csv(
     what = f"register {chosen} (CSV)"
     record_seen(request, db, "children", [r.child_id for r in register], what)
     rows = [register_cells(r, zone) for r in register]
+    if note := hours_unknown_note(sum(r.arrived_at is None for r in register)):
+        rows += [[], ["Hours unknown", note]]
     if position := record_position(db):  # after a blank line, below the register itself
         rows += [[], ["Made from the record at", position]]
     return csv_download(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
@@ -139,20 +155,19 @@ def hours_csv(
             sort_key(children[i].last_name, children[i].first_name) if i in children else ("",)
         ),
     )
-    rows = []
-    for child_id in ordered:
-        child = children.get(child_id)
-        hours = totals[child_id].total_seconds() / 3600
-        rows.append(
-            [
-                child.first_name if child else "",
-                child.last_name if child else "",
-                child.date_of_birth.isoformat() if child else "",
-                f"{hours:.2f}",
-            ]
-        )
-    return csv_download(
-        ("First name", "Last name", "Date of birth", "Hours"),
-        rows,
-        f"hours-{first.isoformat()}-to-{last.isoformat()}.csv",
-    )
+    rows = [_hours_row(children.get(child_id), totals[child_id]) for child_id in ordered]
+    if note := hours_unknown_note(sum(len(h.unknown_on) for h in totals.values())):
+        rows += [[], ["Hours unknown", note]]
+    return csv_download(HOURS_COLUMNS, rows, f"hours-{first.isoformat()}-to-{last.isoformat()}.csv")
+
+
+def _hours_row(child: Child | None, hours: Hours) -> list[str]:
+    """Counted hours stay a plain number a spreadsheet adds up; the days whose hours are
+    unknown sit beside them, so a total is never falsely low without saying so."""
+    return [
+        child.first_name if child else "",
+        child.last_name if child else "",
+        child.date_of_birth.isoformat() if child else "",
+        f"{hours.counted.total_seconds() / 3600:.2f}",
+        "; ".join(day.isoformat() for day in hours.unknown_on),
+    ]

@@ -39,17 +39,47 @@ def _unique(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(texts))  # the same code seen twice in a frame is one card
 
 
-def zxing_decoder() -> Decoder:
+def zxing_decoder(*, second_look: bool = True) -> Decoder:
+    """zxing-cpp, QR only. With ``second_look``, a frame where it found a QR code but could not
+    read it is read again: with a fixed threshold, then by zbar where libzbar is installed. A
+    phone screen's glare and pixel grid (moiré) defeat zxing's local threshold more often than
+    a printed card does, and zbar reads a different share of them (``benchmarks/decode.py``,
+    the phone rows). Frames with no code in them, nearly all, cost nothing more; nor do codes
+    read at the first look."""
     import zxingcpp
+
+    again = _second_look() if second_look else None
 
     # The format is named at each call, not held in a zxingcpp object by this closure: one still
     # alive when the kiosk exits makes nanobind print "leaked" lines into the log every time.
     def decode(frame: Frame) -> list[str]:
+        grey = to_grey(frame)
         qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-        found = zxingcpp.read_barcodes(to_grey(frame), formats=qr_only)
-        return _unique(barcode.text for barcode in found)
+        found = zxingcpp.read_barcodes(grey, formats=qr_only, return_errors=again is not None)
+        texts = [barcode.text for barcode in found if barcode.valid]
+        if texts or not found or again is None:
+            return _unique(texts)
+        return again(grey)
 
     return decode
+
+
+def _second_look() -> Decoder:
+    import zxingcpp
+
+    try:
+        zbar: Decoder | None = pyzbar_decoder()
+    except RuntimeError:
+        zbar = None  # a kiosk without libzbar0 still takes the fixed-threshold look
+
+    def look_again(grey: Frame) -> list[str]:
+        qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        fixed = zxingcpp.Binarizer.FixedThreshold
+        found = zxingcpp.read_barcodes(grey, formats=qr_only, binarizer=fixed)
+        texts = [barcode.text for barcode in found if barcode.valid]
+        return _unique(texts) if texts or zbar is None else zbar(grey)
+
+    return look_again
 
 
 def pyzbar_decoder() -> Decoder:

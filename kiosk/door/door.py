@@ -1,12 +1,18 @@
 """The door as one object: the rules bound to the day so far. The kiosk persists each
-decision's events, then calls :meth:`Door.record` so the next decision sees them."""
+decision's events, then calls :meth:`Door.record` so the next decision sees them.
+
+The door folds its day exactly as the office does (``Timeline.of``: sorted by
+``event_order``). Events reach a door late and out of order (another door's morning synced in the
+afternoon), so an event older than the newest one folded makes the door fold the day again from
+all of it, rather than apply it where it lands: otherwise an 08:00 arrival synced after a 15:00
+handover would be paired with it, and a 13:00 arrival left open shows a child who has gone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from db.timeline import EventRecord, Timeline
+from db.timeline import EventRecord, Timeline, event_order
 from kiosk.door import arrival, collection, handover, presence, together, watch
 from kiosk.door.book import DoorPolicy, PeopleBook, StaffInfo
 from kiosk.door.collection import ByCard, ByChosenAdult, Collector
@@ -31,14 +37,32 @@ class Door(DoorContext):
         events: Iterable[EventRecord] = (),
         device: str = "kiosk",
     ) -> None:
-        super().__init__(
-            book=book, policy=policy or DoorPolicy(), timeline=Timeline.of(events), device=device
-        )
+        super().__init__(book=book, policy=policy or DoorPolicy(), device=device)
+        self.start_day(events)
+
+    def start_day(self, events: Iterable[EventRecord]) -> None:
+        """The day's events read afresh (start-up, local midnight): folded from nothing."""
+        self._day_events = {e.uuid: e for e in events}
+        self.timeline = Timeline.of(self._day_events.values())
+        self._newest = max(map(event_order, self._day_events.values()), default=None)
 
     def record(self, events: Iterable[EventRecord]) -> None:
-        batch = list(events)
-        for event in batch:
-            self.timeline.apply(event)
+        """Events stored since the last fold, this door's or pulled from others, in any order.
+        One the door already holds (a page fetched twice) is not folded twice."""
+        batch = sorted(
+            {e.uuid: e for e in events if e.uuid not in self._day_events}.values(),
+            key=event_order,
+        )
+        if not batch:
+            return
+        self._day_events.update((e.uuid, e) for e in batch)
+        if self._newest is not None and event_order(batch[0]) < self._newest:
+            self.timeline = Timeline.of(self._day_events.values())
+        else:
+            for event in batch:
+                self.timeline.apply(event)
+        newest = event_order(batch[-1])
+        self._newest = newest if self._newest is None else max(self._newest, newest)
         self.shift_pins.notice(batch)
 
     def replace_book(self, book: PeopleBook) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -9,19 +10,21 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
 
-from kiosk import door_health, staff_views, views
-from kiosk.ui import theme
+from kiosk import door_health, staff_views
+from kiosk.ui import staff_people, theme
 from kiosk.ui.base import KioskScreen
 from kiosk.ui.theme import u
 from kiosk.ui.widgets import BigButton, Card, Text
 
-TABS = {
-    "On site": "_on_site",
-    "Alerts": "_alerts",
-    "Pick-ups": "_handovers",
-    "Roll call": "_roll_call",
-    "Staff": "_staff",
-    "Visitors": "_visitors",
+# Each tab fills the screen's rows: what needs acting on is drawn here, the people on site in
+# kiosk/ui/staff_people.py.
+TABS: dict[str, Callable[[StaffModeScreen, GridLayout], None]] = {
+    "On site": staff_people.on_site,
+    "Alerts": lambda screen, rows: screen.alerts(rows),
+    "Pick-ups": lambda screen, rows: screen.handovers(rows),
+    "Roll call": staff_people.roll_call,
+    "Staff": staff_people.members_of_staff,
+    "Visitors": staff_people.visitors_on_site,
 }
 
 
@@ -49,7 +52,7 @@ class StaffModeScreen(KioskScreen):
         column.add_widget(bar)
         rows = GridLayout(cols=1, spacing=u(6), size_hint_y=None)
         rows.bind(minimum_height=rows.setter("height"))
-        getattr(self, TABS[tab])(rows)
+        TABS[tab](self, rows)
         scroll = ScrollView(do_scroll_x=False)
         scroll.add_widget(rows)
         column.add_widget(scroll)
@@ -84,7 +87,7 @@ class StaffModeScreen(KioskScreen):
         if self.manager is not None and self.manager.current == self.name and self.context:
             self.show(**self.context)
 
-    def _row(
+    def row(
         self,
         text: str,
         *buttons: tuple[str, Any, tuple[float, ...]],
@@ -101,45 +104,7 @@ class StaffModeScreen(KioskScreen):
 
     # --- tabs -------------------------------------------------------------------------------
 
-    def _on_site(self, rows: GridLayout) -> None:
-        app = self.app
-        groups = staff_views.on_site_by_room(
-            self.seen.book, self.seen.timeline, app.service.rooms, app.service.setting.zone
-        )
-        if not groups:
-            rows.add_widget(
-                Text(
-                    self._("Nobody is signed in yet."),
-                    size=24,
-                    size_hint_y=None,
-                    height=theme.touch(),
-                )
-            )
-        for group in groups:
-            heading = f"{group['room']}: {len(group['children'])} / {len(group['staff'])}"
-            rows.add_widget(Text(heading, size=24, bold=True, size_hint_y=None, height=u(44)))
-            for child in group["children"]:
-                buttons: list[tuple[str, Any, tuple[float, ...]]] = []
-                if not child["acknowledged"]:
-                    uuid = child["arrival_uuid"]
-                    buttons.append(
-                        (
-                            "Acknowledge",
-                            partial(app.flows.acknowledge_arrival, uuid, self.staff),
-                            theme.ARRIVE,
-                        )
-                    )
-                rows.add_widget(
-                    self._row(
-                        f"{child['name']} · {child['since']}",
-                        *buttons,
-                        colour=theme.SURFACE if child["acknowledged"] else theme.SELECTED,
-                    )
-                )
-            for person in group["staff"]:
-                rows.add_widget(self._row(f"{person['name']} · {person['since']}"))
-
-    def _alerts(self, rows: GridLayout) -> None:
+    def alerts(self, rows: GridLayout) -> None:
         app = self.app
         self._recovery(rows)
         alerts = staff_views.alert_rows(
@@ -173,7 +138,7 @@ class StaffModeScreen(KioskScreen):
                 buttons.append(
                     ("Unlock", partial(app.flows.clear_lockout, child, self.staff), theme.SURFACE)
                 )
-            row = self._row(text, *buttons, colour=colour)
+            row = self.row(text, *buttons, colour=colour)
             row.children[-1].color = (1, 1, 1, 1)
             rows.add_widget(row)
 
@@ -190,7 +155,7 @@ class StaffModeScreen(KioskScreen):
             line.color = theme.CRITICAL if number == 0 else theme.MUTED
             rows.add_widget(line)
 
-    def _handovers(self, rows: GridLayout) -> None:
+    def handovers(self, rows: GridLayout) -> None:
         app = self.app
         pending = list(self.seen.timeline.pending_collections.values())
         if not pending:
@@ -204,100 +169,12 @@ class StaffModeScreen(KioskScreen):
             name = child.full_name if child else ""
             text = f"{name} ← {request.payload.get('collector_name', '')}"
             rows.add_widget(
-                self._row(
+                self.row(
                     text,
                     (
                         "Confirm",
                         partial(app.flows.open_handover, request.uuid, staff=self.staff),
                         theme.ARRIVE,
-                    ),
-                )
-            )
-
-    def _roll_call(self, rows: GridLayout) -> None:
-        """Tick each person off at the assembly point; whoever is not ticked stays highlighted."""
-        app = self.app
-        ticked: set[str] = self.context.setdefault("ticked", set())
-        groups = staff_views.on_site_by_room(
-            self.seen.book, self.seen.timeline, app.service.rooms, app.service.setting.zone
-        )
-        people = [p for g in groups for p in g["children"] + g["staff"]]
-        missing = [p for p in people if f"{p['kind']}:{p['id']}" not in ticked]
-        summary = self._("Unaccounted for: {n} of {total}").format(
-            n=len(missing), total=len(people)
-        )
-        rows.add_widget(
-            Text(
-                summary,
-                size=28,
-                bold=True,
-                size_hint_y=None,
-                height=u(50),
-                color=theme.CRITICAL if missing else theme.ARRIVE,
-            )
-        )
-        for person in people:
-            key = f"{person['kind']}:{person['id']}"
-            here = key in ticked
-            rows.add_widget(
-                self._row(
-                    person["name"],
-                    (
-                        "Here" if not here else "Undo",
-                        partial(self._tick, key),
-                        theme.ARRIVE if not here else theme.SURFACE,
-                    ),
-                    colour=theme.SURFACE if here else theme.SELECTED,
-                )
-            )
-
-    def _tick(self, key: str) -> None:
-        ticked: set[str] = self.context["ticked"]
-        ticked.symmetric_difference_update({key})
-        self.show(**self.context)
-
-    def _staff(self, rows: GridLayout) -> None:
-        app = self.app
-        for tile in views.staff_tiles(self.seen.book, self.seen.timeline):
-            staff_id = tile["id"]
-            button: tuple[str, Any, tuple[float, ...]]
-            if tile["on_site"]:
-                button = (
-                    "Sign out",
-                    partial(app.flows.staff_sign, staff_id, False, self.staff),
-                    theme.SURFACE,
-                )
-            else:
-                button = (
-                    "Sign in",
-                    partial(app.flows.staff_sign, staff_id, True, self.staff),
-                    theme.ARRIVE,
-                )
-            rows.add_widget(
-                self._row(
-                    f"{tile['label']} {tile['detail']}",
-                    button,
-                    colour=theme.SURFACE if tile["on_site"] else theme.BACKGROUND,
-                )
-            )
-
-    def _visitors(self, rows: GridLayout) -> None:
-        app = self.app
-        rows.add_widget(
-            self._row(
-                self._("Visitors sign in with a member of staff supervising."),
-                ("Sign in a visitor", lambda: app.flows.visitor_sign_in(self.staff), theme.ARRIVE),
-            )
-        )
-        for visit in self.seen.timeline.visitors_on_site.values():
-            text = f"{visit.name} · {visit.organisation} · {visit.visiting}"
-            rows.add_widget(
-                self._row(
-                    text,
-                    (
-                        "Sign out",
-                        partial(app.flows.visitor_sign_out, visit.uuid, self.staff),
-                        theme.SURFACE,
                     ),
                 )
             )

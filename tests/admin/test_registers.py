@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from db.events import append_events
 from db.models import Child, Staff
-from db.vocabulary import EventType
-from kiosk.door.decisions import new_event
 from tests.admin.conftest import NOW
 from tests.admin.nursery_day import morning
 from tests.admin.test_people import db_of
+from tests.factories import handed_over_unseen
 
 
 def first_arrival(db: Session) -> str:
@@ -72,7 +71,7 @@ def test_hours_per_child_over_a_range_come_as_csv(staff_client: TestClient, data
         first = first_arrival(db)
     response = staff_client.get("/register/hours.csv?start=2026-11-01&end=2026-11-23")
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-    assert rows[0] == ["First name", "Last name", "Date of birth", "Hours"]
+    assert rows[0] == ["First name", "Last name", "Date of birth", "Hours", "Hours unknown on"]
     row = next(r for r in rows if f"{r[0]} {r[1]}" == first)
     assert row[3] == "1.00"  # arrived 09:00, still here at the office's 10:00
     backwards = staff_client.get("/register/hours.csv?start=2026-11-23&end=2026-11-01")
@@ -86,13 +85,8 @@ def test_a_child_handed_over_where_no_arrival_was_recorded_reads_arrival_not_rec
         child = db.scalars(select(Child).order_by(Child.id)).first()
         staff = db.scalars(select(Staff).order_by(Staff.id)).first()
         assert child is not None and staff is not None
-        handed = new_event(
-            EventType.CHILD_COLLECTED,
-            now=NOW,
-            device="back-door",
-            child_id=child.id,
-            staff_id=staff.id,
-            payload={"arrival_known_here": False, "collector_name": "Kirsty Walsh"},
+        handed = handed_over_unseen(
+            child_id=child.id, staff_id=staff.id, now=NOW, collector_name="Kirsty Walsh"
         )
         append_events(db, [handed])
         db.commit()
@@ -105,5 +99,16 @@ def test_a_child_handed_over_where_no_arrival_was_recorded_reads_arrival_not_rec
 
     response = staff_client.get("/register.csv?day=2026-11-23")
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-    (csv_row,) = [r for r in rows if r[0] == name]
+    (csv_row,) = [r for r in rows if r and r[0] == name]
     assert csv_row[3:7] == ["arrival not recorded", "10:00", "not recorded", "Kirsty Walsh"]
+
+    # Its hours are unknown: said under the register, at the foot of its CSV, and in the hours
+    # CSV beside the counted hours, never silently added as nothing.
+    assert "1 stay has no recorded arrival: its hours are unknown" in page
+    (foot,) = [r for r in rows if r and r[0] == "Hours unknown"]
+    assert "1 stay has no recorded arrival" in foot[1]
+    hours = staff_client.get("/register/hours.csv?start=2026-11-23&end=2026-11-23")
+    hour_rows = list(csv.reader(io.StringIO(hours.text.lstrip("\ufeff"))))
+    (hour_row,) = [r for r in hour_rows if len(r) > 1 and f"{r[0]} {r[1]}" == name]
+    assert hour_row[3:] == ["0.00", "2026-11-23"]
+    assert hour_rows[-1][0] == "Hours unknown"

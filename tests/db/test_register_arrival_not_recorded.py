@@ -4,7 +4,7 @@ arrival never reaches the office, and one row, not two, when it does. SQLite and
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -56,17 +56,32 @@ def test_mia_collected_at_a_door_that_never_saw_her_arrive_is_on_the_register_on
     assert (row.brought_by, row.collected_by) == ("Ngozi Okafor", "Ngozi Okafor")
     assert on_site_now(session, _at(MONDAY, 16, 0), LONDON).child_count == 0
     hours = hours_attended(session, MONDAY, MONDAY, now=_at(MONDAY, 18, 0), zone=LONDON)
-    assert hours[amara.id].total_seconds() == (6 * 60 + 39) * 60
+    assert hours[amara.id].counted.total_seconds() == (6 * 60 + 39) * 60
+    assert not hours[amara.id].unknown_on, "once the arrival is in, the stay counts in full"
 
 
-def test_a_stay_whose_arrival_is_not_recorded_counts_no_hours_rather_than_made_up_ones(
+def test_a_stay_whose_arrival_is_not_recorded_is_flagged_not_counted_as_made_up_or_nothing(
     session: Session,
 ) -> None:
-    amara, _, mum, saskia, _ = _nursery(session)
-    append_events(session, [_handed_over_at_the_back_door(amara, mum, saskia)])
+    amara, zoe, mum, saskia, room = _nursery(session)
+    append_events(
+        session,
+        [
+            _handed_over_at_the_back_door(amara, mum, saskia),
+            _in(zoe, mum, _at(MONDAY, 9, 0), room),
+            _in(amara, mum, _at(MONDAY + timedelta(days=1), 9, 0), room),
+        ],
+    )
     session.commit()
-    hours = hours_attended(session, MONDAY, MONDAY, now=_at(MONDAY, 18, 0), zone=LONDON)
-    assert hours[amara.id].total_seconds() == 0
+    tuesday_evening = _at(MONDAY + timedelta(days=1), 18, 0)
+    hours = hours_attended(
+        session, MONDAY, MONDAY + timedelta(days=1), now=tuesday_evening, zone=LONDON
+    )
+    # Monday's stay has no start: unknown, and named by its day; Tuesday's, still open at
+    # 18:00, counts from 09:00.
+    assert hours[amara.id].unknown_on == [MONDAY]
+    assert hours[amara.id].counted == timedelta(hours=9)
+    assert hours[zoe.id].unknown_on == [] and hours[zoe.id].counted > timedelta(0)
 
 
 def _in_order(events: list[EventRecord]) -> Timeline:

@@ -8,9 +8,16 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.devices.decoder import PYZBAR_MISSING, Decoder, make_decoder, pyzbar_decoder
+from kiosk.devices.decoder import (
+    PYZBAR_MISSING,
+    Decoder,
+    make_decoder,
+    pyzbar_decoder,
+    zxing_decoder,
+)
 from tests.factories import Nursery
-from tests.kiosk.devices.frames import blank_frame, card_frame, paste, qr_image
+from tests.kiosk.devices.frames import VGA, blank_frame, card_frame, paste, qr_image
+from tests.kiosk.devices.phone_frames import PhoneFrames, Spoil
 
 
 def _decoder(name: str) -> Decoder:
@@ -78,3 +85,50 @@ def test_a_kiosk_without_libzbar_says_which_package_to_install(
         pyzbar_decoder()
     assert str(caught.value) == PYZBAR_MISSING
     assert "apt-get install libzbar0" in str(caught.value)
+
+
+# --- the card on a phone (issue 17) -----------------------------------------------------------
+
+SPOILED = {
+    "glare": Spoil(glare=True),
+    "moiré": Spoil(moire=True),
+    "angle": Spoil(angle=True),
+    "all three": Spoil(glare=True, moire=True, angle=True),
+}
+
+
+def _phone_cards(count: int = 10) -> list[str]:
+    nursery = Nursery()
+    return [nursery.card_for(adult=nursery.adult()) for _ in range(count)]
+
+
+def test_a_card_on_a_bright_phone_screen_reads_like_a_printed_one(decoder: Decoder) -> None:
+    phones = PhoneFrames(seed=11)
+    for payload in _phone_cards():
+        assert decoder(phones.frame(VGA, payload)) == [payload]
+
+
+@pytest.mark.parametrize("spoil", SPOILED.values(), ids=SPOILED.keys())
+def test_a_phone_with_glare_moire_or_held_at_an_angle_reads_most_frames_and_never_wrongly(
+    decoder: Decoder, spoil: Spoil
+) -> None:
+    phones = PhoneFrames(seed=11)
+    payloads = _phone_cards()
+    seen = [decoder(phones.frame(VGA, payload, spoil)) for payload in payloads]
+    assert all(texts in ([], [payload]) for texts, payload in zip(seen, payloads, strict=True))
+    assert sum(texts == [payload] for texts, payload in zip(seen, payloads, strict=True)) >= 6
+
+
+def test_the_second_look_reads_phone_frames_the_first_look_missed() -> None:
+    payloads = _phone_cards()
+    read = {}
+    for second_look in (False, True):
+        decode = zxing_decoder(second_look=second_look)
+        read[second_look] = 0
+        for spoil in SPOILED.values():
+            phones = PhoneFrames(seed=11)  # the same frames for both
+            read[second_look] += sum(
+                decode(phones.frame(VGA, payload, spoil)) == [payload] for payload in payloads
+            )
+        assert decode(blank_frame()) == []
+    assert read[True] > read[False]

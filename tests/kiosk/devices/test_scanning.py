@@ -11,7 +11,8 @@ from kiosk.devices.camera import FakeCamera, Frame, NoCamera, OpenCVCamera
 from kiosk.devices.decoder import Decoder, zxing_decoder
 from kiosk.devices.scanning import CameraScanner
 from tests.factories import Nursery
-from tests.kiosk.devices.frames import blank_frame, card_frame
+from tests.kiosk.devices.frames import VGA, blank_frame, card_frame
+from tests.kiosk.devices.phone_frames import PhoneFrames, Spoil
 
 FPS = 15
 WAIT = 5.0  # generous: the worker finishes these short films in well under a second
@@ -89,6 +90,17 @@ def test_a_card_held_up_for_two_seconds_starts_one_collection_not_thirty() -> No
     (payload,) = _cards()
     held = seconds(card_frame(payload), 2)
     assert len(held) == 30
+    door, film = _film_through(seconds(blank_frame(), 0.4) + held)
+    assert film.reads == 6 + 30
+    assert door.payloads == [payload]
+
+
+def test_a_card_on_a_phone_moved_about_in_the_glare_for_two_seconds_starts_one_collection() -> None:
+    (payload,) = _cards()
+    phones = PhoneFrames(seed=5)
+    everything = Spoil(glare=True, moire=True, angle=True)
+    # Each frame a new tilt, glare spot and moiré: the hand moves, the light catches the glass.
+    held = [phones.frame(VGA, payload, everything) for _ in range(2 * FPS)]
     door, film = _film_through(seconds(blank_frame(), 0.4) + held)
     assert film.reads == 6 + 30
     assert door.payloads == [payload]
