@@ -19,7 +19,7 @@ from kiosk.sync import SyncClient
 from tests.sync.nursery import Nursery
 
 
-def _in_the_office(url: str, change: Callable[[Session], None]) -> None:
+def _in_the_office(url: str, change: Callable[[Session], object]) -> None:
     """What the panel's Remove and Undo buttons call, on the hub's own database."""
     engine = make_engine(url)
     with session_factory(engine)() as db:
