@@ -4,8 +4,6 @@ previews fit an office screen and a phone (390 px, no sideways scrolling)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +14,6 @@ from tests.admin.test_browser import ARGS, CHROMIUM, fits, sign_in
 from tests.admin.test_import import NAMES, family_row, xlsx_file
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
-
-
-@pytest.fixture
-def demo_hub(seeded_template: Path, tmp_path: Path) -> Iterator[RunningHub]:
-    shutil.copy(seeded_template, tmp_path / "hub.db")
-    hub = RunningHub(str(tmp_path / "hub.db"), tmp_path / "console.log").start()
-    yield hub
-    hub.stop()
 
 
 def _upload(page: Page, path: Path) -> None:
