@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.office.importing import plan_import
 from admin.office.leaving import UNDO_WINDOW, remove_adult, remove_child, undo_adult, undo_child
 from admin.retention import plan_purge
 from db.audit import set_actor
@@ -19,6 +20,7 @@ from db.migrate import upgrade_to_head
 from db.models import Adult, AuditEntry, Authorisation, Card, Child, ChildBooking
 from db.seed import seed_demo
 from tests.admin.conftest import NOW, TODAY, post_form
+from tests.admin.test_import import csv_file, family_row
 from tests.admin.nursery_day import morning
 
 ZOE, HANNAH, SAM = 1, 1, 2  # Zoë Fletcher and her parents in the demo nursery
@@ -90,6 +92,18 @@ def test_a_child_on_the_register_cannot_be_removed_until_collected(
     assert refused.status_code == 409
     assert "Record the collection first" in refused.text
     assert "Zoë Fletcher" in manager.get("/children").text
+
+
+def test_an_import_does_not_match_a_removed_child(manager: TestClient, database: str) -> None:
+    row = family_row("Zoë", "Fletcher", "29/07/2025")
+
+    def action() -> str:
+        with _db(database) as db:
+            return plan_import(db, csv_file([row]), TODAY).rows[0].action
+
+    assert action() != "add"  # matched to the Zoë on record
+    post_form(manager, "/children/1/remove", "/children/1/remove", {})
+    assert action() == "add"  # a removed child is not matched: the manager sees a new child
 
 
 def test_the_past_register_keeps_a_removed_child(manager: TestClient, database: str) -> None:
