@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
-from admin.errors import not_found
 from admin.forms import Checked
+from admin.office.adults import get_adult
 from admin.office.children import find_child
 from admin.office.collection import grant
 from admin.office.leaving import recently_removed
@@ -29,13 +29,6 @@ from db.names import full_name, sort_key
 from db.register import setting_zone
 
 router = APIRouter()
-
-
-def get_adult(db: Session, adult_id: int) -> Adult:
-    adult = db.get(Adult, adult_id)
-    if adult is None or adult.deleted_at is not None:
-        raise not_found("That adult")
-    return adult
 
 
 @router.get("/adults")

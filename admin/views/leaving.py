@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from admin.deps import ManagerOnly, NowDep, SessionDep
-from admin.errors import HubError, not_found
+from admin.errors import HubError
+from admin.office.adults import get_adult
 from admin.office.children import get_child
 from admin.office.door_losses import adult_losses, child_losses
 from admin.office.leaving import (
@@ -28,13 +29,6 @@ from db.models import Adult, Child
 from db.register import setting_zone
 
 router = APIRouter()
-
-
-def _adult(db: SessionDep, adult_id: int) -> Adult:
-    adult = db.get(Adult, adult_id)
-    if adult is None or adult.deleted_at is not None:
-        raise not_found("That adult")
-    return adult
 
 
 def _confirm(
@@ -98,7 +92,7 @@ def undo_child_removal(child_id: int, staff: ManagerOnly, db: SessionDep, now: N
 def confirm_adult(
     request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    adult = _adult(db, adult_id)
+    adult = get_adult(db, adult_id)
     record_seen(request, db, "adults", [adult.id], "remove")
     losses = adult_losses(db, adult, today=local_day(now, setting_zone(db)))
     return _confirm(request, adult, losses, now=now)
@@ -106,7 +100,7 @@ def confirm_adult(
 
 @router.post("/adults/{adult_id}/remove")
 def remove_adult_now(adult_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
-    remove_adult(db, _adult(db, adult_id), now=now)
+    remove_adult(db, get_adult(db, adult_id), now=now)
     db.commit()
     return RedirectResponse(f"/adults?removed={adult_id}", status_code=303)
 

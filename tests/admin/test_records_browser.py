@@ -56,6 +56,10 @@ def test_the_manager_removes_a_child_who_has_left_then_undoes_it(page: Page) -> 
     page.goto("/children")
     expect(page.locator("table")).to_contain_text("Zoë Fletcher")
     expect(page.locator("#recently-removed")).to_have_count(0)
+    page.goto("/adults/1")
+    page.click("a:has-text('Remove Hannah (has left)')")
+    expect(page.locator("#door-losses")).to_contain_text("Hannah can no longer collect Zoë.")
+    fits(page, "adult-remove")
 
 
 def test_the_manager_adds_photos_from_a_zip_after_a_preview(page: Page, tmp_path: Path) -> None:
