@@ -82,7 +82,7 @@ def child_losses(db: Session, child: Child, *, today: date) -> list[str]:
     carers = _collectors(db, child.id)
     if carers:
         names = _and([full_name(a.first_name, a.last_name) for a in carers])
-        who = names if len(carers) == 1 else f"{first}'s {len(carers)} carers ({names})"
+        who = names if len(carers) == 1 else f"{first}’s {len(carers)} carers ({names})"
         said.append(
             f"{who} will no longer be offered {first} at the door: their cards and their names "
             f"stop working for {first}."
@@ -91,7 +91,7 @@ def child_losses(db: Session, child: Child, *, today: date) -> list[str]:
         others = [c for c in _collected(db, adult.id) if c.id != child.id]
         if not others and _live_cards(db, adult.id):
             said.append(
-                f"{adult.first_name}'s card will then open no child. If {adult.first_name} has "
+                f"{adult.first_name}’s card will then open no child. If {adult.first_name} has "
                 f"left with {first}, remove {adult.first_name} too."
             )
     permissions = _permissions(db, today, Permission.child_id == child.id)
@@ -100,7 +100,7 @@ def child_losses(db: Session, child: Child, *, today: date) -> list[str]:
     booked = _bookings(db, child.id)
     if booked:
         said.append(
-            f"{first}'s bookings ({', '.join(booked)}) end: nobody will be told {first} has "
+            f"{first}’s bookings ({', '.join(booked)}) end: nobody will be told {first} has "
             "not arrived."
         )
     if child.agreed_password_id is not None:
@@ -124,7 +124,7 @@ def adult_losses(db: Session, adult: Adult, *, today: date) -> list[str]:
     cards = _live_cards(db, adult.id)
     if cards:
         said.append(
-            f"{first}'s card ({', '.join(cards)}) stops working: shown at the door, it calls staff."
+            f"{first}’s card ({', '.join(cards)}) stops working: shown at the door, it calls staff."
         )
     permissions = _permissions(db, today, Permission.adult_id == adult.id)
     if permissions:
@@ -133,7 +133,7 @@ def adult_losses(db: Session, adult: Adult, *, today: date) -> list[str]:
         if all(a.id == adult.id for a in _collectors(db, child.id)):
             said.append(
                 f"{child.first_name} will then have nobody who may collect them at the door: "
-                f"authorise another adult on {child.first_name}'s page."
+                f"authorise another adult on {child.first_name}’s page."
             )
     if db.scalar(
         select(Restriction.id).where(

@@ -137,7 +137,7 @@ def _match(line: PhotoLine, children: dict[str, list[Child]]) -> None:
         line.problem = f"no child here is called “{stem}”. Name the file as on the Children page."
     elif len(found) > 1:
         line.problem = (
-            f"{len(found)} children are called {stem}: add this photo on the right child's page."
+            f"{len(found)} children are called {stem}: add this photo on the right child’s page."
         )
     else:
         child = found[0]

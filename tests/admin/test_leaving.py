@@ -20,8 +20,8 @@ from db.migrate import upgrade_to_head
 from db.models import Adult, AuditEntry, Authorisation, Card, Child, ChildBooking
 from db.seed import seed_demo
 from tests.admin.conftest import NOW, TODAY, post_form
-from tests.admin.test_import import csv_file, family_row
 from tests.admin.nursery_day import morning
+from tests.admin.test_import import csv_file, family_row
 
 ZOE, HANNAH, SAM = 1, 1, 2  # Zoë Fletcher and her parents in the demo nursery
 
@@ -44,7 +44,7 @@ def test_the_confirmation_says_what_the_door_will_stop_showing_and_changes_nothi
     assert 'href="/children/1/remove"' in page.text
     confirm = manager.get("/children/1/remove").text
     assert "Zoë will no longer appear on the door" in confirm
-    assert "Zoë&#39;s 3 carers (Hannah Fletcher, Maureen Fletcher and Sam Fletcher)" in confirm
+    assert "Zoë’s 3 carers (Hannah Fletcher, Maureen Fletcher and Sam Fletcher)" in confirm
     assert "their cards and their names stop working for Zoë" in confirm
     assert "You can undo this for 30 days" in confirm
     assert "Zoë Fletcher" in manager.get("/children").text  # nothing changed by looking

@@ -107,7 +107,7 @@ def test_two_children_of_one_name_and_two_photos_of_one_child_are_explained(
         "ZOË FLETCHER.png": picture(kind="PNG"),
     }
     text = upload(manager, zip_of(files)).text
-    assert "2 children are called Chidi Okonkwo: add this photo on the right child" in text
+    assert "2 children are called Chidi Okonkwo: add this photo on the right child’s page" in text
     assert "Zoë Fletcher has another photo in the zip too (ZOË FLETCHER.png)" in text
     assert "no child here is called “zoe fletcher (2)”" in text
     assert not carried(text)
