@@ -24,8 +24,12 @@ from db.models import Child
 from db.names import full_name, sort_key
 
 MAX_PICTURE = 15 * 1024 * 1024  # the single upload's limit (admin/forms.py)
-MAX_UNPACKED = 200 * 1024 * 1024  # a hundred phone photos; a bomb unpacks to gigabytes
-MAX_FILES = 500  # several photos for every child of a large setting
+# Photos hardly compress: a 10 MB zip of them unpacks to little more (PNGs to a few times
+# that). A bomb unpacks to gigabytes; reading stops at this.
+MAX_UNPACKED = 50 * 1024 * 1024
+# The preview carries each re-encoded photo back (about 40 kB as text): 200 of them stay
+# inside the panel's 10 MB for the confirmation. A bigger nursery sends two zips.
+MAX_FILES = 200
 MAC_FOLDER = "__MACOSX/"  # what a Mac adds to a zip it makes, beside hidden files: no photos
 
 
@@ -88,7 +92,8 @@ def _members(data: bytes) -> list[zipfile.ZipInfo]:
         raise UnreadableZip("That zip holds no photos.")
     if len(members) > MAX_FILES:
         raise UnreadableZip(
-            f"That zip holds {len(members)} files; at most {MAX_FILES} can be read at once."
+            f"That zip holds {len(members)} files; at most {MAX_FILES} can be read at once. "
+            "Please split it into smaller zips."
         )
     return members
 
@@ -108,7 +113,7 @@ def plan_photos(db: Session, data: bytes) -> PhotoPlan:
         line = PhotoLine(file=member.filename)
         plan.lines.append(line)
         if unpacked > MAX_UNPACKED:
-            line.problem = "not read: the photos before it already came to 200 MB."
+            line.problem = "not read: the files before it already unpacked to over 50 MB."
             continue
         _match(line, children)
         if line.problem:

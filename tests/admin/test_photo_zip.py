@@ -17,6 +17,8 @@ from db.engine import make_engine, session_factory
 from db.models import AuditEntry, Child
 from tests.admin.conftest import NOW, post_form
 
+NAMES = ["Zoë Fletcher", "Chidi Okonkwo", "Adaeze Okonkwo", "Ebele Okonkwo", "Łukasz Nowak"]
+
 
 def picture(colour: str = "red", size: tuple[int, int] = (900, 1200), kind: str = "JPEG") -> bytes:
     out = io.BytesIO()
@@ -117,6 +119,12 @@ def test_a_zip_bomb_or_a_zip_over_the_limit_is_refused_in_words(manager: TestCli
     bomb = zip_of({"Zoë Fletcher.jpg": b"\0" * (16 * 1024 * 1024)})  # 16 MB of zeros: 16 kB
     assert len(bomb) < 100_000
     assert "over 15 MB unpacked" in upload(manager, bomb).text
+    zeros = {f"{name}.jpg": b"\0" * (14 * 1024 * 1024) for name in NAMES}
+    layered = upload(manager, zip_of(zeros)).text
+    assert layered.count("not a picture we can read") == 4  # 56 MB read, then no more
+    assert layered.count("not read: the files before it already unpacked to over 50 MB") == 1
+    many = upload(manager, zip_of({f"child {n}.jpg": b"x" for n in range(201)}))
+    assert "at most 200 can be read at once" in many.text
     too_big = upload(manager, b"PK" + bytes(11 * 1024 * 1024))
     assert too_big.status_code == 413 and "over 10 MB" in too_big.text
     not_a_zip = upload(manager, picture(), name="photo.jpg")
