@@ -8,25 +8,14 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from admin.office.leaving import remove_adult, remove_child, undo_adult, undo_child
-from db.audit import set_actor
 from db.clock import utc_now
-from db.engine import make_engine, session_factory
 from db.models import Adult, Child
 from kiosk.door.decisions import CardHolder, Refused
 from kiosk.service import KioskService
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
 from tests.sync.nursery import Nursery
-
-
-def _in_the_office(url: str, change: Callable[[Session], object]) -> None:
-    """What the panel's Remove and Undo buttons call, on the hub's own database."""
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        set_actor(db, "staff:1")
-        change(db)
-        db.commit()
-    engine.dispose()
+from tests.sync.office import on_the_hub
 
 
 def _remove_child(child_id: int) -> Callable[[Session], None]:
@@ -46,14 +35,14 @@ def test_a_removed_child_leaves_the_door_and_comes_back_after_undo(
     assert nursery.child_id in book.children
     assert nursery.child_id in book.children_of_adult[nursery.adult_id]
 
-    _in_the_office(nursery.url, _remove_child(nursery.child_id))
+    on_the_hub(nursery.url, _remove_child(nursery.child_id))
     assert client.sync_once().people_changed
     book = store.book()
     assert nursery.child_id not in book.children
     assert nursery.child_id not in book.children_of_adult.get(nursery.adult_id, set())
     assert nursery.child_id not in book.authorised
 
-    _in_the_office(nursery.url, lambda db: undo_child(db, nursery.child_id, now=utc_now()))
+    on_the_hub(nursery.url, lambda db: undo_child(db, nursery.child_id, now=utc_now()))
     assert client.sync_once().people_changed
     book = store.book()
     assert book.children[nursery.child_id].first_name
@@ -78,11 +67,11 @@ def test_a_removed_adults_card_calls_staff_at_the_door_and_works_again_after_und
 
     try:
         assert isinstance(scan(), CardHolder)
-        _in_the_office(nursery.url, remove)
+        on_the_hub(nursery.url, remove)
         refused = scan()
         assert isinstance(refused, Refused)
         assert nursery.adult_id not in service.door.book.adults
-        _in_the_office(nursery.url, lambda db: undo_adult(db, nursery.adult_id, now=utc_now()))
+        on_the_hub(nursery.url, lambda db: undo_adult(db, nursery.adult_id, now=utc_now()))
         back = scan()
         assert isinstance(back, CardHolder) and back.adult_id == nursery.adult_id
         assert nursery.child_id in back.arriving_child_ids
