@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from admin.errors import HubError, not_found
+from admin.retention import ERASED
 from db.models import (
     Adult,
     Authorisation,
@@ -100,8 +101,8 @@ def remove_adult(db: Session, adult: Adult, *, now: datetime) -> None:
 
 def _removed(db: Session, model: type[Person], person_id: int, now: datetime) -> Person:
     person = db.get(model, person_id)
-    if person is None or person.deleted_at is None:
-        raise not_found("That removed record")
+    if person is None or person.deleted_at is None or person.first_name == ERASED:
+        raise not_found("That removed record")  # an erased person has nothing to put back
     if now > undo_until(person):
         raise HubError(
             409,
@@ -153,10 +154,13 @@ def undo_adult(db: Session, adult_id: int, *, now: datetime) -> Adult:
 
 
 def recently_removed(db: Session, model: type[Person], *, now: datetime) -> list[Removed]:
-    """People removed within the undo window, newest first (erased ones have no name to show)."""
+    """People removed within the undo window, newest first; not those the retention purge
+    erased (it tombstones a child who left years ago today)."""
     since = now - UNDO_WINDOW
     rows = db.scalars(
-        select(model).where(model.deleted_at >= since).order_by(model.deleted_at.desc())
+        select(model)
+        .where(model.deleted_at >= since, model.first_name != ERASED)
+        .order_by(model.deleted_at.desc())
     )
     return [
         Removed(p.id, full_name(p.first_name, p.last_name), p.deleted_at, undo_until(p))

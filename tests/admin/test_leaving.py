@@ -11,9 +11,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.errors import HubError
 from admin.office.importing import plan_import
-from admin.office.leaving import UNDO_WINDOW, remove_adult, remove_child, undo_adult, undo_child
-from admin.retention import plan_purge
+from admin.office.leaving import (
+    UNDO_WINDOW,
+    recently_removed,
+    remove_adult,
+    remove_child,
+    undo_adult,
+    undo_child,
+)
+from admin.retention import carry_out, plan_purge
 from db.audit import set_actor
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
@@ -189,7 +197,15 @@ def test_undo_puts_back_only_what_the_removal_took_and_expires_after_30_days(
         db.commit()
         # Back: the link to Maureen; not the one removed before, nor Sam's (removed since).
         assert _live_links(db, child_id=ZOE) == 1
-        with pytest.raises(Exception, match="more than 30 days ago"):
+        with pytest.raises(HubError, match="more than 30 days ago"):
             undo_adult(db, SAM, now=NOW + UNDO_WINDOW + timedelta(minutes=2))
         later = TODAY.replace(year=TODAY.year + 3) + timedelta(days=40)
-        assert SAM in plan_purge(db, today=later, years=3).adult_ids
+        plan = plan_purge(db, today=later, years=3)
+        assert SAM in plan.adult_ids
+        purged_at = NOW + timedelta(days=3 * 366)
+        carry_out(db, plan, now=purged_at)
+        db.commit()
+        # Erased by the purge: nothing to put back, and not offered as "removed recently".
+        assert recently_removed(db, Adult, now=purged_at) == []
+        with pytest.raises(HubError, match="That removed record"):
+            undo_adult(db, SAM, now=purged_at)
