@@ -4,30 +4,20 @@ an office screen and a phone (390 px, no sideways scrolling)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.admin.hub_process import RunningHub
-from tests.admin.test_browser import ARGS, CHROMIUM, fits, screenshot, sign_in
+from tests.admin.test_browser import CHROMIUM, fits, screenshot
 from tests.admin.test_photo_zip import picture, zip_of
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
 
 
 @pytest.fixture
-def page(demo_hub: RunningHub) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(
-            base_url=demo_hub.url, viewport={"width": 1280, "height": 860}, ignore_https_errors=True
-        )
-        page.set_default_timeout(15_000)
-        sign_in(page)
-        yield page
-        browser.close()
+def page(manager_page: Page) -> Page:
+    return manager_page
 
 
 def test_the_manager_removes_a_child_who_has_left_then_undoes_it(page: Page) -> None:
