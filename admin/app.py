@@ -41,8 +41,10 @@ from admin.views import (
     gdpr,
     imports,
     kiosks,
+    leaving,
     live,
     notices,
+    photo_upload,
     photos,
     registers,
     setting_rows,
@@ -111,6 +113,8 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         today,
         alerts,
         imports,  # before children: /children/import is not a child's number
+        photo_upload,  # and /children/photos is not one either
+        leaving,
         children,
         adults,
         agreed_password,

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day_bounds
@@ -75,10 +75,13 @@ def plan_purge(db: Session, *, today: date, years: int) -> PurgePlan:
         Authorisation.child_id.not_in(children), Authorisation.deleted_at.is_(None)
     )
     linked = select(Authorisation.adult_id).where(Authorisation.child_id.in_(children))
+    # An adult goes with the last child they were linked to, or on their own once removed
+    # (admin/office/leaving.py) longer ago than the retention period.
+    left_with_children = and_(Adult.id.in_(linked), Adult.id.not_in(kept))
     adults = list(
         db.scalars(
             select(Adult.id)
-            .where(Adult.id.in_(linked), Adult.id.not_in(kept), Adult.first_name != ERASED)
+            .where(or_(left_with_children, Adult.deleted_at < start), Adult.first_name != ERASED)
             .order_by(Adult.id)
         )
     )

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
-from admin.errors import not_found
 from admin.forms import Checked
+from admin.office.adults import get_adult
 from admin.office.children import find_child
 from admin.office.collection import grant
+from admin.office.leaving import recently_removed
 from admin.office.notices import tell_authorised
 from admin.office.viewing import record_seen
 from admin.people import collector_age_problem, read_adult
@@ -30,15 +31,15 @@ from db.register import setting_zone
 router = APIRouter()
 
 
-def get_adult(db: Session, adult_id: int) -> Adult:
-    adult = db.get(Adult, adult_id)
-    if adult is None or adult.deleted_at is not None:
-        raise not_found("That adult")
-    return adult
-
-
 @router.get("/adults")
-def adults_list(request: Request, staff: ManagerOnly, db: SessionDep, q: str = "") -> Response:
+def adults_list(
+    request: Request,
+    staff: ManagerOnly,
+    db: SessionDep,
+    now: NowDep,
+    q: str = "",
+    removed: int | None = None,
+) -> Response:
     rows = db.scalars(select(Adult).where(Adult.deleted_at.is_(None))).all()
     needle = q.strip().casefold()
     shown = sorted(
@@ -46,7 +47,13 @@ def adults_list(request: Request, staff: ManagerOnly, db: SessionDep, q: str = "
         key=lambda a: sort_key(a.last_name, a.first_name),
     )
     record_seen(request, db, "adults", [a.id for a in shown], "list")
-    return render(request, "adults.html", {"adults": shown, "q": q})
+    context = {
+        "adults": shown,
+        "q": q,
+        "removed": removed,
+        "recently_removed": recently_removed(db, Adult, now=now),
+    }
+    return render(request, "adults.html", context)
 
 
 def _form(
@@ -183,7 +190,12 @@ def update_adult(
 
 @router.get("/adults/{adult_id}")
 def adult_page(
-    request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep, saved: int = 0
+    request: Request,
+    adult_id: int,
+    staff: ManagerOnly,
+    db: SessionDep,
+    saved: int = 0,
+    restored: int = 0,
 ) -> Response:
     adult = get_adult(db, adult_id)
     links = db.execute(
@@ -196,5 +208,7 @@ def adult_page(
     ).all()
     record_seen(request, db, "adults", [adult.id], "record")
     return render(
-        request, "adult.html", {"adult": adult, "links": links, "cards": cards, "saved": saved}
+        request,
+        "adult.html",
+        {"adult": adult, "links": links, "cards": cards, "saved": saved, "restored": restored},
     )

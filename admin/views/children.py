@@ -21,6 +21,7 @@ from admin.office.children import (
     get_child,
     save_bookings,
 )
+from admin.office.leaving import recently_removed
 from admin.office.viewing import record_seen
 from admin.people import (
     CONSENTS,
@@ -54,6 +55,7 @@ def children_list(
     q: str = "",
     imported: int | None = None,
     updated: int = 0,
+    removed: int | None = None,
 ) -> Response:
     names = Names.load(db)
     rows = db.scalars(select(Child).where(Child.deleted_at.is_(None))).all()
@@ -77,6 +79,8 @@ def children_list(
         "has_rooms": bool(Choices.load(db).rooms),
         "imported": imported,
         "updated": updated,
+        "removed": removed,
+        "recently_removed": recently_removed(db, Child, now=now),
     }
     return render(request, "children.html", context)
 
@@ -184,7 +188,16 @@ def update_child(
 
 @router.get("/children/{child_id}")
 def child_page(
-    request: Request, child_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep, saved: int = 0
+    request: Request,
+    child_id: int,
+    staff: ManagerOnly,
+    db: SessionDep,
+    now: NowDep,
+    saved: int = 0,
+    restored: int = 0,
 ) -> Response:
-    context = child_context(db, get_child(db, child_id), now) | {"saved": saved}
+    context = child_context(db, get_child(db, child_id), now) | {
+        "saved": saved,
+        "restored": restored,
+    }
     return render(request, "child.html", context)

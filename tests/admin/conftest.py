@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
@@ -21,6 +22,11 @@ from admin.config import HubSettings
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
 from db.seed import seed_demo
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from tests.admin.hub_process import RunningHub
 
 # Monday 23 November 2026: the demo is seeded for this day, and the office's clock reads 10:00.
 TODAY = date(2026, 11, 23)
@@ -86,6 +92,37 @@ def database(seeded_template: Path, tmp_path: Path) -> str:
 def make_app(database: str, *, demo: bool = True) -> FastAPI:
     settings = HubSettings(database_url=database, secret_key=SECRET, demo=demo)
     return create_app(settings, clock=lambda: NOW)
+
+
+@pytest.fixture
+def demo_hub(seeded_template: Path, tmp_path: Path) -> Iterator[RunningHub]:
+    """``handover hub`` in its own process on a copy of the demo nursery, before any arrival."""
+    from tests.admin.hub_process import RunningHub  # it reads this module's helpers
+
+    shutil.copy(seeded_template, tmp_path / "hub.db")
+    hub = RunningHub(str(tmp_path / "hub.db"), tmp_path / "console.log").start()
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def manager_page(demo_hub: RunningHub) -> Iterator[Page]:
+    """Real Chromium, signed in as the manager of ``demo_hub``, at an office screen's size."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.admin.test_browser import ARGS, CHROMIUM, sign_in
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(
+            base_url=demo_hub.url, viewport={"width": 1280, "height": 860}, ignore_https_errors=True
+        )
+        page.set_default_timeout(15_000)
+        sign_in(page)
+        yield page
+        browser.close()
 
 
 @pytest.fixture

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from admin.app import create_app
 from admin.config import HubSettings
+from db.audit import set_actor
 from db.credentials import hash_password
 from db.engine import make_engine, session_factory
 from db.models import Staff
@@ -17,6 +20,16 @@ from tests.admin.conftest import sign_in
 from tests.sync.nursery import SECRET
 
 MANAGER = ("office-manager", "a-manager-password-for-the-test")
+
+
+def on_the_hub(url: str, change: Callable[[Session], object]) -> None:
+    """A change made in the office, through the ORM so versions and audit are as the panel's."""
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        set_actor(db, "manager")
+        change(db)
+        db.commit()
+    engine.dispose()
 
 
 def office_page(url: str, path: str, *, data_dir: Path | None = None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.audit import set_actor
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.models import Card, Child, Outbox, Restriction, Setting
@@ -33,6 +31,7 @@ from tests.sync.nursery import (
     Nursery,
     add_side_door,
 )
+from tests.sync.office import on_the_hub
 
 
 def test_after_a_pull_the_kiosk_file_holds_no_needs_addresses_or_phone_numbers(
@@ -125,16 +124,6 @@ def test_an_arrival_at_the_garden_gate_reaches_the_front_door(
         assert session.get(Outbox, gate.uuid) is None
 
 
-def _on_the_hub(url: str, change: Callable[[Session], None]) -> None:
-    """A change made in the office, through the ORM so versions and audit are as the panel's."""
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        set_actor(db, "manager")
-        change(db)
-        db.commit()
-    engine.dispose()
-
-
 def test_a_new_restriction_stops_that_adult_at_the_door_after_one_sync(
     client: SyncClient, store: KioskStore, nursery: Nursery
 ) -> None:
@@ -144,7 +133,7 @@ def test_a_new_restriction_stops_that_adult_at_the_door_after_one_sync(
         service.run(
             lambda: service.arrive([nursery.child_id], brought_by_adult_id=nursery.adult_id)
         ).result()
-        _on_the_hub(
+        on_the_hub(
             nursery.url,
             lambda db: db.add(
                 Restriction(
@@ -187,7 +176,7 @@ def test_a_child_removed_in_the_office_leaves_nothing_at_the_door(
         assert maya is not None
         maya.deleted_at = utc_now()
 
-    _on_the_hub(nursery.url, remove)
+    on_the_hub(nursery.url, remove)
     assert client.sync_once().people_changed
     assert nursery.child_id not in store.book().children
     with store.sessions() as session:
@@ -210,7 +199,7 @@ def test_the_office_decides_how_long_a_door_waits_before_it_counts_itself_out_of
             setting = db.scalars(select(Setting)).one()
             setting.kiosk_out_of_touch_seconds = 300  # a nursery with patchy Wi-Fi
 
-        _on_the_hub(nursery.url, five_minutes)
+        on_the_hub(nursery.url, five_minutes)
         result = client.sync_once()
         service.run(lambda: service.pulled(result.events, people_changed=result.people_changed))
         limit = service.run(lambda: service.setting.out_of_touch_seconds).result()
