@@ -139,6 +139,16 @@ def key_person_name(book: PeopleBook, child_id: int) -> str:
     return staff.first_name if staff else ""
 
 
+# A child the office removed after the door decided (a sync arrived between the decision and
+# this screen): the screen still shows, with this in place of a name, and staff decide.
+NO_LONGER_LISTED = "(no longer on this door's list)"
+
+
+def first_name(book: PeopleBook, child_id: int | None) -> str:
+    child = book.children.get(child_id) if child_id is not None else None
+    return child.first_name if child else NO_LONGER_LISTED
+
+
 def handover_card(book: PeopleBook, pendings: list[ReleasePending]) -> dict[str, Any]:
     """What the member of staff sees before one confirmation: every child going home with this
     collector, what to check (R5), and each child this door never saw arrive."""
@@ -147,12 +157,12 @@ def handover_card(book: PeopleBook, pendings: list[ReleasePending]) -> dict[str,
     checks = {c.value for p in pendings for c in p.checks}
     children = []
     for pending in pendings:
-        child = book.children[pending.child_id]
+        child = book.children.get(pending.child_id)
         children.append(
             {
-                "name": child.full_name,
-                "first_name": child.first_name,
-                "photo": ("child", child.id) if child.has_photo else None,
+                "name": child.full_name if child else NO_LONGER_LISTED,
+                "first_name": child.first_name if child else NO_LONGER_LISTED,
+                "photo": ("child", child.id) if child and child.has_photo else None,
                 "not_seen_here": Check.SEE_THE_CHILD in pending.checks,
             }
         )

@@ -160,13 +160,13 @@ class ChooseAdultScreen(KioskScreen):
         app = self.app
         purpose = self.context["purpose"]
         child_id = self.context["child_id"]
-        child = self.seen.book.children[child_id]
+        name = views.first_name(self.seen.book, child_id)  # the office may remove them meanwhile
         title = (
             self._("Who brought {name}?")
             if purpose == "arrival"
             else self._("Who is collecting {name}?")
         )
-        column, body = self.page(title.format(name=child.first_name))
+        column, body = self.page(title.format(name=name))
         tiles = views.adults_for_child(self.seen.book, child_id, app.today())
         someone = BigButton(
             self._("Someone else"),

@@ -140,7 +140,7 @@ class CollectionFlows:
         book = self.nav.snapshot.book
         lines = [
             self._("{child} is going home with {collector}.").format(
-                child=book.children[h.event.child_id or -1].first_name,
+                child=views.first_name(book, h.event.child_id),
                 collector=h.event.payload.get("collector_name", ""),
             )
             for h in decision.handed

@@ -72,7 +72,7 @@ class Flows(CollectionFlows):
         book = self.nav.snapshot.book
         lines = []
         for child_id in result.arrived_child_ids:
-            name = book.children[child_id].first_name
+            name = views.first_name(book, child_id)
             key_person = views.key_person_name(book, child_id)
             line = self._("{name} is in.").format(name=name)
             if key_person:
@@ -81,7 +81,7 @@ class Flows(CollectionFlows):
                 )
             lines.append(line)
         for child_id in result.already_in_child_ids:
-            name = book.children[child_id].first_name
+            name = views.first_name(book, child_id)
             lines.append(self._("{name} is already here.").format(name=name))
         self.nav.go("done", lines=lines)
 
@@ -127,7 +127,7 @@ class Flows(CollectionFlows):
                 self.ask_for_staff("a card with no children was shown at the home screen")
                 return
             book = self.nav.snapshot.book
-            names = (book.children[c].first_name for c in holder.on_site_child_ids)
+            names = (views.first_name(book, c) for c in holder.on_site_child_ids)
             lines = [self._("{name} is already here.").format(name=n) for n in names]
             self.nav.go("done", lines=lines)
             return
