@@ -17,7 +17,7 @@ THUMB = 40  # px: the smallest height a button or field may have at phone width
 # Pages that change something when opened, or are files rather than pages.
 SKIP = ("/logout", "/live", "/static/", "/sound/", "/photo", "/export", "/download")
 MOST_PAGES = 60
-SHOWN = {"/today": "today", "/register": "register", "/children/#": "child", "/audit": "audit"}
+SHOWN = {"/today": "today", "/register": "register", "/children/#": "child"}
 
 
 def _links(page: Page) -> list[str]:
