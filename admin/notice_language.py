@@ -5,10 +5,12 @@ on this install is written in English rather than not at all. Names are never tr
 
 from __future__ import annotations
 
+import ast
 import gettext
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 LOCALE_DIR: Traversable = resources.files("admin") / "locale"
 DOMAIN = "notices"
@@ -28,3 +30,31 @@ def translation(code: str) -> gettext.NullTranslations:
 
 def language_of(code: str | None) -> str:
     return code if code in LANGUAGES else "en"
+
+
+def _(message: str) -> str:
+    """Marks a message for the catalogs; it is translated when a notice is written, in the
+    language of the adult it is written to."""
+    return message
+
+
+WRITTEN_IN = ("office/notices.py", "office/event_notices.py", "office/card_mail.py")
+
+
+def notice_messages() -> list[str]:
+    """Every message marked ``_("...")`` in the modules that write e-mails: what translators
+    work from, and what a test checks each catalog translates."""
+    found: dict[str, None] = {}
+    for name in WRITTEN_IN:
+        tree = ast.parse((Path(__file__).parent / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found[node.args[0].value] = None
+    return list(found)

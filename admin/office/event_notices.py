@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from admin.notice_language import language_of, translation
-from admin.office.notices import ENGLISH, Words, _, name_of, nursery_name, queue_notice
+from admin.notice_language import _, language_of, translation
+from admin.office.notices import ENGLISH, Words, name_of, nursery_name, queue_notice
 from db.models import Adult, Authorisation, Child, Event, Notice, NoticeCursor, Staff
 from db.register import setting_zone
 from db.vocabulary import EventType, Reason

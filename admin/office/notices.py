@@ -17,7 +17,7 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin.notice_language import RIGHT_TO_LEFT, language_of, translation
+from admin.notice_language import RIGHT_TO_LEFT, _, language_of, translation
 from db.models import (
     Adult,
     Authorisation,
@@ -32,15 +32,10 @@ from db.names import full_name
 from db.register import setting_zone
 
 COLLECTION_CHANGE = "collection_change"
-CALL_US = "If you did not ask for this, please call the nursery straight away."
+CALL_US = _("If you did not ask for this, please call the nursery straight away.")
 ENGLISH = gettext.NullTranslations()
-DAY = "%-d %B %Y"  # translated too: a catalog gives its own order, and numbers for month names
-WHEN = "%A %-d %B %Y at %H:%M"
-
-
-def _(message: str) -> str:
-    """Marks a message for the catalogs (admin/locale); translated when a notice is written."""
-    return message
+DAY = _("%-d %B %Y")  # translated too: a catalog gives its own order, and numbers for month names
+WHEN = _("%A %-d %B %Y at %H:%M")
 
 
 @dataclass(frozen=True)
@@ -248,11 +243,10 @@ def tell_permission(db: Session, *, permission: OneOffPermission, by: Staff, now
     child, adult = db.get(Child, permission.child_id), db.get(Adult, permission.adult_id)
     if child is None or adult is None:
         return
-    recorded = (
-        "A written permission was recorded for {adult} to collect {child} from {start} to {end}."  # noqa: E501  # one message for the catalogs
-    )
     what = Words(
-        _(recorded),
+        _(
+            "A written permission was recorded for {adult} to collect {child} from {start} to {end}."  # noqa: E501
+        ),
         adult=name_of(adult),
         child=child.first_name,
         start=permission.valid_from,

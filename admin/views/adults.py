@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
+from admin.notice_language import LANGUAGES
 from admin.office.children import find_child
 from admin.office.collection import grant
 from admin.office.notices import tell_authorised
@@ -60,7 +61,13 @@ def _form(
     return render(
         request,
         "adult_form.html",
-        {"values": values, "errors": errors, "adult": adult, "child": child},
+        {
+            "values": {"language": "en"} | values,
+            "errors": errors,
+            "adult": adult,
+            "child": child,
+            "languages": list(LANGUAGES.items()),
+        },
         status=status,
     )
 
@@ -128,7 +135,8 @@ def _save(
     photo = checked.photo()
     if not checked.ok:
         shown = {k: checked.raw(k) for k in form if isinstance(form.get(k), str)}
-        shown["confirmed_adult"] = values["confirmed_adult"]
+        for flag in ("confirmed_adult", "notify_arrivals", "notify_late"):
+            shown[flag] = values.get(flag, False)
         return _form(request, shown, checked.errors, adult, child, status=400)
     if adult is None:
         adult = Adult(**values)
@@ -166,10 +174,9 @@ def edit_adult_page(
     request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep
 ) -> Response:
     adult = get_adult(db, adult_id)
-    values: dict[str, Any] = {
-        k: getattr(adult, k) or ""
-        for k in ("first_name", "last_name", "phone", "email", "confirmed_adult")
-    }
+    fields = ("first_name", "last_name", "phone", "email", "confirmed_adult", "language")
+    values: dict[str, Any] = {k: getattr(adult, k) or "" for k in fields}
+    values |= {"notify_arrivals": adult.notify_arrivals, "notify_late": adult.notify_late}
     values["date_of_birth"] = adult.date_of_birth.isoformat() if adult.date_of_birth else ""
     return _form(request, values, {}, adult, None)
 
@@ -183,7 +190,13 @@ def update_adult(
 
 @router.get("/adults/{adult_id}")
 def adult_page(
-    request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep, saved: int = 0
+    request: Request,
+    adult_id: int,
+    staff: ManagerOnly,
+    db: SessionDep,
+    saved: int = 0,
+    card_sent: str = "",
+    card_not_sent: str = "",
 ) -> Response:
     adult = get_adult(db, adult_id)
     links = db.execute(
@@ -195,6 +208,6 @@ def adult_page(
         select(Card).where(Card.holder_adult_id == adult.id).order_by(Card.issued_at.desc())
     ).all()
     record_seen(request, db, "adults", [adult.id], "record")
-    return render(
-        request, "adult.html", {"adult": adult, "links": links, "cards": cards, "saved": saved}
-    )
+    context = {"adult": adult, "links": links, "cards": cards, "saved": saved}
+    mailed = {"card_sent": card_sent[:40], "card_not_sent": card_not_sent[:500]}
+    return render(request, "adult.html", context | mailed | {"languages": LANGUAGES})
