@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from admin.notice_language import _, language_of, translation
 from admin.office.notices import ENGLISH, Words, name_of, nursery_name, queue_notice
+from admin.ops.logs import log_event
 from db.models import Adult, Authorisation, Child, Event, Notice, NoticeCursor, Staff
 from db.register import setting_zone
 from db.vocabulary import EventType, Reason
@@ -37,6 +38,7 @@ def queue_opted_in_notices(db: Session, now: datetime) -> int:
     if cursor is None:  # the first run after the upgrade: from now on, not the past
         top = db.scalar(select(func.coalesce(func.max(Event.seq), 0)))
         db.add(NoticeCursor(id=1, event_seq=int(top or 0)))
+        log_event("notice_cursor_started", event_seq=int(top or 0))
         return 0
     events = db.scalars(
         select(Event).where(Event.seq > cursor.event_seq).order_by(Event.seq).limit(BATCH)
@@ -47,6 +49,8 @@ def queue_opted_in_notices(db: Session, now: datetime) -> int:
             queued += _queue_for(db, event, now)
     if events:
         cursor.event_seq = events[-1].seq
+    if queued:
+        log_event("notices_from_events", queued=queued, up_to=cursor.event_seq)
     return queued
 
 

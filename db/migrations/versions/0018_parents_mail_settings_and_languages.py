@@ -55,6 +55,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_cursor")),
     )
+    # Opted-in notices are for what happens from now on: last year's arrivals are not news.
+    op.execute(
+        "INSERT INTO notice_cursor (id, event_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM events"
+    )
 
 
 def downgrade() -> None:
