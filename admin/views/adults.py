@@ -196,7 +196,6 @@ def adult_page(
     db: SessionDep,
     saved: int = 0,
     card_sent: str = "",
-    card_not_sent: str = "",
 ) -> Response:
     adult = get_adult(db, adult_id)
     links = db.execute(
@@ -209,5 +208,6 @@ def adult_page(
     ).all()
     record_seen(request, db, "adults", [adult.id], "record")
     context = {"adult": adult, "links": links, "cards": cards, "saved": saved}
-    mailed = {"card_sent": card_sent[:40], "card_not_sent": card_not_sent[:500]}
-    return render(request, "adult.html", context | mailed | {"languages": LANGUAGES})
+    # Only a card of this adult's is named as sent: the address bar says nothing else here.
+    mailed = card_sent if any(c.id == card_sent for c in cards) else ""
+    return render(request, "adult.html", context | {"card_sent": mailed, "languages": LANGUAGES})

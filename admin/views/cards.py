@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Request
@@ -164,6 +163,9 @@ def card_by_email(
     if smtp is None or not carer.email:
         why = "no mail server is set up (Settings → Mail)" if smtp is None else "no e-mail address"
         raise HubError(400, "cannot_email", f"The card cannot be e-mailed: {why}.")
+    # A savepoint, not the whole transaction: a rollback of that would expire who is signed in,
+    # whom the answer page still names.
+    card_only = db.begin_nested()
     printed = issue_card(db, carer, by=me, now=now)
     nursery, card = nursery_name(db), printed
     message = card_message(
@@ -172,8 +174,9 @@ def card_by_email(
     try:
         deliver(smtp, message)
     except (TryLater, Refused) as exc:
-        db.rollback()
-        return RedirectResponse(f"/adults/{adult_id}?card_not_sent={quote(str(exc))}", 303)
+        card_only.rollback()
+        why = f"The card was not e-mailed, and no card was issued. The mail server: {exc}"
+        raise HubError(502, "card_not_sent", why) from exc
     db.add(
         AuditEntry(
             at=now,

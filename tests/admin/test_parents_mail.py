@@ -285,6 +285,25 @@ def test_a_carer_gets_their_card_by_email_and_once_revoked_the_door_refuses_it(
         assert isinstance(refused, Refused) and refused.reason == Reason.REVOKED_CARD
 
 
+def test_a_card_the_mail_server_refuses_is_never_issued_and_the_office_reads_why(
+    sqlite_nursery: str, mail: MailServer, tmp_path: Path, hub_for: list[RunningHub]
+) -> None:
+    hub_for.append(start_hub(sqlite_nursery, mail, tmp_path))
+    manager = signed_in(hub_for[-1], MANAGER)
+    bob = people(sqlite_nursery)[1]["Bob Hughes"]
+    mail.inbox.refuse[bob.email or ""] = "550 5.1.1 bob.hughes: no such mailbox"
+    before = manager.get(f"/adults/{bob.id}").text
+    token = csrf_of(manager.get(f"/adults/{bob.id}"))
+    answer = manager.post(f"/adults/{bob.id}/card-by-email", data={"csrf_token": token})
+    assert answer.status_code == 502
+    assert "no card was issued. The mail server: 550 5.1.1 bob.hughes: no such mailbox" in (
+        answer.text
+    )
+    after = manager.get(f"/adults/{bob.id}").text
+    assert after.count("<code>") == before.count("<code>")  # no new card on the page
+    assert not mail.inbox.messages
+
+
 def _decoded(png: bytes) -> str:
     (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
     return str(found.text)
