@@ -122,32 +122,34 @@ SUBJECTS = {
 }
 
 
+# What the door did, who did it, and where the door wrote a typed-in name: by kind.
+COMINGS_AND_GOINGS = {
+    ARRIVAL: (
+        _("{child} arrived at {nursery} at {time}."),
+        _("Brought by: {adult}."),
+        "brought_by_name",
+    ),
+    DEPARTURE: (
+        _("{child} went home from {nursery} at {time}."),
+        _("Collected by: {adult}."),
+        "collector_name",
+    ),
+}
+
+
 def _what(db: Session, event: Event, kind: str, child: Child) -> list[Words]:
     time = event.occurred_at.astimezone(setting_zone(db)).strftime("%H:%M")
     key_person = db.get(Staff, child.key_person_id or -1)
-    key = Words(_("Key person: {staff}."), staff=name_of(key_person)) if key_person else None
-    nursery, first = nursery_name(db), child.first_name
-    keys = [key] if key else []
-    if kind == ARRIVAL:
-        by = _who(db, event.adult_id, event.payload.get("brought_by_name"))
-        came = _("{child} arrived at {nursery} at {time}.")
-        return [
-            Words(came, child=first, nursery=nursery, time=time),
-            Words(_("Brought by: {adult}."), adult=by),
-            *keys,
-        ]
-    if kind == DEPARTURE:
-        by = _who(db, event.adult_id, event.payload.get("collector_name"))
-        went = _("{child} went home from {nursery} at {time}.")
-        return [
-            Words(went, child=first, nursery=nursery, time=time),
-            Words(_("Collected by: {adult}."), adult=by),
-            *keys,
-        ]
+    keys = [Words(_("Key person: {staff}."), staff=name_of(key_person))] if key_person else []
+    if kind in COMINGS_AND_GOINGS:
+        happened, by_whom, typed = COMINGS_AND_GOINGS[kind]
+        by = _who(db, event.adult_id, event.payload.get(typed))
+        where = {"child": child.first_name, "nursery": nursery_name(db), "time": time}
+        return [Words(happened, **where), Words(by_whom, adult=by), *keys]
     ended = str(event.payload.get("session_ended") or "")
     late = _("{child} has not been collected yet: the session ended at {end}.")
     return [
-        Words(late, child=first, end=ended),
+        Words(late, child=child.first_name, end=ended),
         *keys,
         Words(_("Please call the nursery if you are held up.")),
     ]

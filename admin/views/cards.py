@@ -21,9 +21,9 @@ from admin.office.card_mail import card_message
 from admin.office.mail_settings import mail_in_use
 from admin.office.notices import nursery_name, tell_card
 from admin.templating import render
-from db.audit import ACTOR_KEY
+from db.audit import record_action
 from db.credentials import hash_secret, new_card
-from db.models import Adult, AuditEntry, Card, Staff
+from db.models import Adult, Card, Staff
 from db.names import full_name, sort_key
 
 router = APIRouter()
@@ -177,15 +177,7 @@ def card_by_email(
         card_only.rollback()
         why = f"The card was not e-mailed, and no card was issued. The mail server: {exc}"
         raise HubError(502, "card_not_sent", why) from exc
-    db.add(
-        AuditEntry(
-            at=now,
-            actor=str(db.info.get(ACTOR_KEY, "system")),
-            action="card_emailed",
-            entity="adults",
-            entity_id=str(carer.id),
-            changes={"card": printed.card_id},
-        )
-    )
+    what = {"card": printed.card_id}
+    record_action(db, at=now, action="card_emailed", entity="adults", entity_id=carer.id, what=what)
     db.commit()
     return RedirectResponse(f"/adults/{adult_id}?card_sent={printed.card_id}", 303)

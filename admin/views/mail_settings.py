@@ -25,8 +25,8 @@ from admin.office.mail_settings import (
 )
 from admin.ops.logs import log_event
 from admin.templating import render
-from db.audit import ACTOR_KEY
-from db.models import AuditEntry, Setting
+from db.audit import record_action
+from db.models import Setting
 
 router = APIRouter()
 
@@ -85,16 +85,8 @@ def save_mail(
         db, request.app.state.data_folder, values=values, new_password=new_password, by=me, now=now
     )
     changed = ["host", "port", "tls", "user", "sender"] + (["password"] if new_password else [])
-    db.add(
-        AuditEntry(
-            at=now,
-            actor=str(db.info.get(ACTOR_KEY, "system")),
-            action="update",
-            entity="mail_settings",
-            entity_id="1",
-            changes={"fields": changed, "password_forgotten": forget},
-        )
-    )
+    what = {"fields": changed, "password_forgotten": forget}
+    record_action(db, at=now, action="update", entity="mail_settings", entity_id=1, what=what)
     db.commit()
     # Which fields, never their values: the journal holds no address or password.
     log_event("mail_settings_changed", staff=me.id, password=new_password is not None)

@@ -9,7 +9,7 @@ import io
 import re
 import stat
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -162,6 +162,20 @@ def _push(hub: RunningHub, door: Door, *events: EventRecord) -> float:
     return answer.elapsed.total_seconds()
 
 
+def _at_door(
+    kind: EventType, child_id: int, at: datetime, adult_id: int | None = None, ref: str = ""
+) -> EventRecord:
+    return EventRecord(
+        uuid=str(uuid4()),
+        type=kind,
+        occurred_at=at,
+        device="front-door",
+        child_id=child_id,
+        adult_id=adult_id,
+        ref=ref or None,
+    )
+
+
 def test_carers_who_opted_in_hear_of_arrival_home_time_and_one_late_collection_in_their_language(
     nursery: str, mail: MailServer, tmp_path: Path, hub_for: list[RunningHub]
 ) -> None:
@@ -174,45 +188,15 @@ def test_carers_who_opted_in_hear_of_arrival_home_time_and_one_late_collection_i
     door = pair_kiosk(hub, manager, "Front door").door
 
     now = utc_now()
-    came = EventRecord(
-        uuid=str(uuid4()),
-        type=EventType.CHILD_ARRIVED,
-        occurred_at=now - timedelta(minutes=2),
-        device="front-door",
-        child_id=theo.id,
-        adult_id=marcus.id,
-        payload={"key_person_id": theo.key_person_id},
-    )
-    late = EventRecord(
-        uuid=str(uuid4()),
-        type=EventType.ALERT_RAISED,
-        occurred_at=now - timedelta(minutes=1),
-        device="front-door",
-        child_id=theo.id,
-        ref=came.uuid,
-        payload={"reason": Reason.LATE_COLLECTION.value, "session_ended": "15:00"},
-    )
+    came = _at_door(EventType.CHILD_ARRIVED, theo.id, now - timedelta(minutes=2), marcus.id)
+    late = _at_door(EventType.ALERT_RAISED, theo.id, now - timedelta(minutes=1), ref=came.uuid)
+    late = replace(late, payload={"reason": Reason.LATE_COLLECTION.value, "session_ended": "15:00"})
     # The other door raises the same alert for the same stay: one e-mail, not two.
     again = replace(late, uuid=str(uuid4()), occurred_at=now)
     assert _push(hub, door, came, late, again) < 2  # the door never waits on e-mail
-    asked = EventRecord(
-        uuid=str(uuid4()),
-        type=EventType.COLLECTION_REQUESTED,
-        occurred_at=now,
-        device="front-door",
-        child_id=theo.id,
-        adult_id=marcus.id,
-        payload={"method": "card"},
-    )
-    went = replace(
-        asked,
-        uuid=str(uuid4()),
-        type=EventType.CHILD_COLLECTED,
-        ref=asked.uuid,
-        staff_id=theo.key_person_id,
-        payload={"collector_name": ""},
-    )
-    _push(hub, door, asked, went)
+    asked = _at_door(EventType.COLLECTION_REQUESTED, theo.id, now, marcus.id)
+    went = _at_door(EventType.CHILD_COLLECTED, theo.id, now, marcus.id, ref=asked.uuid)
+    _push(hub, door, asked, replace(went, staff_id=theo.key_person_id))
 
     box = "gemma.clarke@example.com"
     wait_for(lambda: len(mail.inbox.to(box)) >= 3, what="arrival, late and home time")
