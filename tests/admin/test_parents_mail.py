@@ -34,7 +34,7 @@ from tests.admin import test_notices as shared
 from tests.admin.conftest import MANAGER, csrf_of
 from tests.admin.hub_process import RunningHub, pair_kiosk, register_kiosk, signed_in
 from tests.admin.mail_server import MailServer, html_of, text_of, wait_for
-from tests.admin.test_notices import FROM, people, post, start_hub
+from tests.admin.test_notices import FROM, post, start_hub, started
 from tests.sync.events import Door, pair_door
 
 ADMIN = Path(__file__).parents[2] / "admin"
@@ -179,10 +179,7 @@ def _at_door(
 def test_carers_who_opted_in_hear_of_arrival_home_time_and_one_late_collection_in_their_language(
     nursery: str, mail: MailServer, tmp_path: Path, hub_for: list[RunningHub]
 ) -> None:
-    hub_for.append(start_hub(nursery, mail, tmp_path))
-    hub = hub_for[-1]
-    manager = signed_in(hub, MANAGER)
-    children, adults = people(nursery)
+    hub, manager, children, adults = started(hub_for, nursery, mail, tmp_path)
     theo, gemma, marcus = children["Theo Clarke"], adults["Gemma Clarke"], adults["Marcus Clarke"]
     _opt_in(manager, gemma, language="pl", late=True)  # Marcus did not opt in
     door = pair_kiosk(hub, manager, "Front door").door
@@ -232,10 +229,7 @@ def _assert_kinds(url: str, expected: dict[str, int]) -> None:
 def test_a_carer_gets_their_card_by_email_and_once_revoked_the_door_refuses_it(
     sqlite_nursery: str, mail: MailServer, tmp_path: Path, hub_for: list[RunningHub]
 ) -> None:
-    hub_for.append(start_hub(sqlite_nursery, mail, tmp_path))
-    hub = hub_for[-1]
-    manager = signed_in(hub, MANAGER)
-    _, adults = people(sqlite_nursery)
+    hub, manager, _, adults = started(hub_for, sqlite_nursery, mail, tmp_path)
     bob = adults["Bob Hughes"]
     page = f"/adults/{bob.id}"
     sent = post(manager, page, f"/adults/{bob.id}/card-by-email", {})
@@ -272,9 +266,8 @@ def test_a_carer_gets_their_card_by_email_and_once_revoked_the_door_refuses_it(
 def test_a_card_the_mail_server_refuses_is_never_issued_and_the_office_reads_why(
     sqlite_nursery: str, mail: MailServer, tmp_path: Path, hub_for: list[RunningHub]
 ) -> None:
-    hub_for.append(start_hub(sqlite_nursery, mail, tmp_path))
-    manager = signed_in(hub_for[-1], MANAGER)
-    bob = people(sqlite_nursery)[1]["Bob Hughes"]
+    _, manager, _, adults = started(hub_for, sqlite_nursery, mail, tmp_path)
+    bob = adults["Bob Hughes"]
     mail.inbox.refuse[bob.email or ""] = "550 5.1.1 bob.hughes: no such mailbox"
     before = manager.get(f"/adults/{bob.id}").text
     token = csrf_of(manager.get(f"/adults/{bob.id}"))
