@@ -32,6 +32,17 @@ def language_of(code: str | None) -> str:
     return code if code in LANGUAGES else "en"
 
 
+def language_code(typed: str) -> str | None:
+    """A language as a spreadsheet gives it ("pl", "Polish", "Polski", "اردو"), as its code;
+    None when it is not one of the kiosk's."""
+    wanted = typed.strip().casefold()
+    for code, name in LANGUAGES.items():
+        own, _, english = name.partition(" (")
+        if wanted in (code, own.casefold(), english.rstrip(")").casefold() or "english"):
+            return code
+    return None
+
+
 def _(message: str) -> str:
     """Marks a message for the catalogs; it is translated when a notice is written, in the
     language of the adult it is written to."""
