@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from admin.office.event_notices import queue_opted_in_notices
+from admin.office.notices import Words, queue_collection_change
 from db.engine import make_engine, session_factory
 from db.events import append_events
-from db.models import Adult, Child, Notice
+from db.models import Adult, Child, Notice, Staff
 from db.timeline import EventRecord
 from db.vocabulary import EventType
 from tests.admin.conftest import NOW
@@ -69,3 +70,20 @@ def test_no_one_who_did_not_opt_in_is_told_of_an_arrival(database: str) -> None:
         db.commit()
         assert queue_opted_in_notices(db, NOW) == 0
         assert not db.scalars(select(Notice)).all()
+
+
+def test_a_parent_who_reads_urdu_is_written_to_in_urdu_right_to_left(database: str) -> None:
+    with _session(database) as db:
+        theo, gemma, _ = _people(db)
+        gemma.language = "ur"
+        manager = db.scalars(select(Staff)).first()
+        assert manager is not None
+        ended = Words("{adult} may no longer collect {child}.", adult="Bob Hughes", child="Theo")
+        notices = queue_collection_change(db, child=theo, what=ended, by=manager, now=NOW)
+        mine = [n for n in notices if n.to_adult_id == gemma.id]
+        (notice,) = mine
+        assert "Bob Hughes اب Theo کو نہیں لے جا سکتے۔" in notice.text_body
+        assert '<html lang="ur" dir="rtl">' in notice.html_body
+        assert "Theo" not in notice.subject and "Bob" not in notice.subject
+        others = [n for n in notices if n.to_adult_id != gemma.id]
+        assert others and all("may no longer collect" in n.text_body for n in others)
