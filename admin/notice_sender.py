@@ -122,12 +122,14 @@ class NoticeSender:
     def send_due(self) -> int:
         """Send what is due now; returns how many the server took."""
         now = self.clock()
-        if self._quiet_until is not None and now < self._quiet_until:
-            return 0
         with self.sessions() as db:
-            self.smtp = self._smtp_now(db)
+            smtp = self._smtp_now(db)
+            if smtp != self.smtp:  # new settings: the old server's silence says nothing of them
+                self.smtp, self._quiet_until = smtp, None
             if self.smtp is None:
                 return 0  # no mail server yet: the notices wait, visible on the Notices page
+            if self._quiet_until is not None and now < self._quiet_until:
+                return 0
             due = db.scalars(
                 select(Notice.id)
                 .where(Notice.status == "waiting", Notice.next_try_at <= now)

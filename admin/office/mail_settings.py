@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from admin.mail import SmtpSettings
-from db.models import MailSettings, Staff
+from db.models import MailSettings, Notice, Staff
 
 PASSWORD_FILE = "smtp-password"  # noqa: S105  # the file's name, not a password
 TLS_CHOICES = {
@@ -94,6 +95,8 @@ def save_mail_settings(
     row.user, row.sender = values.user, values.sender
     row.changed_at, row.changed_by_staff_id = now, by.id
     db.merge(row)
+    # Notices waiting out a wait the old settings earned are tried with the new ones at once.
+    db.execute(update(Notice).where(Notice.status == "waiting").values(next_try_at=now))
 
 
 def _write_password(data_folder: Path, password: str) -> None:

@@ -34,7 +34,7 @@ from tests.admin import test_notices as shared
 from tests.admin.conftest import MANAGER, csrf_of
 from tests.admin.hub_process import RunningHub, pair_kiosk, register_kiosk, signed_in
 from tests.admin.mail_server import MailServer, html_of, text_of, wait_for
-from tests.admin.test_notices import FROM, post, start_hub, started
+from tests.admin.test_notices import FROM, authorise, people, post, start_hub, started
 from tests.sync.events import Door, pair_door
 
 ADMIN = Path(__file__).parents[2] / "admin"
@@ -104,6 +104,21 @@ def test_the_mail_server_set_in_settings_answers_a_test_message_in_words_and_kee
     said = _result(_test_to(manager, "manager@little-acorns.example"))
     assert "Nothing answers at 127.0.0.1:" in said and "connection refused" in said
     _assert_audited_without_password(sqlite_nursery)
+
+
+def test_notices_queued_before_any_mail_server_go_once_one_is_set_in_settings(
+    sqlite_nursery: str, mail: MailServer, tmp_path: Path, hub_for: list[RunningHub]
+) -> None:
+    hub = _no_env_hub(sqlite_nursery, tmp_path, hub_for)
+    manager = signed_in(hub, MANAGER)
+    children, adults = people(sqlite_nursery)
+    authorise(manager, children["Theo Clarke"], adults["Bob Hughes"], "Neighbour")
+    assert "Waiting: <strong>2</strong>" in manager.get("/notices").text
+    host = {"host": "127.0.0.1", "port": str(mail.port), "tls": "none", "sender": FROM}
+    assert _save_mail(manager, **host).status_code == 303
+    parents = ["gemma.clarke@example.com", "marcus.clarke@example.com"]
+    wait_for(lambda: all(mail.inbox.to(p) for p in parents), what="the waiting notices")
+    wait_for(lambda: "Sent: <strong>2</strong>" in manager.get("/notices").text, what="marked sent")
 
 
 def _assert_audited_without_password(url: str) -> None:
