@@ -21,6 +21,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 LOCALE = Path("kiosk", "locale")
+# The e-mails to parents are written in the kiosk's languages too (admin/notice_language.py).
+LOCALES = (LOCALE, Path("admin", "locale"))
 
 
 def compile_catalogs(source: Path, target: Path) -> list[Path]:
@@ -41,7 +43,8 @@ class BuildWithCatalogs(build_py):  # type: ignore[misc]  # setuptools is untype
     def run(self) -> None:
         super().run()
         editable = getattr(self, "editable_mode", False)
-        compile_catalogs(LOCALE, LOCALE if editable else Path(self.build_lib) / LOCALE)
+        for locale in LOCALES:
+            compile_catalogs(locale, locale if editable else Path(self.build_lib) / locale)
 
 
 if __name__ == "__main__":  # as setuptools runs it; tests import compile_catalogs only

@@ -22,6 +22,8 @@ from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
 from admin.hub_key import hub_signer, register_hub_key
 from admin.notice_sender import NoticeSender
+from admin.office.event_notices import queue_opted_in_notices
+from admin.office.mail_settings import mail_in_use
 from admin.office.viewing import ViewLog
 from admin.ops import health, metrics
 from admin.ops.health import data_folder
@@ -43,6 +45,7 @@ from admin.views import (
     kiosks,
     leaving,
     live,
+    mail_settings,
     notices,
     photo_upload,
     photos,
@@ -88,8 +91,11 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.schema_head = head_revision()
     app.state.metrics = metrics.HubMetrics(app.state.sessions, clock)
     app.state.setup_code = _setup_code(app, demo=settings.demo)
-    app.state.notice_sender = (
-        NoticeSender(app.state.sessions, settings.smtp, clock) if settings.smtp else None
+    app.state.notice_sender = NoticeSender(
+        app.state.sessions,
+        lambda db: mail_in_use(db, from_env=settings.smtp, data_folder=app.state.data_folder).smtp,
+        clock,
+        before_sending=queue_opted_in_notices,
     )
     install_handlers(app)
     app.add_middleware(
@@ -126,6 +132,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         gdpr,
         kiosks,
         notices,
+        mail_settings,  # before setting_rows: /settings/mail is not a kind of row
         nursery_settings,  # before setting_rows: /settings/door is not a kind of row
         setting_rows,
         welcome,

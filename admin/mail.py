@@ -111,3 +111,55 @@ def _raise_for(code: int, text: bytes | str) -> None:
     if 500 <= code < 600:
         raise Refused(_reason(code, text))
     raise TryLater(_reason(code, text))
+
+
+class NotTaken(Exception):
+    """A test message the server did not take; the message says why in words."""
+
+
+def try_test_message(smtp: SmtpSettings, message: EmailMessage) -> str:
+    """Hand the Settings page's test message over step by step, so the manager reads what the
+    server answered at each step: its final words when it took it, else what went wrong."""
+    where = f"{smtp.host}:{smtp.port}"
+    try:
+        with _connect(smtp) as server:
+            if smtp.user:
+                server.login(smtp.user, smtp.password)
+            reply = _hand_over(server, smtp.sender, str(message["To"]), message.as_bytes())
+    except smtplib.SMTPAuthenticationError as exc:
+        raise NotTaken(
+            "The server refused the user name or password: "
+            + _reason(exc.smtp_code, exc.smtp_error)
+        ) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise NotTaken(f"The server at {where} does not offer that: {exc}") from exc
+    except smtplib.SMTPResponseException as exc:
+        raise NotTaken("The server said no: " + _reason(exc.smtp_code, exc.smtp_error)) from exc
+    except ssl.SSLError as exc:
+        raise NotTaken(
+            f"No secure connection could be made with {where} ({exc.reason or exc}): check "
+            "the encryption setting and the port."
+        ) from exc
+    except ConnectionRefusedError as exc:
+        raise NotTaken(
+            f"Nothing answers at {where} (connection refused): check the server and the port."
+        ) from exc
+    except TimeoutError as exc:
+        raise NotTaken(f"The server at {where} did not answer in {SMTP_TIMEOUT} s.") from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise NotTaken(f"The server at {where} could not be reached: {exc}") from exc
+    return f"The server at {where} took the test message and answered: {reply}"
+
+
+def _hand_over(server: smtplib.SMTP, sender: str, to: str, data: bytes) -> str:
+    server.ehlo_or_helo_if_needed()
+    code, text = server.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, text, sender)
+    code, text = server.rcpt(to)
+    if code not in (250, 251):
+        raise smtplib.SMTPResponseException(code, text)
+    code, text = server.data(data)
+    if code != 250:
+        raise smtplib.SMTPDataError(code, text)
+    return _reason(code, text)

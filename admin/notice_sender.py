@@ -64,12 +64,19 @@ class NoticeSender:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        smtp: SmtpSettings,
+        smtp: SmtpSettings | Callable[[Session], SmtpSettings | None],
         clock: Callable[[], datetime],
         *,
         poll_seconds: float = 2.0,
+        before_sending: Callable[[Session, datetime], object] | None = None,
     ) -> None:
-        self.sessions, self.smtp, self.clock = sessions, smtp, clock
+        """``smtp`` is fixed, or asked for at each round (the panel's Settings may change it
+        while the hub runs). ``before_sending`` queues what the doors' new events call for
+        (admin/office/event_notices.py), here rather than in the sync, which never waits."""
+        self.sessions, self.clock = sessions, clock
+        self._smtp_now = smtp if callable(smtp) else (lambda _db: smtp)
+        self.smtp: SmtpSettings | None = smtp if isinstance(smtp, SmtpSettings) else None
+        self.before_sending = before_sending
         self.poll_seconds = poll_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -90,6 +97,7 @@ class NoticeSender:
     def _loop(self) -> None:
         while not self._stop.wait(self.poll_seconds):
             try:
+                self.queue_from_events()
                 self.send_due()
             except Exception as exc:  # the database away for a moment: try at the next poll
                 log_event("notice_sender_error", error=type(exc).__name__)
@@ -104,12 +112,24 @@ class NoticeSender:
             db.commit()
             return int(getattr(result, "rowcount", 0) or 0)
 
+    def queue_from_events(self) -> None:
+        if self.before_sending is None:
+            return
+        with self.sessions() as db:
+            self.before_sending(db, self.clock())
+            db.commit()
+
     def send_due(self) -> int:
         """Send what is due now; returns how many the server took."""
         now = self.clock()
-        if self._quiet_until is not None and now < self._quiet_until:
-            return 0
         with self.sessions() as db:
+            smtp = self._smtp_now(db)
+            if smtp != self.smtp:  # new settings: the old server's silence says nothing of them
+                self.smtp, self._quiet_until = smtp, None
+            if self.smtp is None:
+                return 0  # no mail server yet: the notices wait, visible on the Notices page
+            if self._quiet_until is not None and now < self._quiet_until:
+                return 0
             due = db.scalars(
                 select(Notice.id)
                 .where(Notice.status == "waiting", Notice.next_try_at <= now)
@@ -147,10 +167,12 @@ class NoticeSender:
 
     def _post(self, notice: Notice) -> str:
         """Hand the claimed notice to the server and record how it went (uncommitted)."""
+        smtp = self.smtp
+        assert smtp is not None  # send_due returns before any claim without one
         try:
-            deliver(self.smtp, message_for(notice, self.smtp))
+            deliver(smtp, message_for(notice, smtp))
         except TryLater as exc:
-            wait = backoff(self.smtp, notice.attempts)
+            wait = backoff(smtp, notice.attempts)
             notice.status, notice.last_error = "waiting", str(exc)[:500]
             notice.next_try_at = self._quiet_until = self.clock() + wait
             return "waiting"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.forms import Checked
+from admin.notice_language import LANGUAGES
 from db.clock import age_in_years
 from db.models import NurserySession, Room, Staff
 from db.names import full_name, sort_key
@@ -157,6 +158,15 @@ def read_adult(checked: Checked) -> dict[str, Any]:
     }
     if values["email"] and "@" not in values["email"]:
         checked.errors["email"] = "That does not look like an email address."
+    # What e-mail tells them, and in which language (issue 17). A form from before these
+    # fields existed keeps what the adult had.
+    if "language" in checked.form:
+        values["language"] = checked.raw("language")
+        if values["language"] not in LANGUAGES:
+            checked.errors["language"] = "Please choose one of the kiosk's languages."
+    if "notices_shown" in checked.form:
+        values["notify_arrivals"] = checked.flag("notify_arrivals")
+        values["notify_late"] = checked.flag("notify_late")
     return values
 
 

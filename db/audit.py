@@ -138,3 +138,27 @@ def record_view(session: Session, *, entity: str, entity_id: object, fields: lis
             changes={"fields": fields},
         )
     )
+
+
+def record_action(
+    session: Session,
+    *,
+    at: datetime,
+    action: str,
+    entity: str,
+    entity_id: object,
+    what: dict[str, Any],
+) -> None:
+    """An office action that changes no versioned row (a card e-mailed, the mail settings
+    saved): who did it, to what, and when. ``what`` names things, never a secret. The caller
+    commits."""
+    session.add(
+        AuditEntry(
+            at=at,
+            actor=str(session.info.get(ACTOR_KEY, "system")),
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            changes=what,
+        )
+    )

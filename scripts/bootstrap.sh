@@ -121,7 +121,7 @@ create_venv() {
 install_project() {
     local sum extras
     # The editable install also compiles the translations (setup.py): a changed .po reinstalls.
-    sum="$(cd "$REPO_ROOT" && cat pyproject.toml setup.py kiosk/locale/*/LC_MESSAGES/*.po |
+    sum="$(cd "$REPO_ROOT" && cat pyproject.toml setup.py kiosk/locale/*/LC_MESSAGES/*.po admin/locale/*/LC_MESSAGES/*.po |
         sha256sum | cut -d' ' -f1)"
     # What the tests install is a superset of the demo's: either stamp serves the demo.
     if [[ -e "$VENV/.installed-test-$sum" || -e "$VENV/.installed-$MODE-$sum" ]]; then

@@ -35,6 +35,7 @@ def _carer_cells(
             "yes",
             adult.date_of_birth or "",
             _yes(adult.confirmed_adult),
+            adult.language,
         ]
     first, _, last = str(contact.get("name", "")).partition(" ")
     return [
@@ -47,6 +48,7 @@ def _carer_cells(
         "no",
         "",
         "no",
+        "",
     ]
 
 

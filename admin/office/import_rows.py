@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from admin.notice_language import LANGUAGES, language_code
 from admin.people import OLDEST_CHILD_YEARS, WEEKDAYS, collector_age_problem
 from db.models.people import NAME
 
@@ -169,6 +170,13 @@ def _carer(reader: RowReader, n: int, cells: dict[str, Any]) -> CarerLine | None
         reader.problems.append(f"{label} phone is over 40 characters")
     if values["email"] and ("@" not in values["email"] or len(values["email"]) > 200):
         reader.problems.append(f"{label} email “{values['email']}” is not an email address")
+    typed = str(cells.get("language", ""))
+    values["language"] = language_code(typed) if typed else None  # empty: left as it is
+    if typed and values["language"] is None:
+        reader.problems.append(
+            f"{label} language “{typed}” is not one of the kiosk's: "
+            + ", ".join(LANGUAGES.values())
+        )
     relationship = str(cells.get("relationship", ""))
     if len(relationship) > 60:
         reader.problems.append(f"{label} relationship is over 60 characters")

@@ -145,6 +145,7 @@ ADULT_LABELS = {
     "email": "email",
     "date_of_birth": "date of birth",
     "confirmed_adult": "confirmed adult",
+    "language": "e-mails in",
 }
 
 

@@ -8,13 +8,16 @@ families is never a way for one family to learn of the other."""
 
 from __future__ import annotations
 
+import gettext
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.notice_language import RIGHT_TO_LEFT, _, language_of, translation
 from db.models import (
     Adult,
     Authorisation,
@@ -29,8 +32,33 @@ from db.names import full_name
 from db.register import setting_zone
 
 COLLECTION_CHANGE = "collection_change"
-# No preferred language is held for an adult yet: notices are written in English.
-CALL_US = "If you did not ask for this, please call the nursery straight away."
+CALL_US = _("If you did not ask for this, please call the nursery straight away.")
+ENGLISH = gettext.NullTranslations()
+DAY = _("%-d %B %Y")  # translated too: a catalog gives its own order, and numbers for month names
+WHEN = _("%A %-d %B %Y at %H:%M")
+
+
+@dataclass(frozen=True)
+class Words:
+    """A message in English with its names and dates apart, so that it can be written in each
+    parent's own language: ``Words("{adult} may now collect {child}.", adult=..., child=...)``."""
+
+    message: str
+    values: dict[str, str | date]
+
+    def __init__(self, message: str, **values: str | date) -> None:
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "values", values)
+
+    def say(self, language: gettext.NullTranslations) -> str:
+        day = language.gettext(DAY)
+        values = {k: v.strftime(day) if isinstance(v, date) else v for k, v in self.values.items()}
+        return language.gettext(self.message).format(**values)
+
+
+def nursery_name(db: Session) -> str:
+    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
+    return setting.name if setting else "the nursery"
 
 
 def parents_of(db: Session, child: Child) -> list[Adult]:
@@ -70,48 +98,83 @@ def name_of(person: Adult | Staff | Child) -> str:
 
 
 def queue_collection_change(
-    db: Session, *, child: Child, what: str, by: Staff, now: datetime
+    db: Session, *, child: Child, what: Words, by: Staff, now: datetime
 ) -> list[Notice]:
-    """Queue ``what`` (one sentence, e.g. "Jo Bloggs may now collect Amelia.") for every parent
-    of ``child``. Flushes nothing and commits nothing: the caller's commit sends both."""
-    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
-    nursery = setting.name if setting else "the nursery"
-    when = now.astimezone(setting_zone(db)).strftime("%A %-d %B %Y at %H:%M")
+    """Queue ``what`` (e.g. "Jo Bloggs may now collect Amelia.") for every parent of
+    ``child``, each in their own language. Flushes and commits nothing: the caller's commit
+    saves the change and its notices together."""
+    nursery, local = nursery_name(db), now.astimezone(setting_zone(db))
     queued = []
     for parent in parents_of(db, child):
+        words = translation(language_of(parent.language))
+        say = words.gettext
         lines = [
-            f"Dear {parent.first_name},",
-            f"There has been a change to who may collect {child.first_name} from {nursery}.",
-            what,
-            f"When: {when}.",
-            f"Made in the office by: {name_of(by)}.",
-            CALL_US,
+            say(_("Dear {name},")).format(name=parent.first_name),
+            say(_("There has been a change to who may collect {child} from {nursery}.")).format(
+                child=child.first_name, nursery=nursery
+            ),
+            what.say(words),
+            say(_("When: {when}.")).format(when=local.strftime(say(WHEN))),
+            say(_("Made in the office by: {staff}.")).format(staff=name_of(by)),
+            say(CALL_US),
         ]
-        notice = Notice(
-            kind=COLLECTION_CHANGE,
-            to_adult_id=parent.id,
-            child_id=child.id,
-            to_address=parent.email or "",
-            subject=f"A change at {nursery}"[:200],
-            text_body="\n\n".join(lines) + f"\n\n{nursery}\n",
-            html_body=_html(lines, nursery),
-            summary=what[:500],
-            message_id=f"<handover.{secrets.token_hex(16)}@{_domain_of(parent.email or '')}>",
-            queued_at=now,
-            status="waiting",
-            attempts=0,
-            next_try_at=now,
-            last_error="",
+        subject = say(_("A change at {nursery}")).format(nursery=nursery)
+        queued.append(
+            queue_notice(
+                db,
+                kind=COLLECTION_CHANGE,
+                to=parent,
+                child=child,
+                subject=subject,
+                lines=lines,
+                summary=what.say(ENGLISH),
+                now=now,
+            )
         )
-        db.add(notice)
-        queued.append(notice)
     return queued
 
 
-def _html(lines: list[str], nursery: str) -> str:
+def queue_notice(
+    db: Session,
+    *,
+    kind: str,
+    to: Adult,
+    child: Child,
+    subject: str,
+    lines: list[str],
+    summary: str,
+    now: datetime,
+    message_id: str = "",
+) -> Notice:
+    """One e-mail about one child to one adult, waiting for the sender; the last line is
+    the one that matters most and is set in bold. The caller commits."""
+    nursery = nursery_name(db)
+    notice = Notice(
+        kind=kind,
+        to_adult_id=to.id,
+        child_id=child.id,
+        to_address=to.email or "",
+        subject=subject[:200],
+        text_body="\n\n".join(lines) + f"\n\n{nursery}\n",
+        html_body=_html(lines, nursery, language_of(to.language)),
+        summary=summary[:500],
+        message_id=message_id or f"<handover.{secrets.token_hex(16)}@{_domain_of(to.email or '')}>",
+        queued_at=now,
+        status="waiting",
+        attempts=0,
+        next_try_at=now,
+        last_error="",
+    )
+    db.add(notice)
+    return notice
+
+
+def _html(lines: list[str], nursery: str, language: str) -> str:
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines[:-1])
+    direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
     return (
-        '<!doctype html><html lang="en"><body style="font-family:sans-serif">'
+        f'<!doctype html><html lang="{language}" dir="{direction}">'
+        '<body style="font-family:sans-serif">'
         f"{paragraphs}<p><strong>{escape(lines[-1])}</strong></p>"
         f"<p>{escape(nursery)}</p></body></html>"
     )
@@ -127,15 +190,16 @@ def _domain_of(address: str) -> str:
 # --- what changed, in one sentence each -----------------------------------------------------
 
 
-def _day(day: date) -> str:
-    return day.strftime("%-d %B %Y")
-
-
 def tell_authorised(db: Session, *, auth: Authorisation, by: Staff, now: datetime) -> None:
     child, adult = db.get(Child, auth.child_id), db.get(Adult, auth.adult_id)
     if child is None or adult is None:
         return
-    what = f"{name_of(adult)} ({auth.relationship}) may now collect {child.first_name}."
+    what = Words(
+        _("{adult} ({relationship}) may now collect {child}."),
+        adult=name_of(adult),
+        relationship=auth.relationship,
+        child=child.first_name,
+    )
     queue_collection_change(db, child=child, what=what, by=by, now=now)
 
 
@@ -153,15 +217,24 @@ def tell_ended(
         return
     if isinstance(row, Restriction):
         # Neither the person nor the reason: a court order's details stay in the office.
-        what = f"A restriction on who may collect {child.first_name} has been removed."
+        what = Words(
+            _("A restriction on who may collect {child} has been removed."),
+            child=child.first_name,
+        )
     else:
         adult = db.get(Adult, row.adult_id)
         who = name_of(adult) if adult else "An adult"
-        what = f"{who} may no longer collect {child.first_name}."
+        what = Words(_("{adult} may no longer collect {child}."), adult=who, child=child.first_name)
         if isinstance(row, OneOffPermission):
-            what = (
-                f"The written permission for {who} to collect {child.first_name} from "
-                f"{_day(row.valid_from)} to {_day(row.valid_to)} has been withdrawn."
+            what = Words(
+                _(
+                    "The written permission for {adult} to collect {child} from {start} "
+                    "to {end} has been withdrawn."
+                ),
+                adult=who,
+                child=child.first_name,
+                start=row.valid_from,
+                end=row.valid_to,
             )
     queue_collection_change(db, child=child, what=what, by=by, now=now)
 
@@ -170,26 +243,36 @@ def tell_permission(db: Session, *, permission: OneOffPermission, by: Staff, now
     child, adult = db.get(Child, permission.child_id), db.get(Adult, permission.adult_id)
     if child is None or adult is None:
         return
-    what = (
-        f"A written permission was recorded for {name_of(adult)} to collect "
-        f"{child.first_name} from {_day(permission.valid_from)} to {_day(permission.valid_to)}."
+    what = Words(
+        _(
+            "A written permission was recorded for {adult} to collect {child} from {start} to {end}."  # noqa: E501
+        ),
+        adult=name_of(adult),
+        child=child.first_name,
+        start=permission.valid_from,
+        end=permission.valid_to,
     )
     queue_collection_change(db, child=child, what=what, by=by, now=now)
 
 
 def tell_password_changed(db: Session, *, child: Child, by: Staff, now: datetime) -> None:
-    what = (
-        f"The agreed password for collecting {child.first_name} has been reset. "
-        "The new one is never sent by e-mail."
+    what = Words(
+        _(
+            "The agreed password for collecting {child} has been reset. "
+            "The new one is never sent by e-mail."
+        ),
+        child=child.first_name,
     )
     queue_collection_change(db, child=child, what=what, by=by, now=now)
 
 
 def tell_card(db: Session, *, holder: Adult, issued: bool, by: Staff, now: datetime) -> None:
     """A card for an adult who collects: each child's parents hear of it, about their child."""
-    done = "issued to" if issued else "cancelled for"
+    done = (
+        _("A collection card was issued to {adult}, who may collect {child}.")
+        if issued
+        else _("A collection card was cancelled for {adult}, who may collect {child}.")
+    )
     for child in children_collected_by(db, holder):
-        what = (
-            f"A collection card was {done} {name_of(holder)}, who may collect {child.first_name}."
-        )
+        what = Words(done, adult=name_of(holder), child=child.first_name)
         queue_collection_change(db, child=child, what=what, by=by, now=now)

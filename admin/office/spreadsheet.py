@@ -38,6 +38,7 @@ CARER_FIELDS = {
     "may collect": "may_collect",
     "date of birth": "date_of_birth",
     "confirmed adult": "confirmed_adult",
+    "language": "language",  # of the e-mails the nursery sends them (admin/notice_language.py)
 }
 TEMPLATE_CARERS = 3
 MAX_ROWS = 2000  # far beyond any nursery; a bigger file is a mistake, not a register

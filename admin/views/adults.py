@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked
+from admin.notice_language import LANGUAGES
 from admin.office.adults import get_adult
 from admin.office.children import find_child
 from admin.office.collection import grant
@@ -67,7 +68,13 @@ def _form(
     return render(
         request,
         "adult_form.html",
-        {"values": values, "errors": errors, "adult": adult, "child": child},
+        {
+            "values": {"language": "en"} | values,
+            "errors": errors,
+            "adult": adult,
+            "child": child,
+            "languages": list(LANGUAGES.items()),
+        },
         status=status,
     )
 
@@ -135,7 +142,8 @@ def _save(
     photo = checked.photo()
     if not checked.ok:
         shown = {k: checked.raw(k) for k in form if isinstance(form.get(k), str)}
-        shown["confirmed_adult"] = values["confirmed_adult"]
+        for flag in ("confirmed_adult", "notify_arrivals", "notify_late"):
+            shown[flag] = values.get(flag, False)
         return _form(request, shown, checked.errors, adult, child, status=400)
     if adult is None:
         adult = Adult(**values)
@@ -173,10 +181,9 @@ def edit_adult_page(
     request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep
 ) -> Response:
     adult = get_adult(db, adult_id)
-    values: dict[str, Any] = {
-        k: getattr(adult, k) or ""
-        for k in ("first_name", "last_name", "phone", "email", "confirmed_adult")
-    }
+    fields = ("first_name", "last_name", "phone", "email", "confirmed_adult", "language")
+    values: dict[str, Any] = {k: getattr(adult, k) or "" for k in fields}
+    values |= {"notify_arrivals": adult.notify_arrivals, "notify_late": adult.notify_late}
     values["date_of_birth"] = adult.date_of_birth.isoformat() if adult.date_of_birth else ""
     return _form(request, values, {}, adult, None)
 
@@ -196,6 +203,7 @@ def adult_page(
     db: SessionDep,
     saved: int = 0,
     restored: int = 0,
+    card_sent: str = "",
 ) -> Response:
     adult = get_adult(db, adult_id)
     links = db.execute(
@@ -207,8 +215,7 @@ def adult_page(
         select(Card).where(Card.holder_adult_id == adult.id).order_by(Card.issued_at.desc())
     ).all()
     record_seen(request, db, "adults", [adult.id], "record")
-    return render(
-        request,
-        "adult.html",
-        {"adult": adult, "links": links, "cards": cards, "saved": saved, "restored": restored},
-    )
+    context = {"adult": adult, "links": links, "cards": cards, "saved": saved, "restored": restored}
+    # Only a card of this adult's is named as sent: the address bar says nothing else here.
+    mailed = card_sent if any(c.id == card_sent for c in cards) else ""
+    return render(request, "adult.html", context | {"card_sent": mailed, "languages": LANGUAGES})

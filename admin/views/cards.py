@@ -4,7 +4,7 @@ keeps the SHA-256 of its secret. Manager only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import segno
@@ -16,8 +16,12 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError, not_found
-from admin.office.notices import tell_card
+from admin.mail import Refused, TryLater, deliver
+from admin.office.card_mail import card_message
+from admin.office.mail_settings import mail_in_use
+from admin.office.notices import nursery_name, tell_card
 from admin.templating import render
+from db.audit import record_action
 from db.credentials import hash_secret, new_card
 from db.models import Adult, Card, Staff
 from db.names import full_name, sort_key
@@ -34,6 +38,7 @@ class PrintedCard:
     has_photo: bool
     card_id: str
     qr_svg: Markup
+    payload: str = field(default="", repr=False)  # the card's secret: this request's only
 
 
 def _holder(db: Session, ref: str) -> Adult | Staff:
@@ -80,6 +85,7 @@ def issue_card(db: Session, holder: Adult | Staff, *, by: Staff, now: datetime) 
         holder.photo is not None,
         payload.card_id,
         qr_svg(payload.text()),
+        payload.text(),
     )
 
 
@@ -142,3 +148,36 @@ def revoke(card_id: str, form: FormDep, me: ManagerOnly, db: SessionDep, now: No
             tell_card(db, holder=holder, issued=False, by=me, now=now)
         db.commit()
     return RedirectResponse("/cards", status_code=303)
+
+
+@router.post("/adults/{adult_id}/card-by-email")
+def card_by_email(
+    request: Request, adult_id: int, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    """A new card for the carer, e-mailed to them at once (any card they held stops working).
+    Sent before the card is saved: when the server does not take it, no card is issued."""
+    carer = _holder(db, f"adult:{adult_id}")
+    assert isinstance(carer, Adult)
+    state = request.app.state
+    smtp = mail_in_use(db, from_env=state.settings.smtp, data_folder=state.data_folder).smtp
+    if smtp is None or not carer.email:
+        why = "no mail server is set up (Settings → Mail)" if smtp is None else "no e-mail address"
+        raise HubError(400, "cannot_email", f"The card cannot be e-mailed: {why}.")
+    # A savepoint, not the whole transaction: a rollback of that would expire who is signed in,
+    # whom the answer page still names.
+    card_only = db.begin_nested()
+    printed = issue_card(db, carer, by=me, now=now)
+    nursery, card = nursery_name(db), printed
+    message = card_message(
+        smtp, carer=carer, nursery=nursery, card_id=card.card_id, payload=card.payload
+    )
+    try:
+        deliver(smtp, message)
+    except (TryLater, Refused) as exc:
+        card_only.rollback()
+        why = f"The card was not e-mailed, and no card was issued. The mail server: {exc}"
+        raise HubError(502, "card_not_sent", why) from exc
+    what = {"card": printed.card_id}
+    record_action(db, at=now, action="card_emailed", entity="adults", entity_id=carer.id, what=what)
+    db.commit()
+    return RedirectResponse(f"/adults/{adult_id}?card_sent={printed.card_id}", 303)

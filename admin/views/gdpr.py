@@ -38,7 +38,17 @@ CHILD_FIELDS = (
     "left_on",
     *SENSITIVE_FIELDS,
 )
-ADULT_FIELDS = ("id", "first_name", "last_name", "date_of_birth", "phone", "email")
+ADULT_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "language",
+    "notify_arrivals",
+    "notify_late",
+)
 README = """Subject-access export from Handover.
 
 child.json        the child's record, including the details kept securely

@@ -15,6 +15,7 @@ from admin.errors import not_found
 from admin.forms import Checked
 from admin.mail import Refused, SmtpSettings, TryLater, deliver
 from admin.notice_sender import test_message
+from admin.office.mail_settings import mail_in_use
 from admin.templating import render
 from db.models import Adult, Notice, Setting
 from db.names import full_name
@@ -44,23 +45,28 @@ def _page(request: Request, db: Session, tried: dict[str, str], status: int = 20
         {
             "counts": {s: int(counts.get(s, 0)) for s in STATUSES},
             "rows": shown,
-            "smtp": request.app.state.settings.smtp,
+            "smtp": _smtp(request, db),
             "tried": tried,
         },
         status=status,
     )
 
 
+def _smtp(request: Request, db: Session) -> SmtpSettings | None:
+    state = request.app.state
+    return mail_in_use(db, from_env=state.settings.smtp, data_folder=state.data_folder).smtp
+
+
 @router.post("/notices/test")
 def send_test(request: Request, form: FormDep, staff: ManagerOnly, db: SessionDep) -> Response:
     """Sent now, not queued: the manager is waiting to see whether the server answers."""
-    smtp: SmtpSettings | None = request.app.state.settings.smtp
+    smtp = _smtp(request, db)
     checked = Checked(form)
     to = checked.text("to", "the address to send it to", max_len=200)
     if to and ("@" not in to or any(c in to for c in "<>,; ")):
         checked.errors["to"] = "That does not look like one e-mail address."
     if smtp is None:
-        checked.errors["to"] = "No mail server is set up for this hub (HANDOVER_SMTP_URL)."
+        checked.errors["to"] = "No mail server is set up for this hub (Settings → Mail)."
     if not checked.ok or smtp is None:
         return _page(request, db, {"to": to, "error": checked.errors["to"]}, status=400)
     setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))

@@ -1,7 +1,7 @@
 """Every table, on one ``MetaData``. Import models from here."""
 
 from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, VersionCounter, Versioned
-from db.models.office import LoginAttempt, Notice, WebSession
+from db.models.office import LoginAttempt, MailSettings, Notice, NoticeCursor, WebSession
 from db.models.people import (
     Adult,
     AgreedPassword,
@@ -33,7 +33,9 @@ __all__ = [
     "Event",
     "Kiosk",
     "LoginAttempt",
+    "MailSettings",
     "Notice",
+    "NoticeCursor",
     "NurserySession",
     "OneOffPermission",
     "Outbox",

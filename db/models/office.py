@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import OFFICE_ONLY, SECRET, Base
@@ -76,3 +76,32 @@ class Notice(Base):
     next_try_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class MailSettings(Base):
+    """The nursery's SMTP server as set in the panel's Settings (one row, ``id`` 1). The
+    password is not here: the hub keeps it in a file of its own (admin/mail_settings.py), so
+    a copy or export of the database carries no way into the nursery's mailbox.
+    ``HANDOVER_SMTP_URL``, when set, wins over this row (a scripted install stays scripted)."""
+
+    __tablename__ = "mail_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(200), default="")
+    port: Mapped[int] = mapped_column(default=587)
+    tls: Mapped[str] = mapped_column(String(16), default="starttls")
+    user: Mapped[str] = mapped_column(String(200), default="")
+    sender: Mapped[str] = mapped_column(String(200), default="")
+    changed_at: Mapped[datetime | None]
+    changed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class NoticeCursor(Base):
+    """How far the hub has read the event log for notices parents opted into (arrivals,
+    departures, late collections): one row, ``id`` 1. Read after the doors' events are stored,
+    never while, so a sync never waits on e-mail."""
+
+    __tablename__ = "notice_cursor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, UTCDateTime, Versioned
@@ -103,6 +111,18 @@ class Adult(Versioned, Base):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone: Mapped[str | None] = mapped_column(String(40), info=OFFICE_ONLY)
     email: Mapped[str | None] = mapped_column(String(200), info=OFFICE_ONLY)
+    # What e-mail tells this adult (issue 17): in which of the kiosk's languages, and, when
+    # they opt in, arrivals, departures and late collections as well as changes to who may
+    # collect. Office only: a door has no use for them.
+    language: Mapped[str] = mapped_column(
+        String(8), default="en", server_default="en", info=OFFICE_ONLY
+    )
+    notify_arrivals: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), info=OFFICE_ONLY
+    )
+    notify_late: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), info=OFFICE_ONLY
+    )
 
 
 class Authorisation(Versioned, Base):

@@ -205,7 +205,7 @@ def test_a_test_message_without_a_mail_server_says_how_to_set_one_up(manager: Te
     assert "No mail server is set up" in page and "HANDOVER_SMTP_URL" in page
     tried = post_form(manager, "/notices", "/notices/test", {"to": "office@acorns.example"})
     assert tried.status_code == 400
-    assert "No mail server is set up for this hub (HANDOVER_SMTP_URL)." in tried.text
+    assert "No mail server is set up for this hub (Settings → Mail)." in tried.text
 
 
 def test_the_wait_after_each_failed_try_doubles_and_never_passes_an_hour() -> None:

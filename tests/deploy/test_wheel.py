@@ -90,6 +90,8 @@ def test_the_wheel_carries_pages_styles_catalogs_fonts_migrations_and_the_licenc
         "admin/static/live.js",
         "kiosk/locale/pl/LC_MESSAGES/handover.mo",
         "kiosk/locale/ur/LC_MESSAGES/handover.mo",
+        "admin/locale/pl/LC_MESSAGES/notices.mo",
+        "admin/locale/ur/LC_MESSAGES/notices.mo",
         "kiosk/fonts/NotoSansArabic-Regular.ttf",
         "kiosk/fonts/OFL.txt",
         "db/migrations/env.py",
