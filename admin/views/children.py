@@ -187,4 +187,8 @@ def child_page(
     request: Request, child_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep, saved: int = 0
 ) -> Response:
     context = child_context(db, get_child(db, child_id), now) | {"saved": saved}
+    # The adults the page names: those who may collect, and the choice of any other adult.
+    adults = [row["adult"].id for row in context["authorised"] if row["adult"] is not None]
+    adults += [i for i, _ in context["adult_choices"]]
+    record_seen(request, db, "adults", adults, "child's page")
     return render(request, "child.html", context)
