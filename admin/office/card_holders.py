@@ -55,6 +55,16 @@ def _collected(db: Session) -> list[tuple[int, int | None, int, str]]:
     return [(a, room, child, first) for a, room, child, first in rows]
 
 
+def _staff(db: Session, carded: set[str]) -> HolderGroup:
+    group = HolderGroup("staff", "Staff")
+    staff = db.scalars(select(Staff).where(Staff.deleted_at.is_(None))).all()
+    for member in sorted(staff, key=lambda s: sort_key(s.last_name, s.first_name)):
+        ref = f"staff:{member.id}"
+        name = full_name(member.first_name, member.last_name)
+        group.holders.append(Holder(ref, name, "", ref in carded))
+    return group
+
+
 def card_holders(db: Session) -> HolderList:
     carded = _with_cards(db)
     rooms = {
@@ -83,13 +93,8 @@ def card_holders(db: Session) -> HolderList:
     groups = [HolderGroup(f"room-{r}", name, by_name(in_room[r])) for r, name in rooms.items()]
     if in_room[None]:
         groups.append(HolderGroup("no-room", "Children with no room yet", by_name(in_room[None])))
-    staff = db.scalars(select(Staff).where(Staff.deleted_at.is_(None))).all()
-    staff_group = HolderGroup("staff", "Staff")
-    for member in sorted(staff, key=lambda s: sort_key(s.last_name, s.first_name)):
-        ref = f"staff:{member.id}"
-        name = full_name(member.first_name, member.last_name)
-        staff_group.holders.append(Holder(ref, name, "", ref in carded))
-    groups.append(staff_group)
+    staff = _staff(db, carded)
+    groups.append(staff)
     others = set(adults) - set(firsts)
     if others:
         groups.append(HolderGroup("others", "Adults who collect no child yet", by_name(others)))
@@ -97,5 +102,5 @@ def card_holders(db: Session) -> HolderList:
         groups=[g for g in groups if g.holders],
         children=sorted({c for _, _, c, _ in collected}),
         adults=sorted(adults),
-        staff=[s.id for s in staff],
+        staff=[int(h.ref.removeprefix("staff:")) for h in staff.holders],
     )
