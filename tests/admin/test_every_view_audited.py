@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import shutil
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI, Request
@@ -38,6 +40,17 @@ QUERIES = {"/adults/new": "?child={child_id}", "/cards": "?holder=adult:{adult_i
 PARAMETER = re.compile(r"{(\w+)}")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, seeded_template: Path, tmp_path: Path) -> str:
+    """The demo nursery on both backends the hub supports."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("demo_on_postgres")
+        return url
+    copy = tmp_path / "hub.db"
+    shutil.copy(seeded_template, copy)
+    return str(copy)
+
+
 @pytest.fixture
 def office(app: FastAPI, database: str) -> Iterator[TestClient]:
     with db_of(database) as db:
@@ -61,9 +74,9 @@ def office(app: FastAPI, database: str) -> Iterator[TestClient]:
         yield client
 
 
-def _values(database: str) -> dict[str, list[str]]:
+def _values(app: FastAPI) -> dict[str, list[str]]:
     """What each path parameter of the panel is filled with."""
-    with db_of(database) as db:
+    with app.state.sessions() as db:
         child = db.scalar(select(Child.id).where(Child.first_name == CHILD_NAME))
         adult = db.scalar(select(Adult.id).where(Adult.first_name == ADULT_NAME))
         saskia = db.scalar(select(Staff.id).where(Staff.username == "saskia"))
@@ -124,8 +137,10 @@ def _text(answer: Response) -> str:
         )
 
 
-def _views_of(database: str, entity: str, person: int) -> int:
-    with db_of(database) as db:
+def _views_of(app: FastAPI, entity: str, person: int) -> int:
+    # The hub's own sessions: one pool, however many pages are counted (PostgreSQL's
+    # connections are few).
+    with app.state.sessions() as db:
         return int(
             db.scalar(
                 select(func.count())
@@ -143,7 +158,7 @@ def _views_of(database: str, entity: str, person: int) -> int:
 def test_every_panel_page_that_shows_a_person_records_that_they_were_seen(
     app: FastAPI, office: TestClient, database: str
 ) -> None:
-    values = _values(database)
+    values = _values(app)
     people = {
         CHILD_NAME: ("children", int(values["child_id"][0])),
         ADULT_NAME: ("adults", int(values["adult_id"][0])),
@@ -151,7 +166,7 @@ def test_every_panel_page_that_shows_a_person_records_that_they_were_seen(
     forgotten, shown = [], set()
     for url in _urls(app, values):
         app.state.viewed = ViewLog()  # each page is a first look, not one already recorded
-        before = {name: _views_of(database, *who) for name, who in people.items()}
+        before = {name: _views_of(app, *who) for name, who in people.items()}
         answer = office.get(url)
         assert answer.status_code < 500, f"{url}: {answer.status_code}"
         text = _text(answer)
@@ -159,7 +174,7 @@ def test_every_panel_page_that_shows_a_person_records_that_they_were_seen(
             photo = url == f"/photos/{'child' if who[0] == 'children' else 'adult'}/{who[1]}"
             if name in text or (photo and answer.status_code == 200):
                 shown.add(url)
-                if _views_of(database, *who) == before[name]:
+                if _views_of(app, *who) == before[name]:
                     forgotten.append(f"{url} shows {who[0]} {who[1]} and recorded no view")
     assert not forgotten, "\n".join(forgotten)
     # The walk reached the pages that matter, so it cannot pass by opening nothing.
@@ -172,14 +187,14 @@ def test_an_alert_pushed_to_an_open_page_records_that_the_child_was_seen(
     app: FastAPI, office: TestClient, database: str
 ) -> None:
     """The live feed (not a page the walk above can open) names the child in its banner."""
-    child = int(_values(database)["child_id"][0])
+    child = int(_values(app)["child_id"][0])
     with db_of(database) as db:
         start = latest_seq(db)
         unknown_card_alert(db, at=NOW, child_id=child)
     app.state.viewed = ViewLog()
-    before = _views_of(database, "children", child)
+    before = _views_of(app, "children", child)
     cookie = "; ".join(f"{k}={v}" for k, v in office.cookies.items())
     scope = {"type": "http", "app": app, "headers": [(b"cookie", cookie.encode())]}
     notices, _ = _poll(Request(scope), start, "staff:1")
     assert any(CHILD_NAME in n.text for n in notices)
-    assert _views_of(database, "children", child) == before + 1
+    assert _views_of(app, "children", child) == before + 1
