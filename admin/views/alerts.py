@@ -134,8 +134,10 @@ def resolve(
     elif len(note) > MAX_NOTE:
         error = f"That note is too long: at most {MAX_NOTE} characters."
     if error:
+        shown = open_alerts(db, now)
+        record_people_seen(request, db, people_in(shown), "alerts")
         context = {
-            "open": open_alerts(db, now),
+            "open": shown,
             "history": [],
             "errors": {uuid: error},
             "filters": {},
