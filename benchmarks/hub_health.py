@@ -24,7 +24,7 @@ from admin.config import HubSettings
 from admin.ops.logs import configure_hub_logging
 from admin.ops.metrics import RequestObserver
 from admin.security import SESSION_COOKIE
-from benchmarks.admin_pages import SECRET, _ms, _prepare, run_on_scratch_nursery
+from benchmarks.admin_pages import SECRET, _ms, _prepare, _timed, run_on_scratch_nursery
 
 METRICS_TOKEN = "benchmark-metrics-token"  # noqa: S105
 
@@ -39,14 +39,6 @@ def _hub(url: str, clock: Callable[[], object], *, observed: bool) -> FastAPI:
         kept = [m for m in app.user_middleware if cast(object, m.cls) is not RequestObserver]
         app.user_middleware = kept
     return app
-
-
-def _timed(client: TestClient, path: str) -> float:
-    started = time.perf_counter()
-    answer = client.get(path)
-    elapsed = (time.perf_counter() - started) * 1000
-    assert answer.status_code == 200, answer.text[:200]
-    return elapsed
 
 
 def run(url: str, *, children: int, days: int, requests: int) -> None:

@@ -148,6 +148,8 @@ class RegisterRow:
     confirmed_by: str
     acknowledged_by: str
     id_document: str
+    # Whose names the row shows, so a page showing it can record who was seen (R12).
+    adult_ids: tuple[int, ...] = ()
 
 
 def _row(stay: Stay, names: Names) -> RegisterRow:
@@ -170,6 +172,14 @@ def _row(stay: Stay, names: Names) -> RegisterRow:
         confirmed_by=names.staff.get(stay.confirmed_by_staff_id or -1, ""),
         acknowledged_by=names.staff.get(stay.acknowledged_by_staff_id or -1, ""),
         id_document=stay.id_document or "",
+        adult_ids=tuple(
+            a
+            for a in (
+                stay.brought_by_adult_id,
+                stay.collected_by_adult_id if stay.departed_at else None,
+            )
+            if a is not None
+        ),
     )
 
 

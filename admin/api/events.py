@@ -8,6 +8,7 @@ anything is written, so a kiosk never has to work out which half arrived.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from admin.api.device_deps import CurrentKiosk, DeviceClock
 from admin.api.door_checks import check_batch
@@ -24,6 +26,7 @@ from admin.api.errors import ERRORS, ApiError, pair_again
 from admin.api.parked import park
 from admin.api.quota import refuse_over_quota
 from admin.deps import NowDep, SessionDep
+from admin.office.viewing import record_door_pull
 from admin.ops.logs import log_alerts
 from db.audit import set_actor
 from db.events import SEAL_COLUMNS, append_events, event_type
@@ -213,6 +216,7 @@ def _on_hub_time(record: EventRecord, skew: float) -> EventRecord:
 def pull(
     kiosk: CurrentKiosk,
     db: SessionDep,
+    now: NowDep,
     response: Response,
     since: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
@@ -227,6 +231,7 @@ def pull(
     rows = db.execute(query).all()
     page = rows[:limit]
     top = page[-1].seq if page else since
+    _record_pull(db, kiosk.id, page, span=f"{since}-{top}", now=now)
     return served(page, next=top, more=len(rows) > limit, headers=response)
 
 
@@ -236,10 +241,24 @@ def start(kiosk: CurrentKiosk, db: SessionDep, now: NowDep, response: Response) 
     every alert still open; see db/starting_point.py) and the position to pull on from, in
     one answer (``more`` is false), whatever the years of history behind them."""
     rows, position = starting_point(db, now=now, zone=setting_zone(db))
+    _record_pull(db, kiosk.id, rows, span=f"start-{position}", now=now)
     return served(rows, next=position, more=False, headers=response)
 
 
+def _record_pull(
+    db: Session, kiosk_id: int, rows: Sequence[Sequence[Any]], *, span: str, now: datetime
+) -> None:
+    """Events name children and adults (and hold typed collectors' names): a door's pull of
+    them is audited once a pull, with how many of each kind went (R12, issue 14.2)."""
+    if rows:
+        counts = Counter(str(row[SERVED_TYPE]) for row in rows)
+        record_door_pull(
+            db, kiosk_id=kiosk_id, what="door events", counts=counts, span=span, now=now
+        )
+
+
 SERVED = STARTING_COLUMNS
+SERVED_TYPE = 2  # the place of the event's type in a served row (see served() below)
 
 
 def served(rows: Sequence[Sequence[Any]], *, next: int, more: bool, headers: Response) -> Response:

@@ -12,7 +12,6 @@ of one row instead of a query per door table.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -23,7 +22,8 @@ from sqlalchemy.orm import Session
 from admin.api.device_deps import CurrentKiosk
 from admin.api.errors import ERRORS
 from admin.deps import NowDep, SessionDep
-from db.models import AuditEntry, VersionCounter
+from admin.office.viewing import record_door_pull
+from db.models import VersionCounter
 from db.models.sync import DOOR_TABLES, door_columns, serialise_row
 
 router = APIRouter(tags=["people"])
@@ -89,30 +89,7 @@ def people(
     more = len(rows) > limit  # may be a false "more" when the last version went whole: harmless
     following = page[-1]["version"] if page else since
     if page:
-        _record_pull(db, kiosk.id, page, now=now, since=since, following=following)
+        counts = Counter(str(row["table"]) for row in page)
+        span = f"{since}-{following}"
+        record_door_pull(db, kiosk_id=kiosk.id, what="door data", counts=counts, span=span, now=now)
     return PeoplePage(rows=page, next=following, more=more)
-
-
-def _record_pull(
-    db: Session,
-    kiosk_id: int,
-    page: list[dict[str, Any]],
-    *,
-    now: datetime,
-    since: int,
-    following: int,
-) -> None:
-    """R12: a door's pull of people data is a view of it, logged once per pull (not per row),
-    with how many rows of each table went; "nothing new" answers above write nothing."""
-    counts = Counter(str(row["table"]) for row in page)
-    db.add(
-        AuditEntry(
-            at=now,
-            actor=f"kiosk:{kiosk_id}",
-            action="view",
-            entity="door data",
-            entity_id=f"{since}-{following}",
-            changes={"fields": sorted(counts), "rows": dict(counts)},
-        )
-    )
-    db.commit()

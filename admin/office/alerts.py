@@ -36,6 +36,8 @@ class AlertView:
     resolved_by: str
     resolved_at: datetime | None
     resolution: str
+    child_id: int | None = None  # whose view the page records (admin/office/viewing.py)
+    adult_id: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -65,7 +67,14 @@ def alert_view(alert: Alert, names: Names) -> AlertView:
         resolved_by=names.staff.get(alert.resolved_by_staff_id or -1, ""),
         resolved_at=alert.resolved_at,
         resolution=alert.resolution or "",
+        child_id=alert.child_id,
+        adult_id=alert.adult_id,
     )
+
+
+def people_in(views: list[AlertView]) -> dict[str, list[int | None]]:
+    """The children and adults a list of alerts names, for the audit log."""
+    return {"children": [v.child_id for v in views], "adults": [v.adult_id for v in views]}
 
 
 def alerts_since(db: Session, start: datetime, end: datetime) -> Timeline:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from fastapi import Request
 from sqlalchemy import insert
@@ -42,16 +43,54 @@ class ViewLog:
             return new
 
 
+def record_door_pull(
+    db: Session,
+    *,
+    kiosk_id: int,
+    what: str,
+    counts: Mapping[str, int],
+    span: str,
+    now: datetime,
+) -> None:
+    """R12: a door's pull of people data or of events is a view of it, logged once per pull
+    (not per row, and never for a pull that found nothing new), with how many rows of each kind
+    went and the cursors it went between (``span``, e.g. "120-164"), so an entry stays small
+    however big the pull; commits."""
+    db.add(
+        AuditEntry(
+            at=now,
+            actor=f"kiosk:{kiosk_id}",
+            action="view",
+            entity=what,
+            entity_id=span,
+            changes={"fields": sorted(counts), "rows": dict(counts)},
+        )
+    )
+    db.commit()
+
+
 def record_seen(
     request: Request, db: Session, entity: str, ids: Iterable[object], what: str
 ) -> None:
     """Writes a view of ``what`` (e.g. "register", "photo") for each person in ``ids`` of
     ``entity`` ("children", "adults", "staff"), once per session per day, and commits."""
+    record_people_seen(request, db, {entity: ids}, what)
+
+
+def record_people_seen(
+    request: Request, db: Session, people: Mapping[str, Iterable[object]], what: str
+) -> None:
+    """:func:`record_seen` for a page that shows several kinds of people (a register names
+    children and the adults who brought them), in one statement."""
     token = request.cookies.get(SESSION_COOKIE, "")
     session = hash_secret(token)[:16] if token.isascii() else "?"
     now = request.app.state.clock()
     day = now.date().isoformat()
-    keys = [(session, day, entity, str(i), what) for i in dict.fromkeys(ids)]
+    keys = [
+        (session, day, entity, str(i), what)
+        for entity, ids in people.items()
+        for i in dict.fromkeys(i for i in ids if i is not None)
+    ]
     fresh = request.app.state.viewed.fresh(keys)
     if not fresh:
         return
@@ -65,7 +104,7 @@ def record_seen(
             "entity_id": person,
             "changes": {"fields": [what]},
         }
-        for _, _, _, person, _ in fresh
+        for _, _, entity, person, _ in fresh
     ]
     db.execute(insert(AuditEntry), rows)
     db.commit()

@@ -21,7 +21,7 @@ from admin.office.children import find_child
 from admin.office.collection import grant
 from admin.office.leaving import recently_removed
 from admin.office.notices import tell_authorised
-from admin.office.viewing import record_seen
+from admin.office.viewing import record_people_seen, record_seen
 from admin.people import collector_age_problem, read_adult
 from admin.templating import render
 from db.clock import local_day
@@ -83,7 +83,10 @@ def _form(
 def new_adult_page(
     request: Request, staff: ManagerOnly, db: SessionDep, child: str = ""
 ) -> Response:
-    return _form(request, {}, {}, None, find_child(db, child))
+    found = find_child(db, child)
+    if found is not None:
+        record_seen(request, db, "children", [found.id], "adding a carer")
+    return _form(request, {}, {}, None, found)
 
 
 def _minimum_age(db: Session) -> int:
@@ -185,6 +188,7 @@ def edit_adult_page(
     values: dict[str, Any] = {k: getattr(adult, k) or "" for k in fields}
     values |= {"notify_arrivals": adult.notify_arrivals, "notify_late": adult.notify_late}
     values["date_of_birth"] = adult.date_of_birth.isoformat() if adult.date_of_birth else ""
+    record_seen(request, db, "adults", [adult.id], "record")
     return _form(request, values, {}, adult, None)
 
 
@@ -214,7 +218,9 @@ def adult_page(
     cards = db.scalars(
         select(Card).where(Card.holder_adult_id == adult.id).order_by(Card.issued_at.desc())
     ).all()
-    record_seen(request, db, "adults", [adult.id], "record")
+    record_people_seen(
+        request, db, {"adults": [adult.id], "children": [c.id for _, c in links]}, "record"
+    )
     context = {"adult": adult, "links": links, "cards": cards, "saved": saved, "restored": restored}
     # Only a card of this adult's is named as sent: the address bar says nothing else here.
     mailed = card_sent if any(c.id == card_sent for c in cards) else ""

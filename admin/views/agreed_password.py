@@ -12,6 +12,7 @@ from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked, strength_hint
 from admin.office.children import get_child
 from admin.office.notices import tell_password_changed
+from admin.office.viewing import record_seen
 from admin.templating import render
 from db.credentials import hash_password
 from db.models import AgreedPassword, Authorisation, Child
@@ -40,12 +41,14 @@ def _siblings(db: Session, child: Child) -> list[Child]:
 def _password_page(
     request: Request, db: Session, child: Child, errors: dict[str, str], status: int = 200
 ) -> Response:
+    siblings = _siblings(db, child)
+    record_seen(request, db, "children", [child.id, *(c.id for c in siblings)], "agreed password")
     return render(
         request,
         "agreed_password.html",
         {
             "child": child,
-            "siblings": _siblings(db, child),
+            "siblings": siblings,
             "errors": errors,
             "hint": strength_hint(AGREED_MIN),
             "has_password": child.agreed_password_id is not None,

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
-from admin.office.alerts import CLOCK_SKEW, AlertView, alert_view, alerts_since, open_alerts
+from admin.office.alerts import (
+    CLOCK_SKEW,
+    AlertView,
+    alert_view,
+    alerts_since,
+    open_alerts,
+    people_in,
+)
+from admin.office.viewing import record_people_seen
 from admin.office_events import record_office_event
 from admin.templating import render
 from db.chain import missing_events
@@ -64,10 +72,12 @@ def alerts_page(
     first = _parse_day(start, today - timedelta(days=7))
     last = _parse_day(end, today)
     severity = severity if severity in {s.value for s in Severity} else ""
+    shown, history = open_alerts(db, now), _history(db, now, first, last, severity, status)
+    record_people_seen(request, db, people_in(shown + history), "alerts")
     context = {
-        "open": open_alerts(db, now),
+        "open": shown,
         "gaps": missing_events(db, now=now),
-        "history": _history(db, now, first, last, severity, status),
+        "history": history,
         "filters": {
             "start": first.isoformat(),
             "end": last.isoformat(),
@@ -82,7 +92,9 @@ def alerts_page(
 
 @router.get("/alerts/fragment")
 def alerts_fragment(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep) -> Response:
-    return render(request, "alerts_open.html", {"open": open_alerts(db, now), "errors": {}})
+    shown = open_alerts(db, now)
+    record_people_seen(request, db, people_in(shown), "alerts")
+    return render(request, "alerts_open.html", {"open": shown, "errors": {}})
 
 
 def _find(db: Session, now: datetime, uuid: str) -> Alert:
@@ -122,8 +134,10 @@ def resolve(
     elif len(note) > MAX_NOTE:
         error = f"That note is too long: at most {MAX_NOTE} characters."
     if error:
+        shown = open_alerts(db, now)
+        record_people_seen(request, db, people_in(shown), "alerts")
         context = {
-            "open": open_alerts(db, now),
+            "open": shown,
             "history": [],
             "errors": {uuid: error},
             "filters": {},

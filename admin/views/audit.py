@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import ManagerOnly, SessionDep
 from admin.errors import HubError
+from admin.office.viewing import record_people_seen
 from admin.templating import render
 from db.clock import local_day_bounds
 from db.models import Adult, AuditEntry, Child, Kiosk, Staff
@@ -88,6 +89,14 @@ def audit_page(
     }
     who |= {f"kiosk:{i}": f"{name} (kiosk)" for i, name in db.execute(select(Kiosk.id, Kiosk.name))}
     entities = sorted(db.scalars(select(AuditEntry.entity).distinct()).all())
+    people = _people(db)
+    # The log names people (the person filter, the values of their changes): reading it is
+    # a view of them too, recorded once a session a day like any list.
+    listed: dict[str, list[str]] = {}
+    for option, _ in people:
+        kind, _, person_id = option.partition(":")
+        listed.setdefault(kind, []).append(person_id)
+    record_people_seen(request, db, listed, "audit log")
     return render(
         request,
         "audit.html",
@@ -95,7 +104,7 @@ def audit_page(
             "entries": entries,
             "staff": who,
             "actors": sorted(who.items(), key=lambda a: sort_key(a[1])),
-            "people": _people(db),
+            "people": people,
             "entities": entities,
             "filters": filters,
             "more": entries[-1].id if len(entries) == PAGE else None,

@@ -17,14 +17,16 @@ from sqlalchemy.orm import Session
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError, not_found
 from admin.mail import Refused, TryLater, deliver
+from admin.office.card_holders import card_holders
 from admin.office.card_mail import card_message
 from admin.office.mail_settings import mail_in_use
 from admin.office.notices import nursery_name, tell_card
+from admin.office.viewing import record_people_seen
 from admin.templating import render
 from db.audit import record_action
 from db.credentials import hash_secret, new_card
 from db.models import Adult, Card, Staff
-from db.names import full_name, sort_key
+from db.names import full_name
 
 router = APIRouter()
 MAX_PER_SHEET = 40
@@ -39,6 +41,16 @@ class PrintedCard:
     card_id: str
     qr_svg: Markup
     payload: str = field(default="", repr=False)  # the card's secret: this request's only
+
+    @property
+    def name_size(self) -> str:
+        """Smaller type for a longer name, so it fits beside the QR code in three lines at
+        most and stays inside the card's cut line (the sheet's test measures it)."""
+        length = len(self.holder)
+        for longest, size in ((16, ""), (26, "long"), (40, "longer")):
+            if length <= longest:
+                return size
+        return "longest"
 
 
 def _holder(db: Session, ref: str) -> Adult | Staff:
@@ -89,27 +101,29 @@ def issue_card(db: Session, holder: Adult | Staff, *, by: Staff, now: datetime) 
     )
 
 
-def _holders(db: Session) -> list[tuple[str, str]]:
-    adults = db.execute(
-        select(Adult.id, Adult.first_name, Adult.last_name).where(Adult.deleted_at.is_(None))
-    ).all()
-    staff = db.execute(
-        select(Staff.id, Staff.first_name, Staff.last_name).where(Staff.deleted_at.is_(None))
-    ).all()
-    options = [(f"adult:{i}", full_name(f, last)) for i, f, last in adults]
-    options += [(f"staff:{i}", f"{full_name(f, last)} (staff)") for i, f, last in staff]
-    return sorted(options, key=lambda o: sort_key(o[1]))
+def _holder_names(db: Session) -> dict[str, str]:
+    names = {
+        f"adult:{i}": full_name(f, last)
+        for i, f, last in db.execute(select(Adult.id, Adult.first_name, Adult.last_name))
+    }
+    names |= {
+        f"staff:{i}": f"{full_name(f, last)} (staff)"
+        for i, f, last in db.execute(select(Staff.id, Staff.first_name, Staff.last_name))
+    }
+    return names
 
 
 @router.get("/cards")
 def cards_page(request: Request, me: ManagerOnly, db: SessionDep, holder: str = "") -> Response:
+    """People to tick for new cards (a list of boxes, which works on a tablet where a
+    multiple-choice list does not), and the cards issued, for one holder when ``holder`` says."""
     query = select(Card).order_by(Card.issued_at.desc())
     if holder:
         held = _holder(db, holder)
         column = Card.holder_staff_id if isinstance(held, Staff) else Card.holder_adult_id
         query = query.where(column == held.id)
     cards = db.scalars(query.limit(500)).all()
-    names = dict(_holders(db))
+    names = _holder_names(db)
     rows = [
         {
             "card": c,
@@ -118,20 +132,30 @@ def cards_page(request: Request, me: ManagerOnly, db: SessionDep, holder: str = 
         }
         for c in cards
     ]
-    return render(request, "cards.html", {"rows": rows, "holders": _holders(db), "holder": holder})
+    listed = card_holders(db)
+    seen = {"children": listed.children, "adults": listed.adults, "staff": listed.staff}
+    record_people_seen(request, db, seen, "cards")
+    context = {"rows": rows, "groups": listed.groups, "holder": holder, "most": MAX_PER_SHEET}
+    return render(request, "cards.html", context)
 
 
 @router.post("/cards/issue")
 def issue(
     request: Request, form: FormDep, me: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    refs = [str(v) for v in form.getlist("holder") if isinstance(v, str) and v]
+    # Once each, though a person ticked under two rooms is sent twice: a second card would
+    # revoke the first before it is even printed.
+    refs = list(dict.fromkeys(str(v) for v in form.getlist("holder") if isinstance(v, str) and v))
     if not refs:
         raise HubError(400, "no_holder", "Please choose at least one person to issue a card to.")
     if len(refs) > MAX_PER_SHEET:
         raise HubError(400, "too_many", f"At most {MAX_PER_SHEET} cards at once, please.")
     printed = [issue_card(db, _holder(db, ref), by=me, now=now) for ref in refs]
     db.commit()
+    seen: dict[str, list[int]] = {"adults": [], "staff": []}
+    for card in printed:
+        seen["staff" if card.kind == "staff" else "adults"].append(card.holder_id)
+    record_people_seen(request, db, seen, "card printed")
     return render(request, "cards_print.html", {"printed": printed})
 
 

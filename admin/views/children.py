@@ -200,4 +200,8 @@ def child_page(
         "saved": saved,
         "restored": restored,
     }
+    # The adults the page names: those who may collect, and the choice of any other adult.
+    adults = [row["adult"].id for row in context["authorised"] if row["adult"] is not None]
+    adults += [i for i, _ in context["adult_choices"]]
+    record_seen(request, db, "adults", adults, "child's page")
     return render(request, "child.html", context)

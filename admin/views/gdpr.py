@@ -18,6 +18,7 @@ from admin.csv_files import csv_text
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
 from admin.office.children import SENSITIVE_FIELDS, get_child
+from admin.office.viewing import record_seen
 from admin.ops.logs import log_event
 from admin.retention import carry_out, plan_purge
 from admin.templating import render
@@ -145,11 +146,17 @@ def export_chosen(me: ManagerOnly, child: int = 0) -> Response:
 
 
 @router.get("/privacy/export/child/{child_id}")
-def export(child_id: int, me: ManagerOnly, db: SessionDep) -> Response:
+def export(request: Request, child_id: int, me: ManagerOnly, db: SessionDep) -> Response:
     child = get_child(db, child_id)
     data = export_zip(db, child)
     record_view(db, entity="children", entity_id=child.id, fields=[*SENSITIVE_FIELDS, "export"])
     db.commit()
+    carers = db.scalars(
+        select(Authorisation.adult_id).where(
+            Authorisation.child_id == child.id, Authorisation.deleted_at.is_(None)
+        )
+    )
+    record_seen(request, db, "adults", carers, f"subject-access export of child {child.id}")
     name = f"subject-access-child-{child.id}.zip"
     return Response(
         data,
@@ -178,6 +185,7 @@ def privacy_page(
         db.scalars(select(Child).where(Child.deleted_at.is_(None))),
         key=lambda c: sort_key(c.last_name, c.first_name),
     )
+    record_seen(request, db, "children", [c.id for c in children], "privacy page")
     return render(
         request,
         "privacy.html",

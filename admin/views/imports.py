@@ -24,10 +24,10 @@ from admin.office.exporting import export_file, template_file
 from admin.office.import_writing import apply_plan
 from admin.office.importing import Plan, plan_import
 from admin.office.spreadsheet import UnreadableFile
-from admin.office.viewing import record_seen
+from admin.office.viewing import record_people_seen, record_seen
 from admin.templating import render
 from db.clock import local_day
-from db.models import Child
+from db.models import Authorisation, Child
 from db.register import setting_zone
 
 router = APIRouter()
@@ -64,7 +64,12 @@ def export(request: Request, kind: str, staff: ManagerOnly, db: SessionDep) -> R
     if kind not in ("csv", "xlsx"):
         return RedirectResponse("/children", status_code=303)
     children = db.scalars(select(Child.id).where(Child.deleted_at.is_(None))).all()
-    record_seen(request, db, "children", children, "export")
+    carers = db.scalars(
+        select(Authorisation.adult_id).where(
+            Authorisation.deleted_at.is_(None), Authorisation.child_id.in_(children)
+        )
+    ).all()
+    record_people_seen(request, db, {"children": children, "adults": carers}, "export")
     return _download(export_file(db, xlsx=kind == "xlsx"), f"children-and-carers.{kind}")
 
 

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from admin.office.viewing import record_seen
 from admin.security import SESSION_COOKIE, staff_for_token
+from db.audit import set_actor
 from db.models import Event
 from db.register import Names
 from db.vocabulary import STAFF_TEXT, EventType, Reason
@@ -31,6 +33,7 @@ class Notice:
     kind: str  # "alert" or "change"
     uuid: str
     text: str
+    child_id: int | None = None  # the child an alert names, whose view is recorded
 
 
 def latest_seq(db: Session) -> int:
@@ -55,27 +58,33 @@ def notices_after(db: Session, seq: int) -> tuple[list[Notice], int]:
             text = str(payload.get("text") or STAFF_TEXT.get(Reason(payload["reason"]), "Alert"))
             if row.child_id is not None:
                 text = f"{text}: {names.child(row.child_id)}"
-            notices.append(Notice("alert", row.uuid, text))
+            notices.append(Notice("alert", row.uuid, text, row.child_id))
         else:
             notices.append(Notice("change", row.uuid, row.type))
     return notices, int(rows[-1].seq)
 
 
-def _signed_in(request: Request) -> bool:
+def _signed_in(request: Request) -> str | None:
+    """The listener as the audit log names them ("staff:3"), or None when not signed in."""
     app = request.app
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token:
-        return False
+        return None
     with app.state.sessions() as db:
         idle = timedelta(minutes=app.state.settings.session_idle_minutes)
         # Listening is not activity: an idle panel still expires.
         state = staff_for_token(db, token, now=app.state.clock(), idle=idle, touch=False)
-        return state.staff is not None
+        return f"staff:{state.staff.id}" if state.staff is not None else None
 
 
-def _poll(request: Request, seq: int) -> tuple[list[Notice], int]:
+def _poll(request: Request, seq: int, listener: str) -> tuple[list[Notice], int]:
     with request.app.state.sessions() as db:
-        return notices_after(db, seq)
+        notices, seq = notices_after(db, seq)
+        named = [n.child_id for n in notices if n.child_id is not None]
+        if named:  # the banner names the child: a view, as on the Alerts page
+            set_actor(db, listener)
+            record_seen(request, db, "children", named, "alerts")
+        return notices, seq
 
 
 def _start(request: Request) -> int:
@@ -88,12 +97,12 @@ def _frame(notice: Notice, seq: int) -> str:
     return f"id: {seq}\nevent: {notice.kind}\ndata: {data}\n\n"
 
 
-async def _stream(request: Request, seq: int) -> AsyncIterator[str]:
+async def _stream(request: Request, seq: int, listener: str) -> AsyncIterator[str]:
     pause: float = request.app.state.settings.live_poll_seconds
     yield "retry: 3000\n\n"
     polls = 0
     while not await request.is_disconnected():
-        notices, seq = await run_in_threadpool(_poll, request, seq)
+        notices, seq = await run_in_threadpool(_poll, request, seq, listener)
         for notice in notices:
             yield _frame(notice, seq)
         polls += 1
@@ -107,12 +116,13 @@ async def _stream(request: Request, seq: int) -> AsyncIterator[str]:
 
 @router.get("/live")
 async def live(request: Request) -> Response:
-    if not await run_in_threadpool(_signed_in, request):
+    listener = await run_in_threadpool(_signed_in, request)
+    if listener is None:
         return Response("Please sign in.", status_code=401, media_type="text/plain")
     last = request.headers.get("last-event-id", "")
     seq = int(last) if last.isdigit() else await run_in_threadpool(_start, request)
     return StreamingResponse(
-        _stream(request, seq),
+        _stream(request, seq, listener),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -16,6 +16,7 @@ from admin.forms import Checked
 from admin.mail import Refused, SmtpSettings, TryLater, deliver
 from admin.notice_sender import test_message
 from admin.office.mail_settings import mail_in_use
+from admin.office.viewing import record_people_seen
 from admin.templating import render
 from db.models import Adult, Notice, Setting
 from db.names import full_name
@@ -39,6 +40,11 @@ def _page(request: Request, db: Session, tried: dict[str, str], status: int = 20
         .limit(SHOWN)
     ).all()
     shown = [{"notice": n, "to": full_name(f or "", last or "")} for n, f, last in rows]
+    seen = {
+        "adults": [n.to_adult_id for n, _, _ in rows],
+        "children": [n.child_id for n, _, _ in rows],
+    }
+    record_people_seen(request, db, seen, "notices")
     return render(
         request,
         "notices.html",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, NowDep, SessionDep
 from admin.errors import HubError
-from admin.office.viewing import record_seen
+from admin.office.viewing import record_people_seen, record_seen
 from admin.templating import render
 from db.clock import as_utc, local_day
 from db.models import Child
@@ -88,6 +88,13 @@ def record_position(db: Session) -> str:
     return "; ".join(f"{device} {top}" for device, top in sorted(chain_heads(db).items()))
 
 
+def _seen(request: Request, db: Session, rows: list[RegisterRow], what: str) -> None:
+    adults = [a for r in rows for a in r.adult_ids]
+    record_people_seen(
+        request, db, {"children": [r.child_id for r in rows], "adults": adults}, what
+    )
+
+
 @router.get("/register")
 def register_page(
     request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
@@ -96,7 +103,7 @@ def register_page(
     today = local_day(now, zone)
     chosen = _day(day, today, "date")
     rows = daily_register(db, chosen, zone)
-    record_seen(request, db, "children", [r.child_id for r in rows], f"register {chosen}")
+    _seen(request, db, rows, f"register {chosen}")
     context = {
         "rows": [register_cells(r, zone) for r in rows],
         "columns": REGISTER_COLUMNS,
@@ -120,7 +127,7 @@ def register_csv(
     chosen = _day(day, local_day(now, zone), "date")
     register = daily_register(db, chosen, zone)
     what = f"register {chosen} (CSV)"
-    record_seen(request, db, "children", [r.child_id for r in register], what)
+    _seen(request, db, register, what)
     rows = [register_cells(r, zone) for r in register]
     if note := hours_unknown_note(sum(r.arrived_at is None for r in register)):
         rows += [[], ["Hours unknown", note]]

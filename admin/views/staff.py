@@ -45,6 +45,7 @@ def staff_list(request: Request, me: ManagerOnly, db: SessionDep, wizard: int = 
     rows = sorted(rows, key=lambda s: sort_key(s.last_name, s.first_name))
     rooms = dict(Choices.load(db).rooms)
     bar = wizard_bar(db, "staff") if wizard else None
+    record_seen(request, db, "staff", [s.id for s in rows], "list")
     return render(request, "staff_list.html", {"people": rows, "rooms": rooms, "wizard": bar})
 
 

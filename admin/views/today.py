@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
-from admin.office.alerts import AlertView, open_alerts
-from admin.office.viewing import record_seen
+from admin.office.alerts import AlertView, open_alerts, people_in
+from admin.office.viewing import record_people_seen
 from admin.office_events import record_office_event
 from admin.templating import render
 from db.clock import age_in_months, local_day
@@ -71,6 +71,7 @@ def _child_row(stay: Stay, names: Names) -> dict[str, object]:
     brought = names.adults.get(stay.brought_by_adult_id or -1) or stay.brought_by_name or ""
     return {
         "id": stay.child_id,
+        "adult_id": stay.brought_by_adult_id,
         "name": names.child(stay.child_id),
         "arrived": stay.arrived_at,
         "brought": brought,
@@ -150,8 +151,14 @@ def today_page(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDe
 
 
 def _seen(request: Request, db: Session, shown: TodayNow) -> None:
-    ids = [row["id"] for room in shown.rooms for row in room.children]
-    record_seen(request, db, "children", ids, "today")
+    rows = [row for room in shown.rooms for row in room.children] + shown.waiting
+    seen: dict[str, list[object]] = {
+        "children": [row["id"] for row in rows],
+        "adults": [row["adult_id"] for row in rows],
+    }
+    for kind, ids in people_in(shown.alerts).items():
+        seen[kind] += ids
+    record_people_seen(request, db, seen, "today")
 
 
 @router.get("/today/fragment")

@@ -14,7 +14,10 @@ ROOT = Path(__file__).parents[2]
 @pytest.mark.parametrize(
     ("benchmark", "figures"),
     [
-        ("admin_pages", ("today", "daily register", "p95")),
+        (
+            "admin_pages",
+            ("today", "daily register", "auditing off", "auditing on", "first look", "p95"),
+        ),
         ("hub_health", ("today, before", "today, after", "/healthz", "/metrics", "p95")),
     ],
 )

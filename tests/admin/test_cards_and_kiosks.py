@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from admin.office.pairing import pairing_code_hash
 from db.credentials import hash_secret
-from db.models import Card, Kiosk
+from db.models import AuditEntry, Card, Kiosk
 from tests.admin.conftest import post_form
 from tests.admin.test_people import adult_id, db_of
 
@@ -35,6 +35,32 @@ def test_several_cards_print_on_one_sheet(manager: TestClient, database: str) ->
     holders = [f"adult:{adult_id(database, n)}" for n in ("Bob", "Kemi", "Ngozi")]
     sheet = post_form(manager, "/cards", "/cards/issue", {"holder": holders})
     assert sheet.text.count('class="qr-card"') == 3
+
+
+def test_a_person_ticked_under_two_rooms_gets_one_card_and_the_sheet_is_a_view_of_them(
+    manager: TestClient, database: str
+) -> None:
+    """The Cards page lists a parent under each room their children are in; the sheet prints
+    one card for them (a second would revoke the first) and records that it named them."""
+    ngozi = adult_id(database, "Ngozi")
+    sheet = post_form(
+        manager, "/cards", "/cards/issue", {"holder": [f"adult:{ngozi}", f"adult:{ngozi}"]}
+    )
+    assert sheet.text.count('class="qr-card"') == 1
+    with db_of(database) as db:
+        in_use = db.scalars(
+            select(Card).where(Card.holder_adult_id == ngozi, Card.revoked_at.is_(None))
+        ).all()
+        views = db.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "view",
+                AuditEntry.entity == "adults",
+                AuditEntry.entity_id == str(ngozi),
+            )
+        ).all()
+    assert len(in_use) == 1
+    assert ["card printed"] in [v.changes["fields"] for v in views]
+    assert ["cards"] in [v.changes["fields"] for v in views]  # the page listed her first
 
 
 def test_reissuing_a_card_makes_the_old_one_stop_working(

@@ -166,6 +166,21 @@ def test_a_door_reads_what_the_other_doors_recorded_but_not_its_own(
     ).json()
     assert [e["uuid"] for e in page["events"]] == [theirs["uuid"]]
     assert page["more"] is False
+    nothing_new = http.get(
+        f"{hub.base}/api/v1/events",
+        params={"since": page["next"], "device": "front-door"},
+        headers=_auth(token),
+    ).json()
+    assert nothing_new["events"] == []
+    start = http.get(f"{hub.base}/api/v1/events/start", headers=_auth(token)).json()
+    assert len(start["events"]) == 2
+    with session_factory(make_engine(hub.db_url))() as db:  # R12: one entry a pull, not a row
+        pulls = db.scalars(select(AuditEntry).where(AuditEntry.entity == "door events")).all()
+    kiosk = f"kiosk:{token.split('.')[0]}"
+    assert [(p.actor, p.entity_id, p.changes["rows"]) for p in pulls] == [
+        (kiosk, f"0-{page['next']}", {"child_arrived": 1}),
+        (kiosk, f"start-{start['next']}", {"child_arrived": 2}),
+    ]  # the pull that found nothing new wrote nothing; no names, only counts
 
 
 def test_a_revoked_kiosk_is_told_so_until_it_is_paired_again_with_a_new_token(
