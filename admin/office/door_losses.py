@@ -76,6 +76,16 @@ def _bookings(db: Session, child_id: int) -> list[str]:
     return [f"{WEEKDAYS[d]} {name}" for d, name in rows if d < len(WEEKDAYS)]
 
 
+def named_with_child(db: Session, child_id: int) -> dict[str, list[int]]:
+    """Who the child's confirmation names, for the audit of who saw whom."""
+    return {"children": [child_id], "adults": [a.id for a in _collectors(db, child_id)]}
+
+
+def named_with_adult(db: Session, adult_id: int) -> dict[str, list[int]]:
+    """Who the adult's confirmation names, for the audit of who saw whom."""
+    return {"adults": [adult_id], "children": [c.id for c in _collected(db, adult_id)]}
+
+
 def child_losses(db: Session, child: Child, *, today: date) -> list[str]:
     first = child.first_name
     said = [f"{first} will no longer appear on the door, so nobody can sign {first} in there."]

@@ -12,7 +12,12 @@ from admin.deps import ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
 from admin.office.adults import get_adult
 from admin.office.children import get_child
-from admin.office.door_losses import adult_losses, child_losses
+from admin.office.door_losses import (
+    adult_losses,
+    child_losses,
+    named_with_adult,
+    named_with_child,
+)
 from admin.office.leaving import (
     UNDO_DAYS,
     UNDO_WINDOW,
@@ -22,7 +27,7 @@ from admin.office.leaving import (
     undo_adult,
     undo_child,
 )
-from admin.office.viewing import record_seen
+from admin.office.viewing import record_people_seen
 from admin.templating import render
 from db.clock import local_day
 from db.models import Adult, Child
@@ -56,7 +61,7 @@ def confirm_child(
     request: Request, child_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
     child = get_child(db, child_id)
-    record_seen(request, db, "children", [child.id], "remove")
+    record_people_seen(request, db, named_with_child(db, child.id), "remove")
     blocked = ""
     if child_on_site(db, child, now):
         blocked = f"{child.first_name} is on the register now: record the collection first."
@@ -93,7 +98,7 @@ def confirm_adult(
     request: Request, adult_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
     adult = get_adult(db, adult_id)
-    record_seen(request, db, "adults", [adult.id], "remove")
+    record_people_seen(request, db, named_with_adult(db, adult.id), "remove")
     losses = adult_losses(db, adult, today=local_day(now, setting_zone(db)))
     return _confirm(request, adult, losses, now=now)
 
