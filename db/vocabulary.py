@@ -23,6 +23,8 @@ class EventType(StrEnum):
     STAFF_SIGNED_OUT = "staff_signed_out"
     VISITOR_SIGNED_IN = "visitor_signed_in"
     VISITOR_SIGNED_OUT = "visitor_signed_out"
+    # Office-only: a manager's word that a day's register is complete (ref: the day, ISO).
+    REGISTER_SIGNED_OFF = "register_signed_off"
 
 
 class Role(StrEnum):

@@ -1,5 +1,6 @@
-"""The daily register (R17) for any date, on screen, printed and as CSV; hours per child over
-a date range as CSV for funding returns. Staff and manager."""
+"""The daily register (R17) for any date, on screen (room by room, with hours and totals),
+printed with the manager's sign-off, and as CSV; a departure recorded after the fact; hours per
+child over a date range as CSV for funding returns. Staff read; the manager signs and corrects."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from admin.csv_files import csv_download
-from admin.deps import CurrentStaff, NowDep, SessionDep
+from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
+from admin.office.departures import open_stay, record_departure
+from admin.office.registers import day_register, sign_off_register
 from admin.office.viewing import record_seen
 from admin.templating import render
 from db.clock import as_utc, local_day
@@ -34,6 +37,8 @@ REGISTER_COLUMNS = (
     "Confirmed by",
     "Arrival seen by",
     "ID checked",
+    "Hours",
+    "Note",
 )
 
 # A child handed over at a door that never saw the arrival, when no door's arrival synced in.
@@ -53,6 +58,23 @@ def _clock(value: datetime | None, zone: ZoneInfo) -> str:
     return "" if value is None else as_utc(value).astimezone(zone).strftime("%H:%M")
 
 
+def hours_text(value: timedelta) -> str:
+    """ "3 h 05 min": how a nursery says a stay's length."""
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def correction_note(row: RegisterRow, zone: ZoneInfo) -> str:
+    """What the register says of a departure recorded after the fact, so it is never read as
+    a handover seen at the door."""
+    if not row.correction_reason:
+        return ""
+    written = row.correction_recorded_at
+    at = f" on {as_utc(written).astimezone(zone).strftime('%a %d %b %H:%M')}" if written else ""
+    by = f" by {row.confirmed_by}" if row.confirmed_by else ""
+    return f"Departure recorded afterwards{by}{at}: {row.correction_reason}"
+
+
 def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
     arrived = ARRIVAL_NOT_RECORDED if row.arrived_at is None else _clock(row.arrived_at, zone)
     return [
@@ -66,6 +88,8 @@ def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
         row.confirmed_by,
         row.acknowledged_by,
         row.id_document,
+        f"{row.hours.total_seconds() / 3600:.2f}",
+        correction_note(row, zone),
     ]
 
 
@@ -82,13 +106,13 @@ def register_page(
     zone = setting_zone(db)
     today = local_day(now, zone)
     chosen = _day(day, today, "date")
-    rows = daily_register(db, chosen, zone)
-    record_seen(request, db, "children", [r.child_id for r in rows], f"register {chosen}")
+    register = day_register(db, chosen, now=now, zone=zone)
+    record_seen(request, db, "children", [r.child_id for r in register.rows], f"register {chosen}")
     context = {
-        "rows": [register_cells(r, zone) for r in rows],
-        "columns": REGISTER_COLUMNS,
+        "register": register,
+        "hours": hours_text,
+        "note": lambda row: correction_note(row, zone),
         "chosen": chosen,
-        "children": len({r.child_id for r in rows}),
         "previous": chosen - timedelta(days=1),
         "next": chosen + timedelta(days=1),
         "month_start": chosen.replace(day=1),
@@ -104,7 +128,7 @@ def register_csv(
 ) -> Response:
     zone = setting_zone(db)
     chosen = _day(day, local_day(now, zone), "date")
-    register = daily_register(db, chosen, zone)
+    register = daily_register(db, chosen, zone, now=now)
     what = f"register {chosen} (CSV)"
     record_seen(request, db, "children", [r.child_id for r in register], what)
     rows = [register_cells(r, zone) for r in register]
@@ -156,3 +180,63 @@ def hours_csv(
         rows,
         f"hours-{first.isoformat()}-to-{last.isoformat()}.csv",
     )
+
+
+@router.post("/register/sign-off")
+def sign_off(form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
+    chosen = _day(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
+    sign_off_register(db, chosen, manager=manager, now=now)
+    return RedirectResponse(f"/register?day={chosen.isoformat()}#sign-off", status_code=303)
+
+
+def _departure_page(
+    request: Request, db: Session, child_id: int, chosen: date, values: dict[str, str], error: str
+) -> Response:
+    stay = open_stay(db, child_id, chosen, setting_zone(db))
+    context = {
+        "child": db.get(Child, child_id),
+        "chosen": chosen,
+        "arrived": stay.arrived_at,
+        "values": values,
+        "error": error,
+    }
+    status = 400 if error else 200
+    return render(request, "register_departure.html", context, status=status)
+
+
+@router.get("/register/departure")
+def departure_form(
+    request: Request, manager: ManagerOnly, db: SessionDep, child: int, day: str
+) -> Response:
+    chosen = _day(day, date.min, "date")
+    page = _departure_page(request, db, child, chosen, {}, "")
+    record_seen(request, db, "children", [child], "departure form")
+    return page
+
+
+@router.post("/register/departure")
+def departure_save(
+    request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    chosen = _day(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
+    raw_child = str(form.get("child") or "")
+    child_id = int(raw_child) if raw_child.isdigit() else 0
+    values = {k: str(form.get(k) or "") for k in ("left_at", "reason", "collected_by")}
+    try:
+        record_departure(
+            db,
+            child_id=child_id,
+            day=chosen,
+            manager_id=manager.id,
+            manager_role=manager.role,
+            now=now,
+            left_at=values["left_at"],
+            reason=values["reason"],
+            collected_by=values["collected_by"],
+        )
+    except HubError as error:
+        if error.status != 400:
+            raise
+        db.rollback()
+        return _departure_page(request, db, child_id, chosen, values, error.message)
+    return RedirectResponse(f"/register?day={chosen.isoformat()}", status_code=303)
