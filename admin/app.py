@@ -30,6 +30,7 @@ from admin.security import PRE_COOKIE, SESSION_COOKIE, staff_for_token
 from admin.setting_info import SettingCache
 from admin.sound import chime_wav
 from admin.views import (
+    absences,
     adults,
     agreed_password,
     alerts,
@@ -118,6 +119,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         staff,
         cards,
         registers,
+        absences,
         audit,
         gdpr,
         kiosks,

@@ -46,7 +46,7 @@ REFERS_TO: dict[str, tuple[EventType, str]] = {
 # so itself would mark a kiosk on the office's Kiosks page.
 OFFICE_ONLY_REASONS = {Reason.KIOSK_CANNOT_SAVE.value}
 # Kinds only the office writes: a door never signs off a register.
-OFFICE_ONLY_KINDS = {EventType.REGISTER_SIGNED_OFF.value}
+OFFICE_ONLY_KINDS = {EventType.REGISTER_SIGNED_OFF.value, EventType.CHILD_ABSENT.value}
 
 
 @dataclass(frozen=True)

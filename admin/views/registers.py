@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
+from admin.office.absences import absent_on
 from admin.office.departures import open_stay, record_departure
 from admin.office.registers import day_register, sign_off_register
 from admin.office.viewing import record_seen
@@ -107,9 +108,12 @@ def register_page(
     today = local_day(now, zone)
     chosen = _day(day, today, "date")
     register = day_register(db, chosen, now=now, zone=zone)
-    record_seen(request, db, "children", [r.child_id for r in register.rows], f"register {chosen}")
+    absent = absent_on(db, chosen, now=now)
+    seen = [r.child_id for r in register.rows] + [a.child_id for a in absent]
+    record_seen(request, db, "children", seen, f"register {chosen}")
     context = {
         "register": register,
+        "absent": absent,
         "hours": hours_text,
         "note": lambda row: correction_note(row, zone),
         "chosen": chosen,

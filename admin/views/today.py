@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.office.absences import Absent, not_yet_arrived
 from admin.office.alerts import AlertView, open_alerts
 from admin.office.viewing import record_seen
 from admin.office_events import record_office_event
@@ -145,20 +146,22 @@ def today_now(db: Session, now: datetime, zone: ZoneInfo | None = None) -> Today
 @router.get("/today")
 def today_page(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep) -> Response:
     shown = today_now(db, now)
-    _seen(request, db, shown)
-    return render(request, "today.html", {"now": shown, "at": now})
+    late = not_yet_arrived(db, now)
+    _seen(request, db, shown, late)
+    return render(request, "today.html", {"now": shown, "at": now, "late": late})
 
 
-def _seen(request: Request, db: Session, shown: TodayNow) -> None:
+def _seen(request: Request, db: Session, shown: TodayNow, late: list[Absent]) -> None:
     ids = [row["id"] for room in shown.rooms for row in room.children]
-    record_seen(request, db, "children", ids, "today")
+    record_seen(request, db, "children", ids + [a.child_id for a in late], "today")
 
 
 @router.get("/today/fragment")
 def today_fragment(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep) -> Response:
     shown = today_now(db, now)
-    _seen(request, db, shown)  # a child arriving later is seen here first
-    return render(request, "today_fragment.html", {"now": shown, "at": now})
+    late = not_yet_arrived(db, now)
+    _seen(request, db, shown, late)  # a child arriving later is seen here first
+    return render(request, "today_fragment.html", {"now": shown, "at": now, "late": late})
 
 
 @router.post("/today/acknowledge/{arrival_uuid}")
