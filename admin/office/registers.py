@@ -73,6 +73,12 @@ class DayRegister:
         )
 
 
+def hours_text(value: timedelta) -> str:
+    """ "3 h 05 min": how a nursery says a stay's length."""
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def _by_room(db: Session, rows: list[RegisterRow]) -> list[RoomRegister]:
     """Rooms youngest first, as the Today page orders them; a room since removed keeps its
     name in old registers and comes after the others."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked
+from admin.office.attendance import child_history
 from admin.office.children import (
     SENSITIVE_FIELDS,
     bookings_of,
@@ -187,4 +188,5 @@ def child_page(
     request: Request, child_id: int, staff: ManagerOnly, db: SessionDep, now: NowDep, saved: int = 0
 ) -> Response:
     context = child_context(db, get_child(db, child_id), now) | {"saved": saved}
+    context |= child_history(db, child_id, now)
     return render(request, "child.html", context)

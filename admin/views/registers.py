@@ -16,7 +16,7 @@ from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
 from admin.office.absences import absent_on
 from admin.office.departures import open_stay, record_departure
-from admin.office.registers import day_register, sign_off_register
+from admin.office.registers import day_register, hours_text, sign_off_register
 from admin.office.viewing import record_seen
 from admin.templating import render
 from db.clock import as_utc, local_day
@@ -57,12 +57,6 @@ def _day(raw: str | None, default: date, label: str) -> date:
 
 def _clock(value: datetime | None, zone: ZoneInfo) -> str:
     return "" if value is None else as_utc(value).astimezone(zone).strftime("%H:%M")
-
-
-def hours_text(value: timedelta) -> str:
-    """ "3 h 05 min": how a nursery says a stay's length."""
-    minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def correction_note(row: RegisterRow, zone: ZoneInfo) -> str:
