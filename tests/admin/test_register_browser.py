@@ -100,3 +100,18 @@ def test_a_child_not_yet_arrived_is_followed_up_from_today(page: Page) -> None:
     expect(row).to_contain_text("Joanne Whitfield")
     page.goto("/today")
     expect(page.locator(f"[data-not-arrived] li[data-child='{child}']")).to_have_count(0)
+
+
+def test_who_collected_whom_from_today_and_a_childs_history(page: Page) -> None:
+    sign_in(page)
+    page.click("text=Who collected whom")
+    expect(page.locator("h1")).to_have_text("Who collected whom")
+    first = page.locator("table.register tr[data-child]").first
+    child = first.get_attribute("data-child") or ""
+    page.select_option("#f-child", child)
+    page.click("button:has-text('Search')")
+    expect(page.locator("[data-found]")).to_contain_text("1 period of 1 child")
+    fits(page, "attendance")
+    page.goto(f"/children/{child}")
+    expect(page.locator("[data-history]")).to_contain_text("Attendance, the last four weeks")
+    screenshot(page, "admin-child-attendance.png", full_page=False)
