@@ -115,3 +115,20 @@ def test_who_collected_whom_from_today_and_a_childs_history(page: Page) -> None:
     page.goto(f"/children/{child}")
     expect(page.locator("[data-history]")).to_contain_text("Attendance, the last four weeks")
     screenshot(page, "admin-child-attendance.png", full_page=False)
+
+
+def test_funded_hours_set_on_a_childs_page_and_seen_week_by_week(page: Page) -> None:
+    sign_in(page)
+    page.goto("/register")
+    child = page.locator("table.register tr[data-child]").first.get_attribute("data-child")
+    page.goto(f"/children/{child}")
+    page.locator("[data-funding] >> text=change").click()
+    page.fill("#f-hours", "15")
+    page.fill("#f-weeks", "51")
+    fits(page, "child-funding")
+    page.click("button:has-text('Save')")
+    expect(page.locator("[data-funding]")).to_contain_text("15 a week, stretched over 51 weeks")
+    page.goto("/register")
+    page.click("text=Funded hours, week by week")
+    expect(page.locator(f"[data-funded] tr[data-child='{child}']")).to_contain_text("11 h 10 min")
+    fits(page, "funding")
