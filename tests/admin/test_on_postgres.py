@@ -40,7 +40,7 @@ def test_a_morning_at_the_office_works_on_postgresql(postgres_url: str) -> None:
         )
         assert resolved.status_code == 303
         assert "No open alerts." in client.get("/alerts").text
-        assert "14 children." in client.get("/register?day=2026-11-23").text
+        assert "The whole day: 14 children" in client.get("/register?day=2026-11-23").text
         added = post_form(
             client,
             "/children/new",
