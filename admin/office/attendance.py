@@ -12,15 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from admin.errors import HubError
+from admin.forms import check_range
 from admin.office.registers import hours_text
 from db.clock import local_day, local_day_bounds
 from db.day_parts import Stay
 from db.events import events_between
 from db.register import PRESENCE_TYPES, Names, RegisterRow, register_rows, setting_zone
 from db.timeline import EventRecord, Timeline
-
-MAX_DAYS = 400  # a year and a bit: a funding year or an inspection's look back
 
 
 @dataclass(frozen=True)
@@ -54,10 +52,7 @@ def attendance(
 ) -> list[AttendanceRow]:
     """Every period from ``first`` to ``last`` (inclusive) of the child, or brought or
     collected by the adult, newest day first; within a day in name and time order."""
-    if last < first:
-        raise HubError(400, "bad_range", "The last day is before the first day.")
-    if (last - first).days > MAX_DAYS:
-        raise HubError(400, "bad_range", f"Please choose at most {MAX_DAYS} days.")
+    check_range(first, last)
     zone = setting_zone(db)
     start, _ = local_day_bounds(first, zone)
     _, end = local_day_bounds(last, zone)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.errors import HubError
+from admin.forms import check_range
 from db.models import Child
 from db.names import full_name, sort_key
 from db.register import hours_attended, setting_zone
@@ -107,10 +108,7 @@ def _hours(value: timedelta) -> str:
 def headcount_rows(db: Session, first: date, last: date, *, now: datetime) -> list[list[str]]:
     """One row per funded child for a term (or any range): what the portal asks for, with
     the hours the register shows they attended."""
-    if last < first:
-        raise HubError(400, "bad_range", "The last day is before the first day.")
-    if (last - first).days > 400:
-        raise HubError(400, "bad_range", "Please choose at most 400 days.")
+    check_range(first, last)
     weeks = math.ceil(((last - first).days + 1) / 7)
     attended = hours_attended(db, first, last, now=now, zone=setting_zone(db))
     rows = []

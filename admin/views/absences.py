@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError, not_found
+from admin.forms import day_asked
 from admin.office.absences import record_absence
 from admin.office.viewing import record_seen
 from admin.templating import render
@@ -20,13 +21,6 @@ from db.register import setting_zone
 from db.vocabulary import ABSENCE_TEXT
 
 router = APIRouter()
-
-
-def _chosen(raw: str, today: date) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else today
-    except ValueError as exc:
-        raise HubError(400, "bad_date", "The date is not a date (YYYY-MM-DD).") from exc
 
 
 def _page(
@@ -49,7 +43,7 @@ def _page(
 def absence_form(
     request: Request, manager: ManagerOnly, db: SessionDep, now: NowDep, child: int, day: str = ""
 ) -> Response:
-    chosen = _chosen(day, local_day(now, setting_zone(db)))
+    chosen = day_asked(day, local_day(now, setting_zone(db)), "date")
     page = _page(request, db, child, chosen, {}, "")
     record_seen(request, db, "children", [child], "absence form")
     return page
@@ -59,7 +53,7 @@ def absence_form(
 def absence_save(
     request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    chosen = _chosen(str(form.get("day") or ""), local_day(now, setting_zone(db)))
+    chosen = day_asked(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
     raw_child = str(form.get("child") or "")
     child_id = int(raw_child) if raw_child.isdigit() else 0
     values = {k: str(form.get(k) or "") for k in ("reason", "note")}

@@ -4,14 +4,14 @@ then the search. Staff and manager, as the register."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from admin.deps import CurrentStaff, NowDep, SessionDep
-from admin.errors import HubError
+from admin.forms import day_asked
 from admin.office.attendance import attendance, total_hours
 from admin.office.registers import hours_text
 from admin.office.viewing import record_seen
@@ -22,13 +22,6 @@ from db.names import full_name, sort_key
 from db.register import setting_zone
 
 router = APIRouter()
-
-
-def _day(raw: str, default: date, label: str) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError as exc:
-        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
 
 
 def _person(raw: str) -> int | None:
@@ -57,8 +50,8 @@ def attendance_page(
     end: str = "",
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    first = _day(start, today, "first day")
-    last = _day(end, first if start else today, "last day")
+    first = day_asked(start, today, "first day")
+    last = day_asked(end, first if start else today, "last day")
     child_id, adult_id = _person(child), _person(adult)
     rows = attendance(db, first=first, last=last, now=now, child_id=child_id, adult_id=adult_id)
     record_seen(request, db, "children", [r.row.child_id for r in rows], "attendance")

@@ -4,7 +4,7 @@ Manager only."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from admin.csv_files import csv_download
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
+from admin.forms import day_asked
 from admin.office.children import get_child
 from admin.office.funding import (
     HEADCOUNT_COLUMNS,
@@ -31,19 +32,12 @@ from db.register import setting_zone
 router = APIRouter()
 
 
-def _day(raw: str, default: date, label: str) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError as exc:
-        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
-
-
 @router.get("/funding")
 def funding_page(
     request: Request, manager: ManagerOnly, db: SessionDep, now: NowDep, week: str = ""
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    monday = week_of(_day(week, today, "week"))
+    monday = week_of(day_asked(week, today, "week"))
     rows = funded_week(db, monday, now=now)
     record_seen(request, db, "children", [r.child_id for r in rows], f"funded hours {monday}")
     context = {
@@ -69,8 +63,8 @@ def headcount_csv(
     end: str = "",
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    first = _day(start, today.replace(day=1), "first day")
-    last = _day(end, today, "last day")
+    first = day_asked(start, today.replace(day=1), "first day")
+    last = day_asked(end, today, "last day")
     rows = headcount_rows(db, first, last, now=now)
     seen = [c.id for c in funded_children(db)]
     record_seen(request, db, "children", seen, f"headcount {first} to {last} (CSV)")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
+from admin.forms import check_range, day_asked
 from admin.office.absences import absent_on
 from admin.office.departures import open_stay, record_departure
 from admin.office.registers import day_register, hours_text, sign_off_register
@@ -44,15 +45,6 @@ REGISTER_COLUMNS = (
 
 # A child handed over at a door that never saw the arrival, when no door's arrival synced in.
 ARRIVAL_NOT_RECORDED = "arrival not recorded"
-
-
-def _day(raw: str | None, default: date, label: str) -> date:
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
 
 
 def _clock(value: datetime | None, zone: ZoneInfo) -> str:
@@ -100,7 +92,7 @@ def register_page(
 ) -> Response:
     zone = setting_zone(db)
     today = local_day(now, zone)
-    chosen = _day(day, today, "date")
+    chosen = day_asked(day, today, "date")
     register = day_register(db, chosen, now=now, zone=zone)
     absent = absent_on(db, chosen, now=now)
     seen = [r.child_id for r in register.rows] + [a.child_id for a in absent]
@@ -125,7 +117,7 @@ def register_csv(
     request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
 ) -> Response:
     zone = setting_zone(db)
-    chosen = _day(day, local_day(now, zone), "date")
+    chosen = day_asked(day, local_day(now, zone), "date")
     register = daily_register(db, chosen, zone, now=now)
     what = f"register {chosen} (CSV)"
     record_seen(request, db, "children", [r.child_id for r in register], what)
@@ -146,12 +138,9 @@ def hours_csv(
 ) -> Response:
     zone = setting_zone(db)
     today = local_day(now, zone)
-    first = _day(start, today.replace(day=1), "first day")
-    last = _day(end, today, "last day")
-    if last < first:
-        raise HubError(400, "bad_range", "The last day is before the first day.")
-    if (last - first).days > MAX_RANGE_DAYS:
-        raise HubError(400, "bad_range", f"Please choose at most {MAX_RANGE_DAYS} days.")
+    first = day_asked(start, today.replace(day=1), "first day")
+    last = day_asked(end, today, "last day")
+    check_range(first, last, MAX_RANGE_DAYS)
     totals = hours_attended(db, first, last, now=now, zone=zone)
     record_seen(request, db, "children", list(totals), f"hours {first} to {last} (CSV)")
     children = {c.id: c for c in db.query(Child).filter(Child.id.in_(list(totals))).all()}
@@ -182,7 +171,7 @@ def hours_csv(
 
 @router.post("/register/sign-off")
 def sign_off(form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
-    chosen = _day(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
+    chosen = day_asked(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
     sign_off_register(db, chosen, manager=manager, now=now)
     return RedirectResponse(f"/register?day={chosen.isoformat()}#sign-off", status_code=303)
 
@@ -206,7 +195,7 @@ def _departure_page(
 def departure_form(
     request: Request, manager: ManagerOnly, db: SessionDep, child: int, day: str
 ) -> Response:
-    chosen = _day(day, date.min, "date")
+    chosen = day_asked(day, date.min, "date")
     page = _departure_page(request, db, child, chosen, {}, "")
     record_seen(request, db, "children", [child], "departure form")
     return page
@@ -216,7 +205,7 @@ def departure_form(
 def departure_save(
     request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    chosen = _day(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
+    chosen = day_asked(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
     raw_child = str(form.get("child") or "")
     child_id = int(raw_child) if raw_child.isdigit() else 0
     values = {k: str(form.get(k) or "") for k in ("left_at", "reason", "collected_by")}
