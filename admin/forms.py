@@ -137,3 +137,15 @@ def check_range(first: date, last: date, most: int = MOST_DAYS) -> None:
         raise HubError(400, "bad_range", "The last day is before the first day.")
     if (last - first).days > most:
         raise HubError(400, "bad_range", f"Please choose at most {most} days.")
+
+
+def posted_child_day(
+    form: FormData, today: date, fields: tuple[str, ...]
+) -> tuple[int, date, dict[str, str]]:
+    """A correction form about one child on one day (a departure, an absence): the child's
+    id (0 when it names none), the day (today when none) and the other fields as typed, to
+    be shown again beside the message if they are wrong."""
+    raw_child = str(form.get("child") or "")
+    child_id = int(raw_child) if raw_child.isdigit() else 0
+    day = day_asked(str(form.get("day") or ""), today, "date")
+    return child_id, day, {k: str(form.get(k) or "") for k in fields}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError, not_found
-from admin.forms import day_asked
+from admin.forms import day_asked, posted_child_day
 from admin.office.absences import record_absence
 from admin.office.viewing import record_seen
 from admin.templating import render
@@ -53,10 +53,8 @@ def absence_form(
 def absence_save(
     request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    chosen = day_asked(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
-    raw_child = str(form.get("child") or "")
-    child_id = int(raw_child) if raw_child.isdigit() else 0
-    values = {k: str(form.get(k) or "") for k in ("reason", "note")}
+    today = local_day(now, setting_zone(db))
+    child_id, chosen, values = posted_child_day(form, today, ("reason", "note"))
     try:
         record_absence(
             db,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
-from admin.forms import check_range, day_asked
+from admin.forms import check_range, day_asked, posted_child_day
 from admin.office.absences import absent_on
 from admin.office.departures import open_stay, record_departure
 from admin.office.registers import day_register, hours_text, sign_off_register
@@ -205,10 +205,8 @@ def departure_form(
 def departure_save(
     request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
-    chosen = day_asked(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
-    raw_child = str(form.get("child") or "")
-    child_id = int(raw_child) if raw_child.isdigit() else 0
-    values = {k: str(form.get(k) or "") for k in ("left_at", "reason", "collected_by")}
+    fields = ("left_at", "reason", "collected_by")
+    child_id, chosen, values = posted_child_day(form, local_day(now, setting_zone(db)), fields)
     try:
         record_departure(
             db,
