@@ -15,9 +15,9 @@ from admin.csv_files import csv_download
 from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
 from admin.forms import check_range, day_asked, posted_child_day
-from admin.office.absences import absent_on
+from admin.office.absences import Absent, absent_on
 from admin.office.departures import open_stay, record_departure
-from admin.office.registers import day_register, hours_text, sign_off_register
+from admin.office.registers import day_register, hours_text, latest_sign_off, sign_off_register
 from admin.office.viewing import record_seen
 from admin.templating import render
 from db.clock import as_utc, local_day
@@ -112,6 +112,30 @@ def register_page(
     return render(request, "register.html", context)
 
 
+# A row with one empty cell, not none: every row of the file has a first cell to read.
+BLANK = [""]
+
+
+def _after_the_register(
+    db: Session, day: date, absent: list[Absent], zone: ZoneInfo
+) -> list[list[str]]:
+    """Below the register, each after a blank row: who was booked and did not come (and why),
+    the manager's sign-off, and where the record stood when this copy was made."""
+    rows: list[list[str]] = []
+    if absent:
+        rows += [BLANK, ["Absent", "Room", "Booked", "Why", "Note", "Recorded by"]]
+        rows += [
+            [a.name, a.room, a.sessions, a.reason or "not recorded", a.note, a.recorded_by]
+            for a in absent
+        ]
+    signed = latest_sign_off(db, day)
+    when = as_utc(signed.at).astimezone(zone).strftime("%Y-%m-%d %H:%M") if signed else ""
+    rows += [BLANK, ["Signed off by", signed.staff, when] if signed else ["Not signed off"]]
+    if position := record_position(db):
+        rows += [BLANK, ["Made from the record at", position]]
+    return rows
+
+
 @router.get("/register.csv")
 def register_csv(
     request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
@@ -119,11 +143,12 @@ def register_csv(
     zone = setting_zone(db)
     chosen = day_asked(day, local_day(now, zone), "date")
     register = daily_register(db, chosen, zone, now=now)
+    absent = absent_on(db, chosen, now=now)
     what = f"register {chosen} (CSV)"
-    record_seen(request, db, "children", [r.child_id for r in register], what)
+    seen = [r.child_id for r in register] + [a.child_id for a in absent]
+    record_seen(request, db, "children", seen, what)
     rows = [register_cells(r, zone) for r in register]
-    if position := record_position(db):  # after a blank line, below the register itself
-        rows += [[], ["Made from the record at", position]]
+    rows += _after_the_register(db, chosen, absent, zone)
     return csv_download(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
 
 

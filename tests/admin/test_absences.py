@@ -71,6 +71,9 @@ def test_the_manager_records_an_absence_and_the_register_shows_its_reason(
     assert (
         escape(name) in row and "Ill" in row and "Chickenpox" in row and "Joanne Whitfield" in row
     )
+    sheet = manager.get("/register.csv?day=2026-11-23").text
+    assert "Absent,Room,Booked,Why,Note,Recorded by" in sheet and "Not signed off" in sheet
+    assert f"{name},{late[0].room},{late[0].sessions},Ill,Chickenpox,Joanne Whitfield" in sheet
     with db_of(database) as db:
         (event,) = db.scalars(select(Event).where(Event.type == "child_absent")).all()
         assert event.device == "office" and event.signature and event.ref == "2026-11-23"
