@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from admin.office.registers import day_register
 from db.models import AuditEntry, Child, Event
 from db.register import daily_register
+from db.verify import verify
 from db.vocabulary import EventType
 from tests.admin.conftest import NOW, TODAY, post_form
 from tests.admin.nursery_day import morning
@@ -160,6 +161,21 @@ def test_a_correction_after_the_sign_off_asks_the_manager_to_sign_again(
         db.commit()
     assert _record(manager, child, left_at="09:40", reason="Forgot to sign out")[0] == 303
     assert "recorded after this sign-off" in manager.get(REGISTER).text
+
+
+def test_a_correction_dated_earlier_than_it_was_written_keeps_the_office_chain_whole(
+    manager: TestClient, database: str
+) -> None:
+    with db_of(database) as db:
+        morning(db, start=NOW - timedelta(hours=1))
+        child = _first_child(db).id
+    post_form(manager, REGISTER, "/register/sign-off", {"day": "2026-11-23"})
+    assert _record(manager, child, left_at="09:10", reason="Forgot to sign out")[0] == 303
+    post_form(manager, REGISTER, "/register/sign-off", {"day": "2026-11-23"})
+    with db_of(database) as db:
+        office = db.scalars(select(Event).where(Event.device == "office").order_by(Event.seq))
+        assert [e.device_seq for e in office] == [1, 2, 3]
+        assert not [b for b in verify(db).breaks if b.device_seq is not None]
 
 
 def test_a_departure_with_mistakes_is_explained_and_nothing_is_written(
