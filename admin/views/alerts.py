@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.office.absences import not_yet_arrived
 from admin.office.alerts import CLOCK_SKEW, AlertView, alert_view, alerts_since, open_alerts
 from admin.office_events import record_office_event
 from admin.templating import render
@@ -67,6 +68,7 @@ def alerts_page(
     context = {
         "open": open_alerts(db, now),
         "gaps": missing_events(db, now=now),
+        "not_arrived": len(not_yet_arrived(db, now)),  # a count: no names on this page
         "history": _history(db, now, first, last, severity, status),
         "filters": {
             "start": first.isoformat(),

@@ -45,6 +45,8 @@ def test_booked_children_who_have_not_come_are_shown_on_today(
     assert not missing
     assert "Record absence" not in page  # staff are told; the manager records why
     assert "/register" in page  # Today's register is one click away
+    alerts = staff_client.get("/alerts").text
+    assert f"{len(late)} booked children have not arrived yet" in alerts
     with db_of(database) as db:  # a later threshold: no notice before 10:30
         db.execute(update(Setting).values(not_arrived_minutes=120))
         db.commit()
