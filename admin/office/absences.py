@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from admin.errors import HubError
@@ -56,6 +56,9 @@ def _booked(db: Session, day: date) -> dict[int, _Booked]:
             ChildBooking.weekday == day.weekday(),
             ChildBooking.deleted_at.is_(None),
             Child.deleted_at.is_(None),
+            # Not yet started, or already left: booked on paper, not expected that day.
+            or_(Child.started_on.is_(None), Child.started_on <= day),
+            or_(Child.left_on.is_(None), Child.left_on >= day),
             NurserySession.deleted_at.is_(None),
         )
         .order_by(NurserySession.starts_at)

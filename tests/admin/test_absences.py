@@ -47,6 +47,12 @@ def test_booked_children_who_have_not_come_are_shown_on_today(
     assert "/register" in page  # Today's register is one click away
     alerts = staff_client.get("/alerts").text
     assert f"{len(late)} booked children have not arrived yet" in alerts
+    with db_of(database) as db:  # a child who starts next week is not expected yet
+        starter = db.get(Child, next(iter(late)))
+        assert starter is not None
+        starter.started_on = NOW.date() + timedelta(days=7)
+        db.commit()
+        assert starter.id not in {a.child_id for a in not_yet_arrived(db, NOW)}
     with db_of(database) as db:  # a later threshold: no notice before 10:30
         db.execute(update(Setting).values(not_arrived_minutes=120))
         db.commit()
