@@ -31,6 +31,13 @@ def _first_child(db: Session) -> Child:
     return child
 
 
+def _this_morning(database: str) -> int:
+    """The demo morning (14 arrivals from 09:00); the first child to arrive."""
+    with db_of(database) as db:
+        morning(db, start=NOW - timedelta(hours=1))
+        return _first_child(db).id
+
+
 def _row_of(page: str, name: str) -> str:
     (row,) = [r for r in page.split("<tr") if name in r and "data-child" in r]
     return row
@@ -91,9 +98,7 @@ def test_the_manager_signs_off_the_day_and_it_is_signed_and_audited(
 def test_staff_cannot_sign_off_or_correct_the_register(
     staff_client: TestClient, database: str
 ) -> None:
-    with db_of(database) as db:
-        morning(db, start=NOW - timedelta(hours=1))
-        first = _first_child(db).id
+    first = _this_morning(database)
     signing = post_form(staff_client, REGISTER, "/register/sign-off", {"day": "2026-11-23"})
     assert signing.status_code == 403
     assert staff_client.get(f"/register/departure?child={first}&day=2026-11-23").status_code == 403
@@ -149,9 +154,7 @@ def test_a_forgotten_sign_out_is_recorded_as_a_correction_never_a_rewrite(
 def test_a_correction_after_the_sign_off_asks_the_manager_to_sign_again(
     manager: TestClient, database: str
 ) -> None:
-    with db_of(database) as db:
-        morning(db, start=NOW - timedelta(hours=1))
-        child = _first_child(db).id
+    child = _this_morning(database)
     post_form(manager, REGISTER, "/register/sign-off", {"day": "2026-11-23"})
     with db_of(database) as db:  # the correction is written a minute after the sign-off
         db.execute(
@@ -166,9 +169,7 @@ def test_a_correction_after_the_sign_off_asks_the_manager_to_sign_again(
 def test_a_correction_dated_earlier_than_it_was_written_keeps_the_office_chain_whole(
     manager: TestClient, database: str
 ) -> None:
-    with db_of(database) as db:
-        morning(db, start=NOW - timedelta(hours=1))
-        child = _first_child(db).id
+    child = _this_morning(database)
     post_form(manager, REGISTER, "/register/sign-off", {"day": "2026-11-23"})
     assert _record(manager, child, left_at="09:10", reason="Forgot to sign out")[0] == 303
     post_form(manager, REGISTER, "/register/sign-off", {"day": "2026-11-23"})
@@ -181,9 +182,8 @@ def test_a_correction_dated_earlier_than_it_was_written_keeps_the_office_chain_w
 def test_a_departure_with_mistakes_is_explained_and_nothing_is_written(
     manager: TestClient, database: str
 ) -> None:
+    child = _this_morning(database)
     with db_of(database) as db:
-        morning(db, start=NOW - timedelta(hours=1))
-        child = _first_child(db).id
         count = len(db.scalars(select(Event.seq)).all())
     cases = [
         ({"left_at": "08:30", "reason": "x"}, "cannot leave before they arrived"),
