@@ -3,31 +3,22 @@ recorded, the register signed off, who collected whom, and the funded-hours head
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from admin.office.absences import not_yet_arrived
-from db.engine import make_engine, session_factory
-from db.migrate import upgrade_to_head
 from db.models import Child, Event
-from db.seed import seed_demo
-from tests.admin.conftest import MANAGER, NOW, TODAY, make_app, post_form, sign_in
-from tests.admin.nursery_day import morning
+from tests.admin.conftest import MANAGER, NOW, make_app, post_form, sign_in
+from tests.admin.test_on_postgres import demo_morning
+from tests.admin.test_people import db_of
 
 REGISTER = "/register?day=2026-11-23"
 
 
 @pytest.mark.postgres
 def test_the_days_records_work_on_postgresql(postgres_url: str) -> None:
-    engine = make_engine(postgres_url)
-    upgrade_to_head(engine)
-    with session_factory(engine)() as db:
-        seed_demo(db, today=TODAY, now=NOW.replace(hour=7))
-        db.commit()
-        morning(db, start=NOW - timedelta(hours=1))
+    with demo_morning(postgres_url) as db:
         came = db.scalars(select(Child.id).order_by(Child.id)).first()
         late = not_yet_arrived(db, NOW)[0].child_id
     with TestClient(
@@ -50,7 +41,6 @@ def test_the_days_records_work_on_postgresql(postgres_url: str) -> None:
         assert post_form(client, funded, funded, {"hours": 30, "weeks": 38}).status_code == 303
         headcount = client.get("/funding/headcount.csv?start=2026-11-23&end=2026-11-23").text
         assert headcount.splitlines()[1].endswith("30,38,30.00,1,30.00,0.50")
-    with session_factory(engine)() as db:
+    with db_of(postgres_url) as db:
         kinds = set(db.scalars(select(Event.type).where(Event.device == "office")))
         assert {"child_collected", "child_absent", "register_signed_off"} <= kinds
-    engine.dispose()
