@@ -32,14 +32,17 @@ from admin.security import PRE_COOKIE, SESSION_COOKIE, staff_for_token
 from admin.setting_info import SettingCache
 from admin.sound import chime_wav
 from admin.views import (
+    absences,
     adults,
     agreed_password,
     alerts,
+    attendance,
     audit,
     auth,
     cards,
     children,
     collection,
+    funding,
     gdpr,
     imports,
     kiosks,
@@ -128,6 +131,9 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         staff,
         cards,
         registers,
+        absences,
+        attendance,
+        funding,
         audit,
         gdpr,
         kiosks,

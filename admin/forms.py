@@ -11,6 +11,7 @@ from datetime import date
 
 from starlette.datastructures import FormData, UploadFile
 
+from admin.errors import HubError
 from db.avatars import resize_photo
 from db.credentials import BCRYPT_MAX_BYTES
 
@@ -114,3 +115,37 @@ def strength_hint(min_len: int) -> str:
         f"At least {min_len} characters. Two or three unrelated words are easy to say and hard "
         "to guess (for example “maple kettle harbour”). It is never shown again."
     )
+
+
+def day_asked(raw: str | None, default: date, label: str) -> date:
+    """A date from a link or form (YYYY-MM-DD), ``default`` when none was given; a date that
+    is not one gets a clear 400 naming the field ("The first day is not a date")."""
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
+
+
+MOST_DAYS = 400  # a year and a bit: a funding year, a term's headcount or an inspection's look
+
+
+def check_range(first: date, last: date, most: int = MOST_DAYS) -> None:
+    """A range of days a report is asked for: in order, and not so long it ties the hub up."""
+    if last < first:
+        raise HubError(400, "bad_range", "The last day is before the first day.")
+    if (last - first).days > most:
+        raise HubError(400, "bad_range", f"Please choose at most {most} days.")
+
+
+def posted_child_day(
+    form: FormData, today: date, fields: tuple[str, ...]
+) -> tuple[int, date, dict[str, str]]:
+    """A correction form about one child on one day (a departure, an absence): the child's
+    id (0 when it names none), the day (today when none) and the other fields as typed, to
+    be shown again beside the message if they are wrong."""
+    raw_child = str(form.get("child") or "")
+    child_id = int(raw_child) if raw_child.isdigit() else 0
+    day = day_asked(str(form.get("day") or ""), today, "date")
+    return child_id, day, {k: str(form.get(k) or "") for k in fields}

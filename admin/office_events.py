@@ -27,15 +27,19 @@ def record_office_event(
     ref: str | None = None,
     child_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+    room_id: int | None = None,
 ) -> EventRecord:
-    """Appends and commits one event."""
+    """Appends and commits one event; ``occurred_at`` when it happened before it is written
+    (a departure recorded after the fact): the record keeps both times."""
     record = EventRecord(
         uuid=str(uuid4()),
         type=type_,
-        occurred_at=now,
+        occurred_at=occurred_at or now,
         device=DEVICE,
         child_id=child_id,
         staff_id=staff_id,
+        room_id=room_id,
         ref=ref,
         payload=payload or {},
     )

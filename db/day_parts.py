@@ -37,6 +37,10 @@ class Stay:
     # Presence taken as seen by the handover's member of staff, not by an acknowledgement: a
     # real acknowledgement that reaches this fold later still counts, so every order agrees.
     seen_at_handover: bool = False
+    # A departure a manager recorded after the fact (a forgotten sign-out): the register marks
+    # it as corrected, with why and when it was written, instead of passing it off as a handover.
+    correction_reason: str | None = None
+    correction_recorded_at: str | None = None  # ISO 8601, UTC
 
     def duration(self, until: datetime) -> timedelta:
         end = self.departed_at if self.departed_at is not None else until

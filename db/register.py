@@ -150,9 +150,27 @@ class RegisterRow:
     id_document: str
     # Whose names the row shows, so a page showing it can record who was seen (R12).
     adult_ids: tuple[int, ...] = ()
+    # Time on site in this period; an open period counts until the time the register was asked
+    # to count to (none given: it counts nothing yet).
+    hours: timedelta = timedelta(0)
+    # A departure recorded after the fact by a manager: why, and when it was written.
+    correction_reason: str = ""
+    correction_recorded_at: datetime | None = None
 
 
-def _row(stay: Stay, names: Names) -> RegisterRow:
+def _recorded_at(stay: Stay) -> datetime | None:
+    try:
+        return datetime.fromisoformat(stay.correction_recorded_at or "")
+    except ValueError:
+        return None
+
+
+def _hours(stay: Stay, until: datetime | None) -> timedelta:
+    end = stay.departed_at or until
+    return timedelta(0) if end is None else stay.duration(end)
+
+
+def _row(stay: Stay, names: Names, until: datetime | None = None) -> RegisterRow:
     child = names.children.get(stay.child_id)
     key_person_id = child.key_person_id if child else None
     room_id = stay.room_id if stay.room_id is not None else (child.room_id if child else None)
@@ -180,6 +198,9 @@ def _row(stay: Stay, names: Names) -> RegisterRow:
             )
             if a is not None
         ),
+        hours=_hours(stay, until),
+        correction_reason=stay.correction_reason or "",
+        correction_recorded_at=_recorded_at(stay),
     )
 
 
@@ -189,8 +210,11 @@ def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
 
 
 @collector_paused()
-def daily_register(session: Session, day: date, zone: ZoneInfo | None = None) -> list[RegisterRow]:
-    """R17: each child present that local day, every period, in name order."""
+def daily_register(
+    session: Session, day: date, zone: ZoneInfo | None = None, *, now: datetime | None = None
+) -> list[RegisterRow]:
+    """R17: each child present that local day, every period, in name order; with ``now``, a
+    period still open counts its hours until then (or the day's end, for a day that is over)."""
     zone = zone or setting_zone(session)
     timeline = day_timeline(session, day, zone, types=PRESENCE_TYPES)
     stays = [s for periods in timeline.stays.values() for s in periods]
@@ -201,15 +225,18 @@ def daily_register(session: Session, day: date, zone: ZoneInfo | None = None) ->
         if adult is not None
     }
     names = Names.load(session, children=timeline.stays.keys(), adults=adults)
-    return register_rows(timeline, names)
+    until = None if now is None else min(now, local_day_bounds(day, zone)[1])
+    return register_rows(timeline, names, until)
 
 
-def register_rows(timeline: Timeline, names: Names) -> list[RegisterRow]:
+def register_rows(
+    timeline: Timeline, names: Names, until: datetime | None = None
+) -> list[RegisterRow]:
     """Every stay of a folded day, in name order: what the register shows."""
     order = {child_id: _child_order(names, child_id) for child_id in timeline.stays}
     stays = [s for periods in timeline.stays.values() for s in periods]
     stays.sort(key=lambda s: (order[s.child_id], s.arrived_at))
-    return [_row(s, names) for s in stays]
+    return [_row(s, names, until) for s in stays]
 
 
 def child_periods(

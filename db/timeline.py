@@ -195,6 +195,8 @@ class Timeline:
         stay.collected_by_name = text_of(e.payload, "collector_name")
         stay.confirmed_by_staff_id = e.staff_id
         stay.id_document = text_of(e.payload, "id_document")
+        stay.correction_reason = text_of(e.payload, "correction_reason")
+        stay.correction_recorded_at = text_of(e.payload, "recorded_at")
         if stay.acknowledged_at is None:  # a handover by staff acknowledges the child's presence
             stay.acknowledged_by_staff_id = e.staff_id
             stay.acknowledged_at = stay.departed_at

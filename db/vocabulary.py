@@ -23,6 +23,28 @@ class EventType(StrEnum):
     STAFF_SIGNED_OUT = "staff_signed_out"
     VISITOR_SIGNED_IN = "visitor_signed_in"
     VISITOR_SIGNED_OUT = "visitor_signed_out"
+    # Office-only: a manager's word that a day's register is complete (ref: the day, ISO).
+    REGISTER_SIGNED_OFF = "register_signed_off"
+    # Office-only: a booked child who did not come, and why (ref: the day, ISO).
+    CHILD_ABSENT = "child_absent"
+
+
+class AbsenceReason(StrEnum):
+    """Why a booked child did not come: the register records it, and "not brought" is what
+    the EYFS asks a setting to follow up."""
+
+    ILL = "ill"
+    HOLIDAY = "holiday"
+    NOT_BROUGHT = "not_brought"
+    UNKNOWN = "unknown"
+
+
+ABSENCE_TEXT: dict[AbsenceReason, str] = {
+    AbsenceReason.ILL: "Ill",
+    AbsenceReason.HOLIDAY: "On holiday",
+    AbsenceReason.NOT_BROUGHT: "Not brought",
+    AbsenceReason.UNKNOWN: "Reason not known",
+}
 
 
 class Role(StrEnum):

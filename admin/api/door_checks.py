@@ -45,6 +45,8 @@ REFERS_TO: dict[str, tuple[EventType, str]] = {
 # Alerts only the hub raises (from a door's fault report, admin/api/faults.py): a door saying
 # so itself would mark a kiosk on the office's Kiosks page.
 OFFICE_ONLY_REASONS = {Reason.KIOSK_CANNOT_SAVE.value}
+# Kinds only the office writes: a door never signs off a register.
+OFFICE_ONLY_KINDS = {EventType.REGISTER_SIGNED_OFF.value, EventType.CHILD_ABSENT.value}
 
 
 @dataclass(frozen=True)
@@ -133,4 +135,6 @@ def _sense(record: EventRecord, known: _Known) -> tuple[str, str] | None:
             )
     if kind == EventType.ALERT_RAISED and record.payload.get("reason") in OFFICE_ONLY_REASONS:
         return "office_only", "Only the office raises this alert."
+    if kind in OFFICE_ONLY_KINDS:
+        return "office_only", "Only the office writes this kind of event."
     return None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.office.absences import not_yet_arrived
 from admin.office.alerts import (
     CLOCK_SKEW,
     AlertView,
@@ -77,6 +78,7 @@ def alerts_page(
     context = {
         "open": shown,
         "gaps": missing_events(db, now=now),
+        "not_arrived": len(not_yet_arrived(db, now)),  # a count: no names on this page
         "history": history,
         "filters": {
             "start": first.isoformat(),

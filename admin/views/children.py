@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked
+from admin.office.attendance import child_history
 from admin.office.children import (
     SENSITIVE_FIELDS,
     bookings_of,
@@ -200,6 +201,7 @@ def child_page(
         "saved": saved,
         "restored": restored,
     }
+    context |= child_history(db, child_id, now)
     # The adults the page names: those who may collect, and the choice of any other adult.
     adults = [row["adult"].id for row in context["authorised"] if row["adult"] is not None]
     adults += [i for i, _ in context["adult_choices"]]

@@ -1,5 +1,6 @@
-"""The daily register (R17) for any date, on screen, printed and as CSV; hours per child over
-a date range as CSV for funding returns. Staff and manager."""
+"""The daily register (R17) for any date, on screen (room by room, with hours and totals),
+printed with the manager's sign-off, and as CSV; a departure recorded after the fact; hours per
+child over a date range as CSV for funding returns. Staff read; the manager signs and corrects."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from admin.csv_files import csv_download
-from admin.deps import CurrentStaff, NowDep, SessionDep
+from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
+from admin.forms import check_range, day_asked, posted_child_day
+from admin.office.absences import Absent, absent_on
+from admin.office.departures import open_stay, record_departure
+from admin.office.registers import day_register, hours_text, latest_sign_off, sign_off_register
 from admin.office.viewing import record_people_seen, record_seen
 from admin.templating import render
 from db.clock import as_utc, local_day
@@ -34,6 +39,8 @@ REGISTER_COLUMNS = (
     "Confirmed by",
     "Arrival seen by",
     "ID checked",
+    "Hours",
+    "Note",
 )
 
 # A child handed over at a door that never saw the arrival, when no door's arrival synced in.
@@ -53,17 +60,19 @@ def hours_unknown_note(stays: int) -> str:
     )
 
 
-def _day(raw: str | None, default: date, label: str) -> date:
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
-
-
 def _clock(value: datetime | None, zone: ZoneInfo) -> str:
     return "" if value is None else as_utc(value).astimezone(zone).strftime("%H:%M")
+
+
+def correction_note(row: RegisterRow, zone: ZoneInfo) -> str:
+    """What the register says of a departure recorded after the fact, so it is never read as
+    a handover seen at the door."""
+    if not row.correction_reason:
+        return ""
+    written = row.correction_recorded_at
+    at = f" on {as_utc(written).astimezone(zone).strftime('%a %d %b %H:%M')}" if written else ""
+    by = f" by {row.confirmed_by}" if row.confirmed_by else ""
+    return f"Departure recorded afterwards{by}{at}: {row.correction_reason}"
 
 
 def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
@@ -79,6 +88,8 @@ def register_cells(row: RegisterRow, zone: ZoneInfo) -> list[str]:
         row.confirmed_by,
         row.acknowledged_by,
         row.id_document,
+        f"{row.hours.total_seconds() / 3600:.2f}",
+        correction_note(row, zone),
     ]
 
 
@@ -88,11 +99,13 @@ def record_position(db: Session) -> str:
     return "; ".join(f"{device} {top}" for device, top in sorted(chain_heads(db).items()))
 
 
-def _seen(request: Request, db: Session, rows: list[RegisterRow], what: str) -> None:
+def _seen(
+    request: Request, db: Session, rows: list[RegisterRow], what: str, absent: list[Absent]
+) -> None:
+    """The children and the adults a register names, and the booked children it lists absent."""
+    children = [r.child_id for r in rows] + [a.child_id for a in absent]
     adults = [a for r in rows for a in r.adult_ids]
-    record_people_seen(
-        request, db, {"children": [r.child_id for r in rows], "adults": adults}, what
-    )
+    record_people_seen(request, db, {"children": children, "adults": adults}, what)
 
 
 @router.get("/register")
@@ -101,22 +114,48 @@ def register_page(
 ) -> Response:
     zone = setting_zone(db)
     today = local_day(now, zone)
-    chosen = _day(day, today, "date")
-    rows = daily_register(db, chosen, zone)
-    _seen(request, db, rows, f"register {chosen}")
+    chosen = day_asked(day, today, "date")
+    register = day_register(db, chosen, now=now, zone=zone)
+    absent = absent_on(db, chosen, now=now)
+    _seen(request, db, register.rows, f"register {chosen}", absent)
     context = {
-        "rows": [register_cells(r, zone) for r in rows],
-        "columns": REGISTER_COLUMNS,
+        "register": register,
+        "absent": absent,
+        "hours": hours_text,
+        "note": lambda row: correction_note(row, zone),
         "chosen": chosen,
-        "children": len({r.child_id for r in rows}),
         "previous": chosen - timedelta(days=1),
         "next": chosen + timedelta(days=1),
         "month_start": chosen.replace(day=1),
         "today": today,
         "position": record_position(db),
-        "hours_unknown": hours_unknown_note(sum(r.arrived_at is None for r in rows)),
+        "hours_unknown": hours_unknown_note(sum(r.arrived_at is None for r in register.rows)),
     }
     return render(request, "register.html", context)
+
+
+# A row with one empty cell, not none: every row of the file has a first cell to read.
+BLANK = [""]
+
+
+def _after_the_register(
+    db: Session, day: date, absent: list[Absent], zone: ZoneInfo
+) -> list[list[str]]:
+    """Below the register, each after a blank row: who was booked and did not come (and why),
+    the manager's sign-off, and where the record stood when this copy was made."""
+    rows: list[list[str]] = []
+    if absent:
+        rows += [BLANK, ["Absent", "Room", "Booked", "Why", "Note", "Recorded by"]]
+        rows += [
+            [a.name, a.room, a.sessions, a.reason or "not recorded", a.note, a.recorded_by]
+            for a in absent
+        ]
+    signed = latest_sign_off(db, day)
+    when = as_utc(signed.at).astimezone(zone).strftime("%Y-%m-%d %H:%M") if signed else ""
+    rows += [BLANK, ["Signed off by", signed.staff, when] if signed else ["Not signed off"]]
+    if position := record_position(db):
+        rows += [BLANK, ["Made from the record at", position]]
+    return rows
 
 
 @router.get("/register.csv")
@@ -124,15 +163,15 @@ def register_csv(
     request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
 ) -> Response:
     zone = setting_zone(db)
-    chosen = _day(day, local_day(now, zone), "date")
-    register = daily_register(db, chosen, zone)
+    chosen = day_asked(day, local_day(now, zone), "date")
+    register = daily_register(db, chosen, zone, now=now)
+    absent = absent_on(db, chosen, now=now)
     what = f"register {chosen} (CSV)"
-    _seen(request, db, register, what)
+    _seen(request, db, register, what, absent)
     rows = [register_cells(r, zone) for r in register]
     if note := hours_unknown_note(sum(r.arrived_at is None for r in register)):
-        rows += [[], ["Hours unknown", note]]
-    if position := record_position(db):  # after a blank line, below the register itself
-        rows += [[], ["Made from the record at", position]]
+        rows += [BLANK, ["Hours unknown", note]]
+    rows += _after_the_register(db, chosen, absent, zone)
     return csv_download(REGISTER_COLUMNS, rows, f"register-{chosen.isoformat()}.csv")
 
 
@@ -147,12 +186,9 @@ def hours_csv(
 ) -> Response:
     zone = setting_zone(db)
     today = local_day(now, zone)
-    first = _day(start, today.replace(day=1), "first day")
-    last = _day(end, today, "last day")
-    if last < first:
-        raise HubError(400, "bad_range", "The last day is before the first day.")
-    if (last - first).days > MAX_RANGE_DAYS:
-        raise HubError(400, "bad_range", f"Please choose at most {MAX_RANGE_DAYS} days.")
+    first = day_asked(start, today.replace(day=1), "first day")
+    last = day_asked(end, today, "last day")
+    check_range(first, last, MAX_RANGE_DAYS)
     totals = hours_attended(db, first, last, now=now, zone=zone)
     record_seen(request, db, "children", list(totals), f"hours {first} to {last} (CSV)")
     children = {c.id: c for c in db.query(Child).filter(Child.id.in_(list(totals))).all()}
@@ -178,3 +214,61 @@ def _hours_row(child: Child | None, hours: Hours) -> list[str]:
         f"{hours.counted.total_seconds() / 3600:.2f}",
         "; ".join(day.isoformat() for day in hours.unknown_on),
     ]
+
+
+@router.post("/register/sign-off")
+def sign_off(form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
+    chosen = day_asked(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
+    sign_off_register(db, chosen, manager=manager, now=now)
+    return RedirectResponse(f"/register?day={chosen.isoformat()}#sign-off", status_code=303)
+
+
+def _departure_page(
+    request: Request, db: Session, child_id: int, chosen: date, values: dict[str, str], error: str
+) -> Response:
+    stay = open_stay(db, child_id, chosen, setting_zone(db))
+    context = {
+        "child": db.get(Child, child_id),
+        "chosen": chosen,
+        "arrived": stay.arrived_at,
+        "values": values,
+        "error": error,
+    }
+    status = 400 if error else 200
+    return render(request, "register_departure.html", context, status=status)
+
+
+@router.get("/register/departure")
+def departure_form(
+    request: Request, manager: ManagerOnly, db: SessionDep, child: int, day: str
+) -> Response:
+    chosen = day_asked(day, date.min, "date")
+    page = _departure_page(request, db, child, chosen, {}, "")
+    record_seen(request, db, "children", [child], "departure form")
+    return page
+
+
+@router.post("/register/departure")
+def departure_save(
+    request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    fields = ("left_at", "reason", "collected_by")
+    child_id, chosen, values = posted_child_day(form, local_day(now, setting_zone(db)), fields)
+    try:
+        record_departure(
+            db,
+            child_id=child_id,
+            day=chosen,
+            manager_id=manager.id,
+            manager_role=manager.role,
+            now=now,
+            left_at=values["left_at"],
+            reason=values["reason"],
+            collected_by=values["collected_by"],
+        )
+    except HubError as error:
+        if error.status != 400:
+            raise
+        db.rollback()
+        return _departure_page(request, db, child_id, chosen, values, error.message)
+    return RedirectResponse(f"/register?day={chosen.isoformat()}", status_code=303)

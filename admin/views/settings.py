@@ -45,6 +45,9 @@ NUMBERS = {
     # 6 or more: a stolen kiosk's PIN hashes take a hundred times longer to guess. Existing
     # PINs keep working; new and changed ones must have this many digits.
     "staff_pin_min_digits": ("the fewest digits in a staff PIN (6 is safer)", 4, 8),
+    # After this long past a booked session's start, a child who has not come is shown to
+    # staff as "not yet arrived" on Today.
+    "not_arrived_minutes": ("the minutes after a session starts before a child is missed", 5, 240),
 }
 DOOR_NUMBERS = {
     "kiosk_idle_seconds": ("the seconds before an idle kiosk goes back home", 10, 600),

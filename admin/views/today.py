@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.office.absences import Absent, not_yet_arrived
 from admin.office.alerts import AlertView, open_alerts, people_in
 from admin.office.viewing import record_people_seen
 from admin.office_events import record_office_event
@@ -146,14 +147,15 @@ def today_now(db: Session, now: datetime, zone: ZoneInfo | None = None) -> Today
 @router.get("/today")
 def today_page(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep) -> Response:
     shown = today_now(db, now)
-    _seen(request, db, shown)
-    return render(request, "today.html", {"now": shown, "at": now})
+    late = not_yet_arrived(db, now)
+    _seen(request, db, shown, late)
+    return render(request, "today.html", {"now": shown, "at": now, "late": late})
 
 
-def _seen(request: Request, db: Session, shown: TodayNow) -> None:
+def _seen(request: Request, db: Session, shown: TodayNow, late: list[Absent]) -> None:
     rows = [row for room in shown.rooms for row in room.children] + shown.waiting
     seen: dict[str, list[object]] = {
-        "children": [row["id"] for row in rows],
+        "children": [row["id"] for row in rows] + [a.child_id for a in late],
         "adults": [row["adult_id"] for row in rows],
     }
     for kind, ids in people_in(shown.alerts).items():
@@ -164,8 +166,9 @@ def _seen(request: Request, db: Session, shown: TodayNow) -> None:
 @router.get("/today/fragment")
 def today_fragment(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep) -> Response:
     shown = today_now(db, now)
-    _seen(request, db, shown)  # a child arriving later is seen here first
-    return render(request, "today_fragment.html", {"now": shown, "at": now})
+    late = not_yet_arrived(db, now)
+    _seen(request, db, shown, late)  # a child arriving later is seen here first
+    return render(request, "today_fragment.html", {"now": shown, "at": now, "late": late})
 
 
 @router.post("/today/acknowledge/{arrival_uuid}")

@@ -82,6 +82,11 @@ class Child(Versioned, Base):
     lives_with: Mapped[str] = mapped_column(
         String(500), default="", server_default="", info=SENSITIVE
     )
+    # Funded early education: the weekly hours the local authority funds over 38 term weeks
+    # (0: none, 15 or 30), and the weeks the family takes them over (38, or "stretched" over
+    # up to 52: the same yearly hours, fewer a week). Office only: the doors never need it.
+    funded_hours: Mapped[int] = mapped_column(default=0, server_default="0", info=OFFICE_ONLY)
+    funded_weeks: Mapped[int] = mapped_column(default=38, server_default="38", info=OFFICE_ONLY)
 
 
 class ChildBooking(Versioned, Base):

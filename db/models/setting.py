@@ -38,6 +38,8 @@ class Setting(Versioned, Base):
     # The fewest digits a staff PIN may have: 4, or 6 (a million PINs to try instead of ten
     # thousand) for a nursery that worries about a stolen kiosk's PIN hashes.
     staff_pin_min_digits: Mapped[int] = mapped_column(default=4, server_default="4")
+    # Minutes after a booked session starts before a child who has not come is "not yet arrived".
+    not_arrived_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

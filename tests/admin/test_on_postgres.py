@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
@@ -15,17 +18,24 @@ from tests.admin.conftest import MANAGER, NOW, STAFF, TODAY, make_app, post_form
 from tests.admin.nursery_day import morning, unknown_card_alert
 
 
-@pytest.mark.postgres
-def test_a_morning_at_the_office_works_on_postgresql(postgres_url: str) -> None:
+@contextmanager
+def demo_morning(postgres_url: str) -> Iterator[Session]:
+    """The demo nursery on a new PostgreSQL database, its morning's arrivals made."""
     engine = make_engine(postgres_url)
     upgrade_to_head(engine)
     with session_factory(engine)() as db:
         seed_demo(db, today=TODAY, now=NOW.replace(hour=7))
         db.commit()
         morning(db, start=NOW - timedelta(hours=1))
+        yield db
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_morning_at_the_office_works_on_postgresql(postgres_url: str) -> None:
+    with demo_morning(postgres_url) as db:
         mia = db.query(Child).filter(Child.first_name == "Mia").one().id
         alert = unknown_card_alert(db, at=NOW, child_id=mia)
-    engine.dispose()
     with TestClient(
         make_app(postgres_url), base_url="https://testserver", follow_redirects=False
     ) as client:
@@ -40,7 +50,7 @@ def test_a_morning_at_the_office_works_on_postgresql(postgres_url: str) -> None:
         )
         assert resolved.status_code == 303
         assert "No open alerts." in client.get("/alerts").text
-        assert "14 children." in client.get("/register?day=2026-11-23").text
+        assert "The whole day: 14 children" in client.get("/register?day=2026-11-23").text
         added = post_form(
             client,
             "/children/new",

@@ -1,0 +1,71 @@
+"""Who collected whom (issue 15 §4): every period over a range of days, for one child or for
+the periods one adult brought or collected, or for everyone. Two clicks from Today: its link,
+then the search. Staff and manager, as the register."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from admin.deps import CurrentStaff, NowDep, SessionDep
+from admin.forms import day_asked
+from admin.office.attendance import attendance, total_hours
+from admin.office.registers import hours_text
+from admin.office.viewing import record_seen
+from admin.templating import render
+from db.clock import local_day
+from db.models import Adult, Child
+from db.names import full_name, sort_key
+from db.register import setting_zone
+
+router = APIRouter()
+
+
+def _person(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+def _choices(db: SessionDep, model: type[Child] | type[Adult]) -> list[tuple[int, str]]:
+    people = sorted(
+        db.execute(
+            select(model.id, model.first_name, model.last_name).where(model.deleted_at.is_(None))
+        ).all(),
+        key=lambda p: sort_key(p[2], p[1]),
+    )
+    return [(p[0], full_name(p[1], p[2])) for p in people]
+
+
+@router.get("/attendance")
+def attendance_page(
+    request: Request,
+    staff: CurrentStaff,
+    db: SessionDep,
+    now: NowDep,
+    child: str = "",
+    adult: str = "",
+    start: str = "",
+    end: str = "",
+) -> Response:
+    today = local_day(now, setting_zone(db))
+    first = day_asked(start, today, "first day")
+    last = day_asked(end, first if start else today, "last day")
+    child_id, adult_id = _person(child), _person(adult)
+    rows = attendance(db, first=first, last=last, now=now, child_id=child_id, adult_id=adult_id)
+    record_seen(request, db, "children", [r.row.child_id for r in rows], "attendance")
+    if adult_id is not None:
+        record_seen(request, db, "adults", [adult_id], "attendance")
+    context = {
+        "rows": rows,
+        "total": total_hours(rows),
+        "hours_text": hours_text,
+        "children_count": len({r.row.child_id for r in rows}),
+        "child_choices": _choices(db, Child),
+        "adult_choices": _choices(db, Adult),
+        "values": {"child": child_id, "adult": adult_id, "start": first, "end": last},
+        "week_ago": today - timedelta(days=6),
+        "today": today,
+    }
+    return render(request, "attendance.html", context)
