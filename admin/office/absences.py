@@ -18,7 +18,7 @@ from admin.office_events import record_office_event
 from db.clock import as_utc, local_day
 from db.models import Child, ChildBooking, Event, NurserySession, Room, Setting, Staff
 from db.names import full_name, sort_key
-from db.register import day_timeline, setting_zone
+from db.register import PRESENCE_TYPES, day_timeline, setting_zone
 from db.vocabulary import ABSENCE_TEXT, AbsenceReason, EventType, Role
 
 MAX_NOTE = 300
@@ -108,7 +108,8 @@ def absent_on(db: Session, day: date, *, now: datetime) -> list[Absent]:
     zone = setting_zone(db)
     setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
     grace = timedelta(minutes=setting.not_arrived_minutes if setting else 30)
-    came = day_timeline(db, day, zone, types=(EventType.CHILD_ARRIVED,)).stays.keys()
+    # Collections too: a child handed over at a door whose arrival no door recorded came.
+    came = day_timeline(db, day, zone, types=PRESENCE_TYPES).stays.keys()
     local_now = as_utc(now).astimezone(zone).replace(tzinfo=None)
     booked = _booked(db, day)
     recorded = recorded_absences(db, day)
@@ -164,7 +165,7 @@ def record_absence(
     if child is None or child.deleted_at is not None:
         raise HubError(404, "not_found", "That child is not on the roll.")
     zone = setting_zone(db)
-    if child_id in day_timeline(db, day, zone, types=(EventType.CHILD_ARRIVED,)).stays:
+    if child_id in day_timeline(db, day, zone, types=PRESENCE_TYPES).stays:
         raise HubError(409, "arrived", "That child came that day: the register shows them.")
     payload = {"day": day.isoformat(), "reason": why.value, "note": note}
     audit_note(db, now, "absence", "children", child_id, payload)

@@ -14,7 +14,7 @@ from admin.deps import CurrentStaff, NowDep, SessionDep
 from admin.forms import day_asked
 from admin.office.attendance import attendance, total_hours
 from admin.office.registers import hours_text
-from admin.office.viewing import record_seen
+from admin.office.viewing import record_people_seen
 from admin.templating import render
 from db.clock import local_day
 from db.models import Adult, Child
@@ -54,16 +54,20 @@ def attendance_page(
     last = day_asked(end, first if start else today, "last day")
     child_id, adult_id = _person(child), _person(adult)
     rows = attendance(db, first=first, last=last, now=now, child_id=child_id, adult_id=adult_id)
-    record_seen(request, db, "children", [r.row.child_id for r in rows], "attendance")
-    if adult_id is not None:
-        record_seen(request, db, "adults", [adult_id], "attendance")
+    child_choices, adult_choices = _choices(db, Child), _choices(db, Adult)
+    # Who the page names: the periods' children and their adults, and everyone in the pickers.
+    seen = {
+        "children": [r.row.child_id for r in rows] + [i for i, _ in child_choices],
+        "adults": [a for r in rows for a in r.row.adult_ids] + [i for i, _ in adult_choices],
+    }
+    record_people_seen(request, db, seen, "attendance")
     context = {
         "rows": rows,
         "total": total_hours(rows),
         "hours_text": hours_text,
         "children_count": len({r.row.child_id for r in rows}),
-        "child_choices": _choices(db, Child),
-        "adult_choices": _choices(db, Adult),
+        "child_choices": child_choices,
+        "adult_choices": adult_choices,
         "values": {"child": child_id, "adult": adult_id, "start": first, "end": last},
         "week_ago": today - timedelta(days=6),
         "today": today,

@@ -83,7 +83,9 @@ def _form(
 
 @router.get("/children/{child_id}/funding")
 def funding_form(request: Request, child_id: int, manager: ManagerOnly, db: SessionDep) -> Response:
-    return _form(request, db, child_id, {}, "")
+    page = _form(request, db, child_id, {}, "")
+    record_seen(request, db, "children", [child_id], "funding")
+    return page
 
 
 @router.post("/children/{child_id}/funding")

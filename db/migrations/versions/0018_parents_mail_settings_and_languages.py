@@ -2,7 +2,7 @@
 the hub has read the event log for those notices
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import db.models.base
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
