@@ -38,6 +38,7 @@ from admin.views import (
     cards,
     children,
     collection,
+    family,
     gdpr,
     imports,
     kiosks,
@@ -126,6 +127,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         setting_rows,
         welcome,
         photos,
+        family,
     ):
         app.include_router(module.router)
 

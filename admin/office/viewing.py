@@ -43,11 +43,18 @@ class ViewLog:
 
 
 def record_seen(
-    request: Request, db: Session, entity: str, ids: Iterable[object], what: str
+    request: Request,
+    db: Session,
+    entity: str,
+    ids: Iterable[object],
+    what: str,
+    *,
+    cookie: str = SESSION_COOKIE,
 ) -> None:
     """Writes a view of ``what`` (e.g. "register", "photo") for each person in ``ids`` of
-    ``entity`` ("children", "adults", "staff"), once per session per day, and commits."""
-    token = request.cookies.get(SESSION_COOKIE, "")
+    ``entity`` ("children", "adults", "staff"), once per session per day, and commits.
+    ``cookie`` names the session's cookie: the parents' page has its own."""
+    token = request.cookies.get(cookie, "")
     session = hash_secret(token)[:16] if token.isascii() else "?"
     now = request.app.state.clock()
     day = now.date().isoformat()
