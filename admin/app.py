@@ -39,6 +39,7 @@ from admin.views import (
     children,
     collection,
     family,
+    family_requests,
     gdpr,
     imports,
     kiosks,
@@ -128,6 +129,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         welcome,
         photos,
         family,
+        family_requests,
     ):
         app.include_router(module.router)
 

@@ -9,7 +9,7 @@ is shown is looked up through that parent's own children, so another family's ch
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.forms import Checked
 from admin.office.family import (
     ask_for_code,
     check_code,
@@ -28,12 +29,19 @@ from admin.office.family import (
     start_family_session,
 )
 from admin.office.family_record import parents_child, recent_attendance, who_may_collect
+from admin.office.family_requests import (
+    ABSENCE,
+    PERMISSION,
+    days_problem,
+    requests_for,
+    send_request,
+)
 from admin.office.viewing import record_seen
 from admin.ops.logs import log_event
 from admin.templating import render
 from db.audit import set_actor
 from db.clock import local_day
-from db.models import Adult
+from db.models import Adult, Child
 from db.register import setting_zone
 
 FAMILY_COOKIE = "handover_family"
@@ -130,9 +138,25 @@ def family_child(request: Request, child_id: int, db: SessionDep, now: NowDep) -
     parent = _signed_in(request, db, now)
     if parent is None:
         return RedirectResponse("/family", status_code=303)
+    return _child_page(request, db, parent, _own_child(db, parent, child_id, now), now)
+
+
+def _own_child(db: Session, parent: Adult, child_id: int, now: datetime) -> Child:
+    """The parent's own child, or 404: whoever else's number is asked for."""
     child = parents_child(db, parent.id, child_id, now=now)
     if child is None:
         raise not_found()
+    return child
+
+
+def _child_page(
+    request: Request,
+    db: Session,
+    parent: Adult,
+    child: Child,
+    now: datetime,
+    checked: Checked | None = None,
+) -> Response:
     attendance = recent_attendance(db, child, now=now)
     collectors, permissions = who_may_collect(db, child, now=now)
     record_seen(request, db, "children", [child.id], SEEN, cookie=FAMILY_COOKIE)
@@ -144,9 +168,58 @@ def family_child(request: Request, child_id: int, db: SessionDep, now: NowDep) -
         "attendance": attendance,
         "collectors": collectors,
         "permissions": permissions,
+        "requests": requests_for(db, child.id),
+        "errors": checked.errors if checked else {},
+        "form": checked.form if checked else {},
+        "sent": request.query_params.get("sent", ""),
         "hours": _hours,
     }
-    return render(request, "family/child.html", context)
+    return render(request, "family/child.html", context, status=400 if checked else 200)
+
+
+def _days(db: Session, checked: Checked, now: datetime) -> tuple[date, date] | None:
+    first = checked.day("first_day", "the first day")
+    last = checked.day("last_day", "the last day") if checked.raw("last_day") else first
+    if first is None or last is None:
+        return None
+    problem = days_problem(first, last, today=local_day(now, setting_zone(db)))
+    if problem:
+        checked.errors["last_day"] = problem
+        return None
+    return first, last
+
+
+@parents.post("/children/{child_id}/{kind}")
+def family_request(
+    request: Request, child_id: int, kind: str, form: FormDep, db: SessionDep, now: NowDep
+) -> Response:
+    """An absence (with its reason) or a written permission (for a named adult) asked for:
+    pending in the office until staff deal with it."""
+    parent = _signed_in(request, db, now)
+    if parent is None:
+        return RedirectResponse("/family", status_code=303)
+    child = _own_child(db, parent, child_id, now)
+    if kind not in (ABSENCE, PERMISSION):
+        raise not_found()
+    checked = Checked(form)
+    days = _days(db, checked, now)
+    name = checked.text("adult_name", "who will collect", required=kind == PERMISSION)
+    reason = checked.text("reason", "the reason", required=kind == ABSENCE, max_len=1000)
+    if days is None or not checked.ok:
+        return _child_page(request, db, parent, child, now, checked)
+    made = send_request(
+        db,
+        kind=kind,
+        child=child,
+        parent=parent,
+        first=days[0],
+        last=days[1],
+        adult_name=name if kind == PERMISSION else "",
+        reason=reason,
+        now=now,
+    )
+    log_event("parent_request", kind=kind, request=made.id, adult=parent.id)
+    return RedirectResponse(f"/family/children/{child.id}?sent={kind}", status_code=303)
 
 
 @router.post("/adults/{adult_id}/parents-page/sign-out")

@@ -1,7 +1,7 @@
 """Every table, on one ``MetaData``. Import models from here."""
 
 from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, VersionCounter, Versioned
-from db.models.family import FamilyCode, FamilySession
+from db.models.family import FamilyCode, FamilyRequest, FamilySession
 from db.models.office import LoginAttempt, Notice, WebSession
 from db.models.people import (
     Adult,
@@ -33,6 +33,7 @@ __all__ = [
     "ChildBooking",
     "Event",
     "FamilyCode",
+    "FamilyRequest",
     "FamilySession",
     "Kiosk",
     "LoginAttempt",

@@ -4,12 +4,12 @@ replicated to a kiosk. Codes and tokens are kept only as keyed hashes."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import OFFICE_ONLY, SECRET, Base
+from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base
 
 
 class FamilyCode(Base):
@@ -44,3 +44,26 @@ class FamilySession(Base):
     adult_id: Mapped[int] = mapped_column(ForeignKey("adults.id"), index=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+
+
+class FamilyRequest(Base):
+    """What a parent sent from the parents' page, waiting for the office: an absence with its
+    reason, or a one-off written permission for a named adult on given dates. A request is
+    never a permission: only when staff accept it (``decided_by_staff_id``, ``decided_at``)
+    is a written permission recorded (``permission_id``), as if taken at the desk."""
+
+    __tablename__ = "family_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "absence" or "permission"
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    from_adult_id: Mapped[int] = mapped_column(ForeignKey("adults.id"), index=True)
+    made_at: Mapped[datetime]
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    adult_name: Mapped[str] = mapped_column(String(201), default="")  # who may collect
+    reason: Mapped[str] = mapped_column(String(1000), default="", info=SENSITIVE)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    decided_at: Mapped[datetime | None]
+    permission_id: Mapped[int | None] = mapped_column(ForeignKey("one_off_permissions.id"))

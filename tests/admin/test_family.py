@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from db.engine import make_engine, session_factory
-from db.models import Adult, AuditEntry, Authorisation
+from db.models import Adult, AuditEntry, Authorisation, FamilyRequest
 from tests.admin.conftest import MANAGER, csrf_of
 from tests.admin.family_visit import (
     ask_for_code,
@@ -131,6 +132,19 @@ def test_a_parent_can_never_see_another_familys_child_whatever_number_is_asked(
         page = parent.get(f"/family/children/{child.id}")
         assert page.status_code == 404, child.id
         assert child.first_name not in page.text and child.last_name not in page.text
+    # Nor act on one: an absence or a permission for another family's child is refused.
+    form = csrf_of(parent.get(f"/family/children/{theo.id}"))
+    today = date.today().isoformat()
+    asks = {
+        "absence": {"first_day": today, "reason": "Ill", "csrf_token": form},
+        "permission": {"first_day": today, "adult_name": "Nan", "csrf_token": form},
+    }
+    for child in others:
+        for kind, data in asks.items():
+            answer = parent.post(f"/family/children/{child.id}/{kind}", data=data)
+            assert answer.status_code == 404, (child.id, kind)
+            assert child.first_name not in answer.text
+    assert _count_requests(nursery) == 0
     for nonsense in ("999999", "0", "-1"):
         assert parent.get(f"/family/children/{nonsense}").status_code == 404
     assert parent.get("/family/children/x").status_code in (404, 422)
@@ -139,6 +153,14 @@ def test_a_parent_can_never_see_another_familys_child_whatever_number_is_asked(
     assert parent.get(f"/children/{theo.id}").status_code == 303
     entries = _parents_view_entries(nursery, adults["Gemma Clarke"])
     assert {e.entity_id for e in entries if e.entity == "children"} == {str(theo.id)}
+
+
+def _count_requests(url: str) -> int:
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        found = len(db.scalars(select(FamilyRequest)).all())
+    engine.dispose()
+    return found
 
 
 def test_the_office_ends_a_parents_sessions(

@@ -1,4 +1,4 @@
-"""the parents' page: one-time sign-in codes and parents' sessions
+"""the parents' page: one-time sign-in codes, parents' sessions and their requests
 
 Revision ID: 0020
 Revises: 0014
@@ -53,9 +53,55 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("family_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_family_sessions_adult_id"), ["adult_id"], unique=False)
+    _requests(when)
+
+
+def _requests(when: db.models.base.UTCDateTime) -> None:
+    op.create_table(
+        "family_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("child_id", sa.Integer(), nullable=False),
+        sa.Column("from_adult_id", sa.Integer(), nullable=False),
+        sa.Column("made_at", when, nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("adult_name", sa.String(length=201), nullable=False),
+        sa.Column("reason", sa.String(length=1000), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("decided_by_staff_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", when, nullable=True),
+        sa.Column("permission_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.id"], name=op.f("fk_family_requests_child_id_children")
+        ),
+        sa.ForeignKeyConstraint(
+            ["from_adult_id"], ["adults.id"], name=op.f("fk_family_requests_from_adult_id_adults")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_staff_id"],
+            ["staff.id"],
+            name=op.f("fk_family_requests_decided_by_staff_id_staff"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["permission_id"],
+            ["one_off_permissions.id"],
+            name=op.f("fk_family_requests_permission_id_one_off_permissions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_requests")),
+    )
+    with op.batch_alter_table("family_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_family_requests_child_id"), ["child_id"])
+        batch_op.create_index(batch_op.f("ix_family_requests_from_adult_id"), ["from_adult_id"])
+        batch_op.create_index(batch_op.f("ix_family_requests_status"), ["status"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("family_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_family_requests_status"))
+        batch_op.drop_index(batch_op.f("ix_family_requests_from_adult_id"))
+        batch_op.drop_index(batch_op.f("ix_family_requests_child_id"))
+    op.drop_table("family_requests")
     with op.batch_alter_table("family_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_family_sessions_adult_id"))
     op.drop_table("family_sessions")
