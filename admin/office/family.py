@@ -17,12 +17,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from admin.office.notices import name_of
+from db.audit import ACTOR_KEY
 from db.credentials import hash_secret
-from db.models import Adult, Authorisation, Child, FamilyCode, FamilySession, Notice, Setting
+from db.models import (
+    Adult,
+    AuditEntry,
+    Authorisation,
+    Child,
+    FamilyCode,
+    FamilySession,
+    Notice,
+    Setting,
+)
 
 CODE_LASTS = timedelta(minutes=10)
 CODE_TRIES = 5
@@ -33,6 +43,24 @@ SESSION_IDLE = timedelta(minutes=30)
 SESSION_LONGEST = timedelta(hours=8)  # however busy: a phone left signed in ends the day out
 FAMILY_CODE = "family_code"  # the notice's kind
 USED = "(a sign-in code for the parents' page, since used)"
+
+
+def audit_entry(
+    db: Session, *, action: str, entity: str, entity_id: object, now: datetime, **more: object
+) -> None:
+    """What the parents' page does is not a change to people rows, so db/audit.py does not
+    see it: signing in, being signed out by the office, a request sent or decided are
+    written here, under the session's actor (``parent:<id>`` or ``staff:<id>``)."""
+    db.execute(
+        insert(AuditEntry).values(
+            at=now,
+            actor=str(db.info.get(ACTOR_KEY, "system")),
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            changes={"fields": sorted(more), **more},
+        )
+    )
 
 
 def normal_address(email: str) -> str:
@@ -193,6 +221,7 @@ def _forget_code_text(db: Session, adult_id: int) -> None:
 
 def start_family_session(db: Session, adult_id: int, *, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
+    audit_entry(db, action="parent_sign_in", entity="adults", entity_id=adult_id, now=now)
     db.add(
         FamilySession(
             token_hash=hash_secret(token), adult_id=adult_id, created_at=now, last_seen_at=now
@@ -225,12 +254,16 @@ def end_family_session(db: Session, token: str) -> None:
         db.commit()
 
 
-def end_parent_sessions(db: Session, adult_id: int) -> int:
+def end_parent_sessions(db: Session, adult_id: int, *, now: datetime) -> int:
     """The office signs a parent out everywhere (a lost phone, a family dispute). Commits;
     returns how many sessions ended."""
     result = db.execute(delete(FamilySession).where(FamilySession.adult_id == adult_id))
+    ended = int(getattr(result, "rowcount", 0) or 0)
+    audit_entry(
+        db, action="parent_signed_out", entity="adults", entity_id=adult_id, now=now, sessions=ended
+    )
     db.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return ended
 
 
 def parent_sessions(db: Session, adult_id: int) -> int:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.office.family import audit_entry
 from admin.office.notices import name_of, queue_collection_change, tell_permission
-from db.audit import ACTOR_KEY
-from db.models import Adult, AuditEntry, Child, FamilyRequest, OneOffPermission, Staff
+from db.models import Adult, Child, FamilyRequest, OneOffPermission, Staff
 
 ABSENCE, PERMISSION = "absence", "permission"
 PENDING, ACCEPTED, DECLINED, SEEN = "pending", "accepted", "declined", "acknowledged"
@@ -25,16 +25,14 @@ LONGEST = 31  # days: a longer absence or permission is a conversation with the 
 
 
 def _audit(db: Session, action: str, request: FamilyRequest, now: datetime) -> None:
-    """Requests are not people rows, so db/audit.py does not see them: written here."""
-    db.execute(
-        insert(AuditEntry).values(
-            at=now,
-            actor=str(db.info.get(ACTOR_KEY, "system")),
-            action=action,
-            entity="family_requests",
-            entity_id=str(request.id),
-            changes={"fields": ["kind", "child_id", "status"], "child_id": request.child_id},
-        )
+    audit_entry(
+        db,
+        action=action,
+        entity="family_requests",
+        entity_id=request.id,
+        now=now,
+        kind=request.kind,
+        child_id=request.child_id,
     )
 
 

@@ -111,6 +111,7 @@ def family_sign_in(request: Request, form: FormDep, db: SessionDep, now: NowDep)
         log_event("parent_sign_in_failed", client=_client(request))
         context = {"email": normal_address(email), "message": checked.message}
         return render(request, "family/code.html", context, status=400)
+    set_actor(db, f"parent:{checked.adult_id}")
     token = start_family_session(db, checked.adult_id, now=now)
     log_event("parent_sign_in", adult=checked.adult_id, client=_client(request))
     answer = RedirectResponse("/family", status_code=303)
@@ -224,12 +225,12 @@ def family_request(
 
 @router.post("/adults/{adult_id}/parents-page/sign-out")
 def office_ends_parent_sessions(
-    adult_id: int, staff: CurrentStaff, form: FormDep, db: SessionDep
+    adult_id: int, staff: CurrentStaff, form: FormDep, db: SessionDep, now: NowDep
 ) -> Response:
     """A lost phone or a family's dispute: the office signs this parent out everywhere."""
     if db.get(Adult, adult_id) is None:
         raise not_found()
-    ended = end_parent_sessions(db, adult_id)
+    ended = end_parent_sessions(db, adult_id, now=now)
     log_event("parent_sessions_ended", adult=adult_id, staff=staff.id, sessions=ended)
     return RedirectResponse(f"/adults/{adult_id}?parent_signed_out={ended}", status_code=303)
 

@@ -155,6 +155,21 @@ def test_a_parent_can_never_see_another_familys_child_whatever_number_is_asked(
     assert {e.entity_id for e in entries if e.entity == "children"} == {str(theo.id)}
 
 
+def _audit_of(url: str, adult: Adult) -> list[AuditEntry]:
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        rows = list(
+            db.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.entity == "adults", AuditEntry.entity_id == str(adult.id)
+                )
+            )
+        )
+        db.expunge_all()
+    engine.dispose()
+    return rows
+
+
 def _count_requests(url: str) -> int:
     engine = make_engine(url)
     with session_factory(engine)() as db:
@@ -172,12 +187,19 @@ def test_the_office_ends_a_parents_sessions(
     assert "data-children" in phone.get("/family").text
     manager = signed_in(hubs[0], MANAGER)
     gemma = adults["Gemma Clarke"]
-    token = csrf_of(manager.get(f"/adults/{gemma.id}"))
+    adult_page = manager.get(f"/adults/{gemma.id}")
+    assert "data-parents-page" in adult_page.text
+    token = csrf_of(adult_page)
     ended = manager.post(f"/adults/{gemma.id}/parents-page/sign-out", data={"csrf_token": token})
     assert ended.status_code == 303 and "parent_signed_out=1" in ended.headers["location"]
     after = phone.get("/family")
     assert "data-children" not in after.text and 'name="email"' in after.text
     assert wait_for(lambda: hubs[0].log_lines("parent_sessions_ended"), what="the log line")
+    done = manager.get(ended.headers["location"])
+    assert "Signed out of the parents' page on 1 device(s)." in done.text
+    actions = {(e.actor, e.action) for e in _audit_of(nursery, gemma)}
+    assert (f"parent:{gemma.id}", "parent_sign_in") in actions
+    assert any(a == "parent_signed_out" and who.startswith("staff:") for who, a in actions)
 
 
 def test_the_parents_page_is_not_there_unless_the_nursery_turns_it_on(
