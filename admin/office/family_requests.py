@@ -9,15 +9,24 @@ and every parent of the child is told by e-mail (admin/office/notices.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from admin.office.family import audit_entry
 from admin.office.notices import name_of, queue_collection_change, tell_permission
-from db.models import Adult, Child, FamilyRequest, OneOffPermission, Staff
+from db.models import (
+    Adult,
+    Child,
+    FamilyCode,
+    FamilyRequest,
+    FamilySession,
+    OneOffPermission,
+    Staff,
+)
 
 ABSENCE, PERMISSION = "absence", "permission"
 PENDING, ACCEPTED, DECLINED, SEEN = "pending", "accepted", "declined", "acknowledged"
@@ -148,3 +157,18 @@ def requests_for(db: Session, child_id: int) -> list[FamilyRequest]:
     """A child's requests, newest first, for their parents to see how each stands."""
     query = select(FamilyRequest).where(FamilyRequest.child_id == child_id)
     return list(db.scalars(query.order_by(FamilyRequest.made_at.desc()).limit(20)))
+
+
+def erase_family_records(
+    db: Session, *, child_ids: Sequence[int], adult_ids: Sequence[int]
+) -> None:
+    """An erased child's or adult's requests, codes and parents' sessions go with them
+    (admin/retention.py): each holds a reason, a name or an address, and has done its work."""
+    children, adults = list(child_ids), list(adult_ids)
+    db.execute(
+        delete(FamilyRequest).where(
+            or_(FamilyRequest.child_id.in_(children), FamilyRequest.from_adult_id.in_(adults))
+        )
+    )
+    db.execute(delete(FamilyCode).where(FamilyCode.adult_id.in_(adults)))
+    db.execute(delete(FamilySession).where(FamilySession.adult_id.in_(adults)))
