@@ -111,7 +111,7 @@ def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_
         base_url=hub.url, viewport={"width": 1280, "height": 860}, ignore_https_errors=True
     ).new_page()
     sign_in(desk)
-    desk.goto("/family-requests")
+    desk.click('nav a:has-text("Parents\' requests")')
     row = desk.locator('tr[data-kind="permission"]')
     expect(row).to_contain_text("Bob Hughes to collect")
     screenshot(desk, "admin-family-requests.png")
