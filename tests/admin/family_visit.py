@@ -4,10 +4,14 @@ server, a few days of a child's register, and a parent signing in with the code 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
+from sqlalchemy import select
 
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
@@ -20,6 +24,7 @@ from tests.admin.mail_server import MailServer, text_of, wait_for
 from tests.admin.nursery_day import event
 
 FROM = "office@little-acorns.example"
+GEMMA = "gemma.clarke@example.com"  # Theo Clarke's mother, with parental responsibility
 CODE = re.compile(r"\bis (\d{6})\.")
 
 
@@ -86,3 +91,22 @@ def signed_in_parent(hub: RunningHub, mail: MailServer, email: str, count: int =
     answer = enter_code(client, form_page, email, code_sent_to(mail, email, count))
     assert answer.status_code == 303, answer.text
     return client
+
+
+@pytest.fixture
+def hubs() -> Iterator[list[RunningHub]]:
+    """Hubs a test starts, stopped however the test ends."""
+    started: list[RunningHub] = []
+    yield started
+    for hub in started:
+        hub.stop()
+
+
+def stored(url: str, model: type[Any], *where: Any, **equal: object) -> list[Any]:
+    """The rows of ``model`` as the hub left them in its database."""
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        rows = list(db.scalars(select(model).where(*where).filter_by(**equal)))
+        db.expunge_all()
+    engine.dispose()
+    return rows

@@ -6,47 +6,26 @@ family's child is never shown, whatever number is asked for."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
-from sqlalchemy import select
-
-from db.engine import make_engine, session_factory
 from db.models import Adult, AuditEntry, Authorisation, FamilyRequest
 from tests.admin.conftest import MANAGER, csrf_of
 from tests.admin.family_visit import (
+    GEMMA,
     ask_for_code,
     code_sent_to,
+    hubs,
     recent_days,
     signed_in_parent,
     start_family_hub,
+    stored,
 )
 from tests.admin.hub_process import RunningHub, signed_in
 from tests.admin.mail_server import MailServer, wait_for
 from tests.admin.test_notices import mail, nursery, other_children_named, people
 
-__all__ = ["mail", "nursery"]  # fixtures
-
-GEMMA = "gemma.clarke@example.com"
-
-
-@pytest.fixture
-def hubs() -> Iterator[list[RunningHub]]:
-    started: list[RunningHub] = []
-    yield started
-    for hub in started:
-        hub.stop()
-
-
-def _parents_view_entries(url: str, adult: Adult) -> list[AuditEntry]:
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        rows = list(db.scalars(select(AuditEntry).where(AuditEntry.actor == f"parent:{adult.id}")))
-        db.expunge_all()
-    engine.dispose()
-    return rows
+__all__ = ["hubs", "mail", "nursery"]  # fixtures
 
 
 def test_a_parent_signs_in_with_an_emailed_code_and_sees_their_childs_register(
@@ -72,7 +51,9 @@ def test_a_parent_signs_in_with_an_emailed_code_and_sees_their_childs_register(
     assert "22 h 30 min in all" in page.text
     assert "Marcus Clarke" in page.text.split("data-collectors")[1]
     assert other_children_named(page.text, theo, children) == []
-    seen = {(e.entity, e.entity_id) for e in _parents_view_entries(nursery, gemma)}
+    seen = {
+        (e.entity, e.entity_id) for e in stored(nursery, AuditEntry, actor=f"parent:{gemma.id}")
+    }
     assert ("children", str(theo.id)) in seen and ("adults", str(marcus.id)) in seen
 
     cookie = next(c for c in parent.cookies.jar if c.name == "handover_family")
@@ -104,16 +85,7 @@ def test_an_address_the_office_does_not_hold_gets_the_same_answer_and_no_mail(
 
 
 def _is_parent(url: str, adult: Adult) -> bool:
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        found = db.scalar(
-            select(Authorisation.id).where(
-                Authorisation.adult_id == adult.id,
-                Authorisation.parental_responsibility.is_(True),
-            )
-        )
-    engine.dispose()
-    return found is not None
+    return bool(stored(url, Authorisation, adult_id=adult.id, parental_responsibility=True))
 
 
 def test_a_parent_can_never_see_another_familys_child_whatever_number_is_asked(
@@ -144,38 +116,15 @@ def test_a_parent_can_never_see_another_familys_child_whatever_number_is_asked(
             answer = parent.post(f"/family/children/{child.id}/{kind}", data=data)
             assert answer.status_code == 404, (child.id, kind)
             assert child.first_name not in answer.text
-    assert _count_requests(nursery) == 0
+    assert stored(nursery, FamilyRequest) == []
     for nonsense in ("999999", "0", "-1"):
         assert parent.get(f"/family/children/{nonsense}").status_code == 404
     assert parent.get("/family/children/x").status_code in (404, 422)
     assert parent.get(f"/family/children/{theo.id}").status_code == 200
     # The office's own child pages stay shut to a parent's cookie.
     assert parent.get(f"/children/{theo.id}").status_code == 303
-    entries = _parents_view_entries(nursery, adults["Gemma Clarke"])
+    entries = stored(nursery, AuditEntry, actor=f"parent:{adults['Gemma Clarke'].id}")
     assert {e.entity_id for e in entries if e.entity == "children"} == {str(theo.id)}
-
-
-def _audit_of(url: str, adult: Adult) -> list[AuditEntry]:
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        rows = list(
-            db.scalars(
-                select(AuditEntry).where(
-                    AuditEntry.entity == "adults", AuditEntry.entity_id == str(adult.id)
-                )
-            )
-        )
-        db.expunge_all()
-    engine.dispose()
-    return rows
-
-
-def _count_requests(url: str) -> int:
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        found = len(db.scalars(select(FamilyRequest)).all())
-    engine.dispose()
-    return found
 
 
 def test_the_office_ends_a_parents_sessions(
@@ -197,7 +146,10 @@ def test_the_office_ends_a_parents_sessions(
     assert wait_for(lambda: hubs[0].log_lines("parent_sessions_ended"), what="the log line")
     done = manager.get(ended.headers["location"])
     assert "Signed out of the parents' page on 1 device(s)." in done.text
-    actions = {(e.actor, e.action) for e in _audit_of(nursery, gemma)}
+    actions = {
+        (e.actor, e.action)
+        for e in stored(nursery, AuditEntry, entity="adults", entity_id=str(gemma.id))
+    }
     assert (f"parent:{gemma.id}", "parent_sign_in") in actions
     assert any(a == "parent_signed_out" and who.startswith("staff:") for who, a in actions)
 

@@ -5,37 +5,24 @@ by that manager, and both parents are told."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy import select
 
 from db.clock import utc_now
-from db.engine import make_engine, session_factory
-from db.models import FamilyRequest, OneOffPermission, Staff
+from db.models import Child, FamilyRequest, OneOffPermission, Staff
 from tests.admin.conftest import MANAGER, STAFF, csrf_of
-from tests.admin.family_visit import signed_in_parent, start_family_hub
+from tests.admin.family_visit import GEMMA, hubs, signed_in_parent, start_family_hub, stored
 from tests.admin.hub_process import RunningHub, signed_in
 from tests.admin.mail_server import MailServer, text_of, wait_for
 from tests.admin.test_notices import mail, nursery, people
 
-__all__ = ["mail", "nursery"]  # fixtures
+__all__ = ["hubs", "mail", "nursery"]  # fixtures
 
-GEMMA, MARCUS = "gemma.clarke@example.com", "marcus.clarke@example.com"
-
-
-@pytest.fixture
-def hubs() -> Iterator[list[RunningHub]]:
-    started: list[RunningHub] = []
-    yield started
-    for hub in started:
-        hub.stop()
+MARCUS = "marcus.clarke@example.com"
 
 
 def _send(parent: httpx.Client, child_id: int, kind: str, data: dict[str, str]) -> httpx.Response:
@@ -45,13 +32,13 @@ def _send(parent: httpx.Client, child_id: int, kind: str, data: dict[str, str]) 
     )
 
 
-def _rows(url: str, model: type[Any], **where: object) -> list[Any]:
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        rows = list(db.scalars(select(model).filter_by(**where)))
-        db.expunge_all()
-    engine.dispose()
-    return rows
+def _theos_mother(
+    url: str, mail: MailServer, tmp_path: Path, hubs: list[RunningHub]
+) -> tuple[Child, httpx.Client]:
+    """Theo Clarke, and his mother signed in to the parents' page of a hub started for it."""
+    children, _ = people(url)
+    hubs.append(start_family_hub(url, mail, tmp_path))
+    return children["Theo Clarke"], signed_in_parent(hubs[0], mail, GEMMA)
 
 
 def _told_of(mail: MailServer, address: str, words: str) -> list[EmailMessage]:
@@ -70,23 +57,23 @@ def test_a_requested_permission_counts_only_once_the_manager_accepts_it_and_pare
     sent = _send(parent, theo.id, "permission", {"adult_name": "Bob Hughes", **days})
     assert sent.status_code == 303
     assert "waiting for the office" in parent.get(sent.headers["location"]).text
-    assert _rows(nursery, OneOffPermission, child_id=theo.id, adult_id=bob.id) == []
+    assert stored(nursery, OneOffPermission, child_id=theo.id, adult_id=bob.id) == []
 
     manager = signed_in(hubs[0], MANAGER)
     office = manager.get("/family-requests")
     assert "Bob Hughes</strong> to collect" in office.text and "Gemma Clarke" in office.text
-    (asked,) = _rows(nursery, FamilyRequest, child_id=theo.id)
+    (asked,) = stored(nursery, FamilyRequest, child_id=theo.id)
     accepted = manager.post(
         f"/family-requests/{asked.id}/accept",
         data={"adult_id": str(bob.id), "csrf_token": csrf_of(office)},
     )
     assert accepted.status_code == 303
 
-    (permission,) = _rows(nursery, OneOffPermission, child_id=theo.id, adult_id=bob.id)
-    (boss,) = _rows(nursery, Staff, username=MANAGER[0])
+    (permission,) = stored(nursery, OneOffPermission, child_id=theo.id, adult_id=bob.id)
+    (boss,) = stored(nursery, Staff, username=MANAGER[0])
     assert permission.taken_by_staff_id == boss.id
     assert (permission.valid_from, permission.valid_to) == (today, today + timedelta(days=2))
-    (decided,) = _rows(nursery, FamilyRequest, id=asked.id)
+    (decided,) = stored(nursery, FamilyRequest, id=asked.id)
     assert (decided.status, decided.decided_by_staff_id) == ("accepted", boss.id)
     assert decided.permission_id == permission.id and decided.decided_at is not None
     for address in (GEMMA, MARCUS):
@@ -102,10 +89,7 @@ def test_a_requested_permission_counts_only_once_the_manager_accepts_it_and_pare
 def test_an_absence_arrives_in_the_office_with_its_reason_and_staff_mark_it_seen(
     nursery: str, mail: MailServer, tmp_path: Path, hubs: list[RunningHub]
 ) -> None:
-    children, _ = people(nursery)
-    theo = children["Theo Clarke"]
-    hubs.append(start_family_hub(nursery, mail, tmp_path))
-    parent = signed_in_parent(hubs[0], mail, GEMMA)
+    theo, parent = _theos_mother(nursery, mail, tmp_path, hubs)
     tomorrow = (utc_now().date() + timedelta(days=1)).isoformat()
     sent = _send(parent, theo.id, "absence", {"first_day": tomorrow, "reason": "Chickenpox"})
     assert sent.status_code == 303
@@ -114,7 +98,7 @@ def test_an_absence_arrives_in_the_office_with_its_reason_and_staff_mark_it_seen
     office = staff.get("/family-requests")
     assert "Away: Chickenpox" in office.text
     assert "Accept" not in office.text  # nothing for a member of staff to accept
-    (asked,) = _rows(nursery, FamilyRequest, child_id=theo.id)
+    (asked,) = stored(nursery, FamilyRequest, child_id=theo.id)
     seen = staff.post(f"/family-requests/{asked.id}/decline", data={"csrf_token": csrf_of(office)})
     assert seen.status_code == 303
     assert "Chickenpox" not in staff.get("/family-requests").text
@@ -124,10 +108,7 @@ def test_an_absence_arrives_in_the_office_with_its_reason_and_staff_mark_it_seen
 def test_a_request_with_days_out_of_order_or_over_is_refused_with_a_reason(
     nursery: str, mail: MailServer, tmp_path: Path, hubs: list[RunningHub]
 ) -> None:
-    children, _ = people(nursery)
-    theo = children["Theo Clarke"]
-    hubs.append(start_family_hub(nursery, mail, tmp_path))
-    parent = signed_in_parent(hubs[0], mail, GEMMA)
+    theo, parent = _theos_mother(nursery, mail, tmp_path, hubs)
     today = utc_now().date()
     backwards = {
         "first_day": today.isoformat(),
@@ -140,4 +121,4 @@ def test_a_request_with_days_out_of_order_or_over_is_refused_with_a_reason(
     assert answer.status_code == 400 and "over" in answer.text
     answer = _send(parent, theo.id, "permission", {"first_day": today.isoformat()})
     assert answer.status_code == 400 and "Please enter who will collect" in answer.text
-    assert _rows(nursery, FamilyRequest) == []
+    assert stored(nursery, FamilyRequest) == []
