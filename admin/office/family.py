@@ -42,7 +42,8 @@ CODES_PER_CLIENT = 10  # in WINDOW, whatever addresses: one computer cannot swee
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_LONGEST = timedelta(hours=8)  # however busy: a phone left signed in ends the day out
 FAMILY_CODE = "family_code"  # the notice's kind
-USED = "(a sign-in code for the parents' page, since used)"
+GONE = "(a sign-in code for the parents' page: used or run out, so no longer kept)"
+RAN_OUT = "The code ran out before the mail server took it, so it was not sent."
 
 
 def audit_entry(
@@ -112,6 +113,7 @@ def ask_for_code(db: Session, *, email: str, client: str, secret_key: str, now: 
     computer has asked too often, the message to show (the same for any address)."""
     email, client = normal_address(email), client[:64]
     db.execute(delete(FamilyCode).where(FamilyCode.created_at < now - timedelta(days=1)))
+    _forget_old_codes(db, now)
     since = now - WINDOW
     if (
         _asked(db, FamilyCode.email, email, since) >= CODES_PER_ADDRESS
@@ -215,7 +217,23 @@ def _forget_code_text(db: Session, adult_id: int) -> None:
             Notice.to_adult_id == adult_id,
             Notice.status.in_(("sent", "failed")),
         )
-        .values(text_body=USED, html_body=USED)
+        .values(text_body=GONE, html_body=GONE)
+    )
+
+
+def _forget_old_codes(db: Session, now: datetime) -> None:
+    """Codes past their ten minutes: one still waiting for the mail server is not sent late
+    (it would not work), and none is kept in the notices table any longer."""
+    old = (Notice.kind == FAMILY_CODE, Notice.queued_at < now - CODE_LASTS)
+    db.execute(
+        update(Notice)
+        .where(*old, Notice.status == "waiting")
+        .values(status="failed", last_error=RAN_OUT)
+    )
+    db.execute(
+        update(Notice)
+        .where(*old, Notice.status.in_(("sent", "failed")), Notice.text_body != GONE)
+        .values(text_body=GONE, html_body=GONE)
     )
 
 

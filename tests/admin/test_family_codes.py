@@ -143,3 +143,18 @@ def test_the_page_answers_404_when_turned_off(database: str) -> None:
             assert client.get(path).status_code == 404
         for path in ("/family/code", "/family/sign-in", "/family/sign-out"):
             assert client.post(path, data={"email": GEMMA}).status_code == 404
+
+
+def test_a_code_that_ran_out_is_neither_sent_late_nor_kept(
+    family: TestClient, clock: Clock
+) -> None:
+    _ask(family)  # no mail server here: the code waits in the queue
+    code = _last_code(family)
+    clock.now += timedelta(minutes=11)
+    _ask(family)
+    engine = family.app.state.engine  # type: ignore[attr-defined]
+    with session_factory(engine)() as db:
+        first = db.scalars(select(Notice).order_by(Notice.id)).all()[-2]
+    assert first.status == "failed" and "ran out" in first.last_error
+    assert code not in first.text_body and code not in first.html_body
+    assert _enter(family, _last_code(family)).status_code == 303
