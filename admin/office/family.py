@@ -239,7 +239,7 @@ def _forget_old_codes(db: Session, now: datetime) -> None:
 
 def start_family_session(db: Session, adult_id: int, *, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
-    audit_entry(db, action="parent_sign_in", entity="adults", entity_id=adult_id, now=now)
+    audit_entry(db, action="family_sign_in", entity="adults", entity_id=adult_id, now=now)
     db.add(
         FamilySession(
             token_hash=hash_secret(token), adult_id=adult_id, created_at=now, last_seen_at=now
@@ -278,7 +278,7 @@ def end_parent_sessions(db: Session, adult_id: int, *, now: datetime) -> int:
     result = db.execute(delete(FamilySession).where(FamilySession.adult_id == adult_id))
     ended = int(getattr(result, "rowcount", 0) or 0)
     audit_entry(
-        db, action="parent_signed_out", entity="adults", entity_id=adult_id, now=now, sessions=ended
+        db, action="family_sign_out", entity="adults", entity_id=adult_id, now=now, sessions=ended
     )
     db.commit()
     return ended

@@ -150,8 +150,8 @@ def test_the_office_ends_a_parents_sessions(
         (e.actor, e.action)
         for e in stored(nursery, AuditEntry, entity="adults", entity_id=str(gemma.id))
     }
-    assert (f"parent:{gemma.id}", "parent_sign_in") in actions
-    assert any(a == "parent_signed_out" and who.startswith("staff:") for who, a in actions)
+    assert (f"parent:{gemma.id}", "family_sign_in") in actions
+    assert any(a == "family_sign_out" and who.startswith("staff:") for who, a in actions)
 
 
 def test_the_parents_page_is_not_there_unless_the_nursery_turns_it_on(
