@@ -42,6 +42,8 @@ from admin.views import (
     cards,
     children,
     collection,
+    family,
+    family_requests,
     funding,
     gdpr,
     imports,
@@ -143,6 +145,8 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         setting_rows,
         welcome,
         photos,
+        family,
+        family_requests,
     ):
         app.include_router(module.router)
 

@@ -52,6 +52,7 @@ class HubSettings:
     min_free_mb: int = 100  # less free space in the data folder makes /healthz answer 503
     metrics_token: str | None = None  # None: /metrics for this machine only
     smtp: SmtpSettings | None = None  # None: notices wait in the database, unsent
+    parents_page: bool = False  # HANDOVER_PARENTS_PAGE=1: /family for parents (issue 17 §3)
 
 
 def _read_secret(env: Mapping[str, str]) -> str | None:
@@ -122,6 +123,7 @@ def load_settings(database_url: str, env: Mapping[str, str] | None = None) -> Hu
         min_free_mb=_whole_number(env, "HANDOVER_MIN_FREE_MB", 100, low=0, what="megabytes"),
         metrics_token=env.get("HANDOVER_METRICS_TOKEN", "").strip() or None,
         smtp=_smtp(env),
+        parents_page=env.get("HANDOVER_PARENTS_PAGE", "").strip().lower() in ("1", "yes", "true"),
     )
 
 

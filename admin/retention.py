@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from admin.office.family_requests import erase_family_records
 from db.clock import local_day_bounds
 from db.erasure import erase_event_values, erase_notices, erase_refused_events, scrub_audit
 from db.models import (
@@ -118,6 +119,7 @@ def carry_out(db: Session, plan: PurgePlan, *, now: datetime) -> None:
     scrub_audit(db, _erased_rows(plan, stale))
     erase_refused_events(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
     erase_notices(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
+    erase_family_records(db, child_ids=plan.child_ids, adult_ids=plan.adult_ids)
     for card in db.scalars(
         select(Card).where(Card.holder_adult_id.in_(plan.adult_ids), Card.revoked_at.is_(None))
     ):

@@ -70,19 +70,31 @@ def record_door_pull(
 
 
 def record_seen(
-    request: Request, db: Session, entity: str, ids: Iterable[object], what: str
+    request: Request,
+    db: Session,
+    entity: str,
+    ids: Iterable[object],
+    what: str,
+    *,
+    cookie: str = SESSION_COOKIE,
 ) -> None:
     """Writes a view of ``what`` (e.g. "register", "photo") for each person in ``ids`` of
-    ``entity`` ("children", "adults", "staff"), once per session per day, and commits."""
-    record_people_seen(request, db, {entity: ids}, what)
+    ``entity`` ("children", "adults", "staff"), once per session per day, and commits.
+    ``cookie`` names the session's cookie: the parents' page has its own."""
+    record_people_seen(request, db, {entity: ids}, what, cookie=cookie)
 
 
 def record_people_seen(
-    request: Request, db: Session, people: Mapping[str, Iterable[object]], what: str
+    request: Request,
+    db: Session,
+    people: Mapping[str, Iterable[object]],
+    what: str,
+    *,
+    cookie: str = SESSION_COOKIE,
 ) -> None:
     """:func:`record_seen` for a page that shows several kinds of people (a register names
     children and the adults who brought them), in one statement."""
-    token = request.cookies.get(SESSION_COOKIE, "")
+    token = request.cookies.get(cookie, "")
     session = hash_secret(token)[:16] if token.isascii() else "?"
     now = request.app.state.clock()
     day = now.date().isoformat()

@@ -1,6 +1,7 @@
 """Every table, on one ``MetaData``. Import models from here."""
 
 from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base, VersionCounter, Versioned
+from db.models.family import FamilyCode, FamilyRequest, FamilySession
 from db.models.office import LoginAttempt, MailSettings, Notice, NoticeCursor, WebSession
 from db.models.people import (
     Adult,
@@ -31,6 +32,9 @@ __all__ = [
     "Child",
     "ChildBooking",
     "Event",
+    "FamilyCode",
+    "FamilyRequest",
+    "FamilySession",
     "Kiosk",
     "LoginAttempt",
     "MailSettings",

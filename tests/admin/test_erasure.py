@@ -21,6 +21,9 @@ from db.models import (
     AuditEntry,
     Authorisation,
     Child,
+    FamilyCode,
+    FamilyRequest,
+    FamilySession,
     Notice,
     OneOffPermission,
     RefusedEvent,
@@ -35,7 +38,7 @@ from tests.admin.nursery_day import event
 SECRETS = (
     "Quillon", "Zebrowski", "XYZZY-needs", "PLUGH-lives", "Frobozz", "Grizelda", "Vantablack",
     "07700 955555", "grizelda@example.org", "Aunt-Wibble", "Gnusto-note", "Rezrov", "Yomin",
-    "Typed Blorb", "Ozmoo",
+    "Typed Blorb", "Ozmoo", "Nan Filfre", "Flathead-pox",
 )  # fmt: skip
 _PLAN = re.compile(r'name="plan" value="([^"]+)"')
 
@@ -71,6 +74,20 @@ def _plant(db: Session) -> int:
                 message_id=f"<{address}>", queued_at=NOW, status="sent", next_try_at=NOW,
             )
         )  # fmt: skip
+    db.add_all(  # the parents' page (issue 17): the aunt asked, by code, for Nan to collect
+        [
+            FamilyRequest(
+                kind="permission", child_id=theo.id, from_adult_id=aunt.id, made_at=NOW,
+                first_day=date(2022, 1, 3), last_day=date(2022, 1, 3), adult_name="Nan Filfre",
+                reason="Flathead-pox", status="pending",
+            ),
+            FamilyCode(
+                email="grizelda@example.org", adult_id=aunt.id, code_hash="0" * 64,
+                client="127.0.0.1", created_at=NOW, expires_at=NOW,
+            ),
+            FamilySession(token_hash="1" * 64, adult_id=aunt.id, created_at=NOW, last_seen_at=NOW),
+        ]
+    )  # fmt: skip
     recent = NOW - timedelta(days=3)  # inside the retention period: kept, but without values
     presented = {"presented": {"name": "Typed Blorb"}, "note": "Typed Blorb said hello"}
     append_events(db, [event(EventType.ALERT_RAISED, recent, child_id=theo.id, payload=presented)])

@@ -1,0 +1,174 @@
+"""What parents send from the parents' page (issue 17 §3), and what the office does with it.
+
+An absence is told to the office and acknowledged there. A one-off written permission asked for
+by a parent is only a request: who would collect is a name typed on a phone, and a forged or
+pressured request must not reach the door. It becomes a written permission only when a manager
+accepts it, choosing the adult it names from the nursery's own records, with the same checks
+as a permission taken at the desk; the permission is recorded as taken by that manager, then,
+and every parent of the child is told by e-mail (admin/office/notices.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from admin.office.family import audit_entry
+from admin.office.notices import name_of, queue_collection_change, tell_permission
+from db.models import (
+    Adult,
+    Child,
+    FamilyCode,
+    FamilyRequest,
+    FamilySession,
+    OneOffPermission,
+    Staff,
+)
+
+ABSENCE, PERMISSION = "absence", "permission"
+PENDING, ACCEPTED, DECLINED, SEEN = "pending", "accepted", "declined", "acknowledged"
+LONGEST = 31  # days: a longer absence or permission is a conversation with the office
+
+
+def _audit(db: Session, action: str, request: FamilyRequest, now: datetime) -> None:
+    audit_entry(
+        db,
+        action=action,
+        entity="family_requests",
+        entity_id=request.id,
+        now=now,
+        kind=request.kind,
+        child_id=request.child_id,
+    )
+
+
+def days_problem(first: date, last: date, *, today: date) -> str:
+    if last < first:
+        return "The last day is before the first day."
+    if last < today:
+        return "Those days are over: please tell the office directly."
+    if (last - first).days >= LONGEST:
+        return f"Please ask for {LONGEST} days at most, or talk to the office."
+    return ""
+
+
+def send_request(
+    db: Session,
+    *,
+    kind: str,
+    child: Child,
+    parent: Adult,
+    first: date,
+    last: date,
+    adult_name: str = "",
+    reason: str = "",
+    now: datetime,
+) -> FamilyRequest:
+    """Records a parent's request as pending, audited as that parent, and commits."""
+    request = FamilyRequest(
+        kind=kind,
+        child_id=child.id,
+        from_adult_id=parent.id,
+        made_at=now,
+        first_day=first,
+        last_day=last,
+        adult_name=adult_name,
+        reason=reason,
+        status=PENDING,
+    )
+    db.add(request)
+    db.flush()
+    _audit(db, "request", request, now)
+    db.commit()
+    return request
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    request: FamilyRequest
+    child: str
+    parent: str
+
+
+def pending_requests(db: Session) -> list[PendingRequest]:
+    rows = db.execute(
+        select(FamilyRequest, Child, Adult)
+        .join(Child, Child.id == FamilyRequest.child_id)
+        .join(Adult, Adult.id == FamilyRequest.from_adult_id)
+        .where(FamilyRequest.status == PENDING)
+        .order_by(FamilyRequest.made_at)
+    ).all()
+    return [PendingRequest(r, name_of(c), name_of(a)) for r, c, a in rows]
+
+
+def _decide(db: Session, request: FamilyRequest, status: str, by: Staff, now: datetime) -> None:
+    request.status, request.decided_by_staff_id, request.decided_at = status, by.id, now
+    _audit(db, status, request, now)
+
+
+def accept_permission(
+    db: Session, *, request: FamilyRequest, adult: Adult, by: Staff, now: datetime
+) -> OneOffPermission:
+    """The written permission the request asked for, taken by ``by`` now; the parents are
+    told. The caller has checked the adult (their age, that they are the person named)."""
+    child = db.get(Child, request.child_id)
+    asked_by = db.get(Adult, request.from_adult_id)
+    permission = OneOffPermission(
+        child_id=request.child_id,
+        adult_id=adult.id,
+        valid_from=request.first_day,
+        valid_to=request.last_day,
+        taken_by_staff_id=by.id,
+        taken_at=now,
+        note=f"Asked for on the parents' page by {name_of(asked_by) if asked_by else 'a parent'}"
+        f" ({request.made_at:%d %b %Y %H:%M} UTC), for {request.adult_name}."[:1000],
+    )
+    db.add(permission)
+    db.flush()
+    request.permission_id = permission.id
+    _decide(db, request, ACCEPTED, by, now)
+    if child is not None:
+        tell_permission(db, permission=permission, by=by, now=now)
+    db.commit()
+    return permission
+
+
+def decline_request(db: Session, *, request: FamilyRequest, by: Staff, now: datetime) -> None:
+    """Declined or, for an absence, acknowledged; a declined permission is told to the
+    parents, so the one who asked is not left thinking it stands."""
+    child = db.get(Child, request.child_id)
+    if request.kind == ABSENCE:
+        _decide(db, request, SEEN, by, now)
+    else:
+        _decide(db, request, DECLINED, by, now)
+        if child is not None:
+            what = (
+                f"The request for {request.adult_name} to collect {child.first_name} was "
+                "not accepted. Please talk to the office."
+            )
+            queue_collection_change(db, child=child, what=what, by=by, now=now)
+    db.commit()
+
+
+def requests_for(db: Session, child_id: int) -> list[FamilyRequest]:
+    """A child's requests, newest first, for their parents to see how each stands."""
+    query = select(FamilyRequest).where(FamilyRequest.child_id == child_id)
+    return list(db.scalars(query.order_by(FamilyRequest.made_at.desc()).limit(20)))
+
+
+def erase_family_records(
+    db: Session, *, child_ids: Sequence[int], adult_ids: Sequence[int]
+) -> None:
+    """An erased child's or adult's requests, codes and parents' sessions go with them
+    (admin/retention.py): each holds a reason, a name or an address, and has done its work."""
+    children, adults = list(child_ids), list(adult_ids)
+    db.execute(
+        delete(FamilyRequest).where(
+            or_(FamilyRequest.child_id.in_(children), FamilyRequest.from_adult_id.in_(adults))
+        )
+    )
+    db.execute(delete(FamilyCode).where(FamilyCode.adult_id.in_(adults)))
+    db.execute(delete(FamilySession).where(FamilySession.adult_id.in_(adults)))
