@@ -52,8 +52,9 @@ def recent_attendance(db: Session, child: Child, *, now: datetime) -> Attendance
         day = last - timedelta(days=back)
         periods = [row for row in daily_register(db, day, zone) if row.child_id == child.id]
         if periods:
-            hours = hours_attended(db, day, day, now=now, zone=zone).get(child.id, timedelta())
-            days.append(AttendanceDay(day, periods, hours))
+            # Only stays with a recorded arrival have hours (db/register.py Hours).
+            attended = hours_attended(db, day, day, now=now, zone=zone).get(child.id)
+            days.append(AttendanceDay(day, periods, attended.counted if attended else timedelta()))
     total = sum((d.hours for d in days), timedelta())
     return Attendance(first, last, days, total)
 

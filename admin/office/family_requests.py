@@ -16,8 +16,9 @@ from datetime import date, datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from admin.notice_language import _
 from admin.office.family import audit_entry
-from admin.office.notices import name_of, queue_collection_change, tell_permission
+from admin.office.notices import Words, name_of, queue_collection_change, tell_permission
 from db.models import (
     Adult,
     Child,
@@ -145,9 +146,13 @@ def decline_request(db: Session, *, request: FamilyRequest, by: Staff, now: date
     else:
         _decide(db, request, DECLINED, by, now)
         if child is not None:
-            what = (
-                f"The request for {request.adult_name} to collect {child.first_name} was "
-                "not accepted. Please talk to the office."
+            what = Words(
+                _(
+                    "The request for {adult} to collect {child} was not accepted. "
+                    "Please talk to the office."
+                ),
+                adult=request.adult_name,
+                child=child.first_name,
             )
             queue_collection_change(db, child=child, what=what, by=by, now=now)
     db.commit()
