@@ -29,7 +29,9 @@ from db.models import Adult, Card, Staff
 from db.names import full_name
 
 router = APIRouter()
-MAX_PER_SHEET = 40
+# A whole room's carers at once ("Tick everyone in Pre-school": 60 children's 120 carers), as
+# pages of A4; the cap only stops one request making thousands of cards.
+MAX_PER_SHEET = 200
 
 
 @dataclass(frozen=True)
