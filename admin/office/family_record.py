@@ -11,11 +11,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.office.attendance import attendance
 from admin.office.family import current_children
 from admin.office.notices import name_of
 from db.clock import local_day
 from db.models import Adult, Authorisation, Child, OneOffPermission
-from db.register import RegisterRow, daily_register, hours_attended, setting_zone
+from db.register import RegisterRow, setting_zone
 
 WEEKS_SHOWN = 4
 
@@ -43,18 +44,18 @@ class Attendance:
 
 
 def recent_attendance(db: Session, child: Child, *, now: datetime) -> Attendance:
-    """The child's arrivals and departures over the last WEEKS_SHOWN weeks, with hours."""
-    zone = setting_zone(db)
-    last = local_day(now, zone)
+    """The child's arrivals and departures over the last WEEKS_SHOWN weeks, with hours: the
+    office's attendance read model (one read of those weeks' events), grouped by day."""
+    last = local_day(now, setting_zone(db))
     first = last - timedelta(weeks=WEEKS_SHOWN) + timedelta(days=1)
-    days = []
-    for back in range((last - first).days + 1):
-        day = last - timedelta(days=back)
-        periods = [row for row in daily_register(db, day, zone) if row.child_id == child.id]
-        if periods:
-            # Only stays with a recorded arrival have hours (db/register.py Hours).
-            attended = hours_attended(db, day, day, now=now, zone=zone).get(child.id)
-            days.append(AttendanceDay(day, periods, attended.counted if attended else timedelta()))
+    by_day: dict[date, list[RegisterRow]] = {}
+    for found in attendance(db, first=first, last=last, now=now, child_id=child.id):
+        by_day.setdefault(found.day, []).append(found.row)  # newest day first, as it comes
+    # A period with no recorded arrival has no length (db/register.py Hours): it adds nothing.
+    days = [
+        AttendanceDay(day, periods, sum((r.hours for r in periods), timedelta()))
+        for day, periods in by_day.items()
+    ]
     total = sum((d.hours for d in days), timedelta())
     return Attendance(first, last, days, total)
 

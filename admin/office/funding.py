@@ -18,7 +18,7 @@ from admin.errors import HubError
 from admin.forms import check_range
 from db.models import Child
 from db.names import full_name, sort_key
-from db.register import hours_attended, setting_zone
+from db.register import Hours, hours_attended, setting_zone
 
 TERM_WEEKS = 38
 MOST_HOURS = 30  # the most any English entitlement funds a week today
@@ -82,7 +82,7 @@ def funded_week(db: Session, monday: date, *, now: datetime) -> list[FundedWeek]
             funded_hours=c.funded_hours,
             funded_weeks=c.funded_weeks,
             entitled=weekly_entitlement(c.funded_hours, c.funded_weeks),
-            attended=attended[c.id].counted if c.id in attended else timedelta(0),
+            attended=attended.get(c.id, Hours()).counted,
         )
         for c in funded_children(db)
     ]
@@ -117,6 +117,7 @@ def headcount_rows(db: Session, first: date, last: date, *, now: datetime) -> li
     rows = []
     for child in funded_children(db):
         week = weekly_entitlement(child.funded_hours, child.funded_weeks)
+        hours = attended.get(child.id, Hours())  # no stay in the range: nothing, nothing unknown
         rows.append(
             [
                 child.last_name,
@@ -127,10 +128,8 @@ def headcount_rows(db: Session, first: date, last: date, *, now: datetime) -> li
                 _hours(week),
                 str(weeks),
                 _hours(week * weeks),
-                _hours(attended[child.id].counted if child.id in attended else timedelta(0)),
-                "; ".join(d.isoformat() for d in attended[child.id].unknown_on)
-                if child.id in attended
-                else "",
+                _hours(hours.counted),
+                "; ".join(d.isoformat() for d in hours.unknown_on),
             ]
         )
     return rows
