@@ -58,7 +58,9 @@ def _run(command: list[str], env: dict[str, str], *, stdin: bytes | None = None)
 def _prove(dump: Path, url: URL) -> str:
     """Restore ``dump`` into a scratch database and look for the schema; returns how it was
     checked."""
-    scratch = f"handover_check_{secrets.token_hex(6)}"
+    # Named after the database it proves, so that whoever lists the server (a test, an admin)
+    # can tell one nursery's proving database from another's running at the same moment.
+    scratch = f"handover_check_{secrets.token_hex(6)}_{url.database or ''}"[:63]
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from tests.conftest import PG_ADMIN_URL
 from tests.deploy.helpers import children_named, rename_every_child
@@ -23,12 +23,13 @@ def handover(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def scratch_databases() -> set[str]:
+def scratch_databases(of: str) -> set[str]:
+    """The proving databases made for database ``of`` (another test run's are its own)."""
     engine = create_engine(PG_ADMIN_URL)
     try:
         with engine.connect() as connection:
             names = connection.scalars(text("SELECT datname FROM pg_database"))
-            return {n for n in names if n.startswith("handover_check_")}
+            return {n for n in names if n.startswith("handover_check_") and n.endswith(f"_{of}")}
     finally:
         engine.dispose()
 
@@ -40,7 +41,8 @@ def test_a_postgres_backup_is_proven_rotated_and_brings_the_children_back(
     seed_nursery(postgres_url)
     before = children_named(postgres_url)
     backups = tmp_path / "backups"
-    scratch_before = scratch_databases()
+    database = make_url(postgres_url).database or ""
+    scratch_before = scratch_databases(database)
     for _ in range(3):
         made = handover("backup", "--db", postgres_url, "--to", backups, "--keep", "2")
         assert made.returncode == 0, made.stderr
@@ -48,7 +50,7 @@ def test_a_postgres_backup_is_proven_rotated_and_brings_the_children_back(
     dumps = sorted(backups.glob("handover_test_*.dump"))
     assert len(dumps) == 2  # the oldest went
     assert not list(backups.glob("*.partial"))
-    assert scratch_databases() == scratch_before  # every proving database was dropped
+    assert scratch_databases(database) == scratch_before  # every proving database was dropped
 
     rename_every_child(postgres_url, "Mistake")  # a bad import over the nursery's records
     restored = handover("restore", dumps[-1], "--db", postgres_url)
