@@ -25,7 +25,11 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+# "function": the session closes (and gives its connection back to the pool) when the route has
+# made its answer, not after the answer has reached the client. With the default ("request") a
+# read-only request held a pooled PostgreSQL connection while its answer crawled over TLS to a
+# slow or busy door; 50 doors flat out then queued for the hub's five connections for 30 s.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_now(request: Request) -> datetime:
