@@ -4,14 +4,14 @@ marked as corrected, the manager's sign-off, and the printed page with its signa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from db.engine import make_engine, session_factory
-from db.models import Event
+from db.models import Child, ChildBooking, Event, NurserySession, Setting
 from tests.admin.test_browser import browser, fits, hub, hub_database, page, screenshot, sign_in
 
 __all__ = ["browser", "hub", "hub_database", "page"]  # the fixtures of the browser tests
@@ -72,11 +72,40 @@ def test_the_manager_corrects_a_forgotten_sign_out_and_signs_the_register_off(
     screenshot(page, "admin-register-print.png")
 
 
-def test_a_child_not_yet_arrived_is_followed_up_from_today(page: Page) -> None:
+def _book_one_overdue_child(database: str) -> int:
+    """A child with nothing recorded today, booked today into a session that began at midnight,
+    with no minutes' grace: overdue at any hour and on any weekday the test runs (the demo's
+    bookings are Monday to Friday, from 08:00, so before half past eight or at a weekend
+    nobody is overdue)."""
+    engine = make_engine(database)
+    with session_factory(engine)() as db:
+        seen_today = select(Event.child_id).where(
+            Event.child_id.is_not(None), Event.occurred_at >= datetime.now(UTC) - timedelta(days=1)
+        )
+        child = db.scalar(
+            select(Child.id).where(Child.deleted_at.is_(None), Child.id.not_in(seen_today))
+        )
+        assert child is not None
+        early = NurserySession(name="Breakfast club", starts_at=time(0, 0), ends_at=time(8, 0))
+        db.add(early)
+        db.flush()
+        weekday = datetime.now(LONDON).weekday()
+        db.add(ChildBooking(child_id=child, weekday=weekday, session_id=early.id))
+        setting = db.scalar(select(Setting))
+        assert setting is not None
+        setting.not_arrived_minutes = 0
+        db.commit()
+    engine.dispose()
+    return child
+
+
+def test_a_child_not_yet_arrived_is_followed_up_from_today(page: Page, hub_database: str) -> None:
+    overdue = _book_one_overdue_child(hub_database)
     sign_in(page)
     page.goto("/today")
     notice = page.locator("[data-not-arrived]")
     expect(notice).to_contain_text("Not yet arrived:")
+    expect(notice.locator(f"li[data-child='{overdue}']")).to_have_count(1)
     # Not fits(): the page's "arrivals waiting" table is wider than a phone (noted, not ours);
     # the notice itself stays inside the screen.
     screenshot(page, "admin-today-not-arrived.png")
