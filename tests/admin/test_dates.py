@@ -14,6 +14,7 @@ from sqlalchemy import select
 from admin.dates import ORDERS, date_order, not_a_date, read_day, show_day, typed_day
 from db.models import AuditEntry, Child
 from tests.admin.conftest import post_form
+from tests.admin.test_import import children_named, confirm, csv_file, family_row, preview
 from tests.admin.test_people import NEW_CHILD, child_id, db_of
 
 UK, US, ISO = ORDERS["dmy"], ORDERS["mdy"], ORDERS["ymd"]
@@ -134,3 +135,20 @@ def test_a_nursery_that_writes_month_first_sees_and_types_dates_so(
     with db_of(database) as db:
         hoa = db.scalars(select(Child).where(Child.first_name == "Nguyễn")).one()
         assert hoa.date_of_birth == date(2024, 5, 2)
+
+
+def test_a_month_first_nursery_imports_its_spreadsheet_month_first(
+    manager: TestClient, database: str
+) -> None:
+    """The import reads a file's dates as the panel reads a typed one: one reading, one order."""
+    form = {"name": "Little Acorns", "time_zone": "Europe/London", "date_order": "mdy"}
+    assert post_form(manager, "/settings", "/settings", form).status_code == 303
+    row = {"Start date": "09/01/2025", "Carer 1 date of birth": "05/02/1990"}
+    good = family_row("Ada", "Okafor", "03/14/2023", **row)
+    page = preview(manager, csv_file([good, family_row("Ben", "Okafor", "14/03/2023", **row)]))
+    assert "row 3: date of birth 14/03/2023 is not a date; write it as mm/dd/yyyy" in page.text
+    assert confirm(manager, preview(manager, csv_file([good])).text).status_code == 303
+    (ada,) = children_named(database, "Okafor", "Ada")
+    assert (ada.date_of_birth, ada.started_on) == (date(2023, 3, 14), date(2025, 9, 1))
+    exported = manager.get("/children/export.csv").text  # read back by the same import
+    assert "03/14/2023" in exported and "09/01/2025" in exported

@@ -124,9 +124,7 @@ def test_without_script_the_date_is_still_typed_and_read(no_script: Page) -> Non
     expect(no_script.locator("[data-found]")).to_contain_text("Tue 01 Dec 2026 to Wed 02 Dec 2026")
 
 
-def test_a_nursery_that_writes_month_first_sees_its_dates_so(
-    page: Page, hub_database: str
-) -> None:
+def test_a_nursery_that_writes_month_first_sees_its_dates_so(page: Page, hub_database: str) -> None:
     sign_in(page)
     page.goto("/settings")
     page.select_option("#f-date_order", "mdy")
