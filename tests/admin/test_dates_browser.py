@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from db.engine import make_engine, session_factory
@@ -17,7 +17,10 @@ from db.models import Child
 from tests.admin.test_browser import browser, fits, hub, hub_database, page, sign_in
 
 __all__ = ["browser", "hub", "hub_database", "page"]  # the fixtures of the browser tests
-WIDTHS = {"desk": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
+WIDTHS: dict[str, ViewportSize] = {
+    "desk": {"width": 1280, "height": 860},
+    "phone": {"width": 390, "height": 844},
+}
 
 
 def _born(database: str, first_name: str) -> date | None:
@@ -37,7 +40,7 @@ def _thumb_sized(page: Page, selector: str) -> None:
 def test_a_child_born_on_a_day_typed_dd_mm_yyyy_is_saved_on_that_day(
     page: Page, hub_database: str, width: str
 ) -> None:
-    page.set_viewport_size(WIDTHS[width])  # type: ignore[arg-type]
+    page.set_viewport_size(WIDTHS[width])
     sign_in(page)
     page.goto("/children/new")
     field = page.locator("#f-date_of_birth")
@@ -68,7 +71,7 @@ def test_a_child_born_on_a_day_typed_dd_mm_yyyy_is_saved_on_that_day(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_register_is_found_for_a_day_typed_dd_mm_yyyy(page: Page, width: str) -> None:
-    page.set_viewport_size(WIDTHS[width])  # type: ignore[arg-type]
+    page.set_viewport_size(WIDTHS[width])
     sign_in(page)
     page.goto("/register")
     day = date.today() - timedelta(days=9)
