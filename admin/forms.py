@@ -8,9 +8,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
+from admin.dates import DateOrder, not_a_date, read_day
 from admin.errors import HubError
 from db.avatars import resize_photo
 from db.credentials import BCRYPT_MAX_BYTES
@@ -44,17 +46,18 @@ class Checked:
     def flag(self, name: str) -> bool:
         return self.raw(name) in ("on", "1", "true", "yes")
 
-    def day(self, name: str, label: str, *, required: bool = True) -> date | None:
+    def day(self, name: str, label: str, order: DateOrder, *, required: bool = True) -> date | None:
+        """A date typed in the setting's order (or yyyy-mm-dd); what was typed stays in the
+        form, so the page shows it again beside the message."""
         value = self.raw(name)
         if not value:
             if required:
                 self.errors[name] = f"Please enter {label}."
             return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.errors[name] = f"{label.capitalize()} is not a date (use the date picker)."
-            return None
+        found = read_day(value, order)
+        if found is None:
+            self.errors[name] = not_a_date(value, order)
+        return found
 
     def number(self, name: str, label: str, *, low: int, high: int) -> int | None:
         value = self.raw(name)
@@ -117,15 +120,47 @@ def strength_hint(min_len: int) -> str:
     )
 
 
-def day_asked(raw: str | None, default: date, label: str) -> date:
-    """A date from a link or form (YYYY-MM-DD), ``default`` when none was given; a date that
-    is not one gets a clear 400 naming the field ("The first day is not a date")."""
+def day_asked(raw: str | None, default: date, label: str, order: DateOrder) -> date:
+    """A date from a link or a download's form (the setting's order or yyyy-mm-dd),
+    ``default`` when none was given; a date that is not one gets a clear 400 naming the field
+    ("The first day: 31/02/2026 is not a date; write it as dd/mm/yyyy.")."""
     if not raw:
         return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
+    found = read_day(raw, order)
+    if found is None:
+        raise HubError(400, "bad_date", f"The {label}: {not_a_date(raw, order)}")
+    return found
+
+
+@dataclass
+class AskedDays:
+    """The dates a page's filter form asks for (?day=, ?start=): each bad one is kept as it
+    was typed with its message, for the page to show on the same form, and the page is shown
+    for the default day meanwhile, never for a day that was guessed."""
+
+    order: DateOrder
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def typed(self, name: str, raw: str | None) -> date | None:
+        """The date asked for; None when none was, or when it is not a date (kept, with its
+        message)."""
+        if not raw:
+            return None
+        found = read_day(raw, self.order)
+        if found is None:
+            self.errors[name] = not_a_date(raw, self.order)
+        self.values[name] = found or raw
+        return found
+
+    def day(self, name: str, raw: str | None, default: date) -> date:
+        found = self.typed(name, raw)
+        self.values.setdefault(name, default)
+        return found or default
+
+    @property
+    def status(self) -> int:
+        return 400 if self.errors else 200
 
 
 MOST_DAYS = 400  # a year and a bit: a funding year, a term's headcount or an inspection's look
@@ -140,12 +175,12 @@ def check_range(first: date, last: date, most: int = MOST_DAYS) -> None:
 
 
 def posted_child_day(
-    form: FormData, today: date, fields: tuple[str, ...]
+    form: FormData, today: date, fields: tuple[str, ...], order: DateOrder
 ) -> tuple[int, date, dict[str, str]]:
     """A correction form about one child on one day (a departure, an absence): the child's
     id (0 when it names none), the day (today when none) and the other fields as typed, to
     be shown again beside the message if they are wrong."""
     raw_child = str(form.get("child") or "")
     child_id = int(raw_child) if raw_child.isdigit() else 0
-    day = day_asked(str(form.get("day") or ""), today, "date")
+    day = day_asked(str(form.get("day") or ""), today, "date", order)
     return child_id, day, {k: str(form.get(k) or "") for k in fields}

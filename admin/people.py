@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.dates import DateOrder
 from admin.forms import Checked
 from admin.notice_language import LANGUAGES
 from db.clock import age_in_years
@@ -100,19 +101,19 @@ def contacts_text(contacts: list[dict[str, Any]]) -> str:
     )
 
 
-def read_child(checked: Checked, choices: Choices, today: date) -> dict[str, Any]:
+def read_child(checked: Checked, choices: Choices, today: date, order: DateOrder) -> dict[str, Any]:
     values: dict[str, Any] = {
         "first_name": checked.text("first_name", "the child's first name"),
         "last_name": checked.text("last_name", "the child's last name"),
-        "date_of_birth": checked.day("date_of_birth", "the date of birth"),
+        "date_of_birth": checked.day("date_of_birth", "the date of birth", order),
         "room_id": checked.choice(
             "room_id", "a room", {r[0] for r in choices.rooms}, required=True
         ),
         "key_person_id": checked.choice(
             "key_person_id", "a key person", {s[0] for s in choices.staff}, required=True
         ),
-        "started_on": checked.day("started_on", "the start date", required=False),
-        "left_on": checked.day("left_on", "the leaving date", required=False),
+        "started_on": checked.day("started_on", "the start date", order, required=False),
+        "left_on": checked.day("left_on", "the leaving date", order, required=False),
         "particular_needs": checked.text(
             "particular_needs", "particular needs", required=False, max_len=4000
         ),
@@ -147,11 +148,11 @@ def read_bookings(checked: Checked, choices: Choices) -> set[tuple[int, int]]:
     }
 
 
-def read_adult(checked: Checked) -> dict[str, Any]:
+def read_adult(checked: Checked, order: DateOrder) -> dict[str, Any]:
     values: dict[str, Any] = {
         "first_name": checked.text("first_name", "the first name"),
         "last_name": checked.text("last_name", "the last name"),
-        "date_of_birth": checked.day("date_of_birth", "the date of birth", required=False),
+        "date_of_birth": checked.day("date_of_birth", "the date of birth", order, required=False),
         "confirmed_adult": checked.flag("confirmed_adult"),
         "phone": checked.text("phone", "the phone number", required=False, max_len=40) or None,
         "email": checked.text("email", "the email address", required=False, max_len=200) or None,

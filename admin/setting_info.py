@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.dates import DEFAULT_ORDER, DateOrder, date_order
 from db.clock import DEFAULT_TIME_ZONE
 from db.models import Setting
 
@@ -17,6 +18,7 @@ class SettingInfo:
     name: str
     time_zone: str
     minimum_collector_age: int
+    date_order: DateOrder
 
 
 class SettingCache:
@@ -31,8 +33,9 @@ class SettingCache:
                 with self._sessions() as db:
                     row = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
                 if row is None:
-                    return SettingInfo("Handover", DEFAULT_TIME_ZONE, 16)
-                self._info = SettingInfo(row.name, row.time_zone, row.minimum_collector_age)
+                    return SettingInfo("Handover", DEFAULT_TIME_ZONE, 16, date_order(DEFAULT_ORDER))
+                order = date_order((row.extra or {}).get("date_order"))
+                self._info = SettingInfo(row.name, row.time_zone, row.minimum_collector_age, order)
             return self._info
 
     def forget(self) -> None:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from admin.config import HubSettings
+from admin.dates import typed_day
 from admin.errors import HubError
 from admin.security import csrf_seed, csrf_token
 from db.clock import as_utc
@@ -79,6 +80,10 @@ def render(
         "clock": lambda v: _clock(v, zone),
         "when": lambda v: _when(v, zone),
         "day": _day,
+        # Date fields (the date_field macro, imported with context) write dates this way.
+        "date_hint": info.date_order.hint,
+        "date_order": info.date_order.key,
+        "date_text": lambda v: typed_day(v, info.date_order),
         "full_name": full_name,
         "count": count,
         "reason_text": _reason,

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.dates import DateOrder, show_day
 from admin.office.children import bookings_of
+from admin.office.nursery import setting_date_order
 from admin.office.spreadsheet import TEMPLATE_CARERS, csv_bytes, header, xlsx_bytes
 from admin.people import WEEKDAYS
 from db.models import Adult, Authorisation, Child, NurserySession
@@ -101,13 +103,16 @@ def export_rows(db: Session) -> tuple[list[str], list[list[object]]]:
     return header(widest), rows
 
 
-def as_text_dates(rows: list[list[object]]) -> list[list[object]]:
-    return [[f"{c:%d/%m/%Y}" if isinstance(c, date) else c for c in row] for row in rows]
+def as_text_dates(rows: list[list[object]], order: DateOrder) -> list[list[object]]:
+    """A CSV's dates written as the nursery writes them, which its import reads back."""
+    return [[show_day(c, order) if isinstance(c, date) else c for c in row] for row in rows]
 
 
 def export_file(db: Session, *, xlsx: bool) -> bytes:
     titles, rows = export_rows(db)
-    return xlsx_bytes(titles, rows) if xlsx else csv_bytes(titles, as_text_dates(rows))
+    if xlsx:
+        return xlsx_bytes(titles, rows)
+    return csv_bytes(titles, as_text_dates(rows, setting_date_order(db)))
 
 
 def template_file(*, xlsx: bool) -> bytes:

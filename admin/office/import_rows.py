@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from admin.dates import DateOrder, not_a_date, read_day
 from admin.notice_language import LANGUAGES, language_code
 from admin.people import OLDEST_CHILD_YEARS, WEEKDAYS, collector_age_problem
 from db.models.people import NAME
 
 YES = {"yes", "y", "true", "1", "x", "✓"}
 NO = {"no", "n", "false", "0", ""}
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y")
 _DAY_PREFIX = {day[:3].casefold(): i for i, day in enumerate(WEEKDAYS)}
 
 
@@ -27,6 +27,7 @@ class Lookups:
     sessions: dict[str, int]
     minimum_age: int
     today: date
+    dates: DateOrder  # the setting's order: a US nursery's file says 12/31/2020
 
 
 @dataclass
@@ -50,15 +51,13 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def read_date(raw: Any) -> date | None:
+def read_date(raw: Any, order: DateOrder) -> date | None:
+    """A spreadsheet's own date cell, or text read as the panel reads a typed date."""
+    if isinstance(raw, datetime):
+        return raw.date()
     if isinstance(raw, date):
         return raw
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(str(raw), pattern).date()
-        except ValueError:
-            continue
-    return None
+    return read_day(str(raw), order)
 
 
 class RowReader:
@@ -81,9 +80,9 @@ class RowReader:
         raw = cells.get(key)
         if raw is None:
             return None
-        found = read_date(raw)
+        found = read_date(raw, self.lookups.dates)
         if found is None:
-            self.problems.append(f"{label} {raw} is not a date (write it as dd/mm/yyyy)")
+            self.problems.append(f"{label} {not_a_date(str(raw), self.lookups.dates)}")
         return found
 
     def yes_no(self, cells: dict[str, Any], key: str, label: str) -> bool:

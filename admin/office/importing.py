@@ -24,6 +24,7 @@ from admin.office.children import bookings_of
 from admin.office.collection import minimum_collector_age
 from admin.office.import_rows import CarerLine, ChildLine, Lookups, fold, read_child
 from admin.office.import_writing import contact_entry, has_contact
+from admin.office.nursery import setting_date_order
 from admin.office.spreadsheet import read_file
 from admin.people import WEEKDAYS
 from db.models import Adult, Authorisation, Child, NurserySession, Room, Staff
@@ -85,7 +86,8 @@ def lookups(db: Session, today: date) -> Lookups:
         fold(s.name): s.id
         for s in db.scalars(select(NurserySession).where(NurserySession.deleted_at.is_(None)))
     }
-    return Lookups(rooms, staff, sessions, minimum_collector_age(db), today)
+    dates = setting_date_order(db)
+    return Lookups(rooms, staff, sessions, minimum_collector_age(db), today, dates)
 
 
 def plan_import(db: Session, data: bytes, today: date) -> Plan:

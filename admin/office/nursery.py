@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from admin.dates import DateOrder, date_order
 from admin.errors import HubError
 from db.models import NurserySession, RatioRule, Room, Setting, Staff
 from db.vocabulary import PrivacyMode
@@ -37,6 +38,12 @@ def the_setting(db: Session) -> Setting:
     if setting is None:
         raise HubError(409, "no_setting", "The nursery's settings are missing.")
     return setting
+
+
+def setting_date_order(db: Session) -> DateOrder:
+    """How this nursery writes dates (Settings); the UK's order before it has chosen."""
+    setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
+    return date_order((setting.extra or {}).get("date_order") if setting else None)
 
 
 def time_zone_problem(name: str) -> str:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from admin.dates import order_for
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError, not_found
 from admin.forms import day_asked, posted_child_day
@@ -43,7 +44,7 @@ def _page(
 def absence_form(
     request: Request, manager: ManagerOnly, db: SessionDep, now: NowDep, child: int, day: str = ""
 ) -> Response:
-    chosen = day_asked(day, local_day(now, setting_zone(db)), "date")
+    chosen = day_asked(day, local_day(now, setting_zone(db)), "date", order_for(request))
     page = _page(request, db, child, chosen, {}, "")
     record_seen(request, db, "children", [child], "absence form")
     return page
@@ -54,7 +55,7 @@ def absence_save(
     request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    child_id, chosen, values = posted_child_day(form, today, ("reason", "note"))
+    child_id, chosen, values = posted_child_day(form, today, ("reason", "note"), order_for(request))
     try:
         record_absence(
             db,

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.dates import order_for
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked
 from admin.notice_language import LANGUAGES
@@ -134,7 +135,7 @@ def _save(
     request: Request, form: Any, db: Session, now: datetime, adult: Adult | None, *, staff: Staff
 ) -> Response:
     checked = Checked(form)
-    values = read_adult(checked)
+    values = read_adult(checked, order_for(request))
     child = find_child(db, checked.raw("child_id")) if adult is None else None
     relationship = ""
     if child is not None:

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from admin.dates import order_for
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.forms import AskedDays
 from admin.office.absences import not_yet_arrived
 from admin.office.alerts import (
     CLOCK_SKEW,
@@ -51,13 +53,6 @@ def _history(
     return sorted(views, key=lambda v: v.raised_at, reverse=True)
 
 
-def _parse_day(raw: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
-
-
 @router.get("/alerts")
 def alerts_page(
     request: Request,
@@ -70,8 +65,9 @@ def alerts_page(
     status: str = "",
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    first = _parse_day(start, today - timedelta(days=7))
-    last = _parse_day(end, today)
+    asked = AskedDays(order_for(request))
+    first = asked.day("start", start, today - timedelta(days=7))
+    last = asked.day("end", end, today)
     severity = severity if severity in {s.value for s in Severity} else ""
     shown, history = open_alerts(db, now), _history(db, now, first, last, severity, status)
     record_people_seen(request, db, people_in(shown + history), "alerts")
@@ -80,16 +76,12 @@ def alerts_page(
         "gaps": missing_events(db, now=now),
         "not_arrived": len(not_yet_arrived(db, now)),  # a count: no names on this page
         "history": history,
-        "filters": {
-            "start": first.isoformat(),
-            "end": last.isoformat(),
-            "severity": severity,
-            "status": status,
-        },
+        "filters": asked.values | {"severity": severity, "status": status},
+        "date_errors": asked.errors,
         "severities": [s.value for s in Severity],
         "errors": {},
     }
-    return render(request, "alerts.html", context)
+    return render(request, "alerts.html", context, status=asked.status)
 
 
 @router.get("/alerts/fragment")

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from admin.dates import order_for
 from admin.deps import CurrentStaff, NowDep, SessionDep
-from admin.forms import day_asked
+from admin.forms import AskedDays
 from admin.office.attendance import attendance, total_hours
 from admin.office.registers import hours_text
 from admin.office.viewing import record_people_seen
@@ -50,8 +51,9 @@ def attendance_page(
     end: str = "",
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    first = day_asked(start, today, "first day")
-    last = day_asked(end, first if start else today, "last day")
+    asked = AskedDays(order_for(request))
+    first = asked.day("start", start, today)
+    last = asked.day("end", end, first if start else today)
     child_id, adult_id = _person(child), _person(adult)
     rows = attendance(db, first=first, last=last, now=now, child_id=child_id, adult_id=adult_id)
     child_choices, adult_choices = _choices(db, Child), _choices(db, Adult)
@@ -71,5 +73,6 @@ def attendance_page(
         "values": {"child": child_id, "adult": adult_id, "start": first, "end": last},
         "week_ago": today - timedelta(days=6),
         "today": today,
+        "asked": asked,
     }
-    return render(request, "attendance.html", context)
+    return render(request, "attendance.html", context, status=asked.status)

@@ -5,7 +5,7 @@ Manager only."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,8 +13,9 @@ from fastapi.responses import Response
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from admin.dates import order_for
 from admin.deps import ManagerOnly, SessionDep
-from admin.errors import HubError
+from admin.forms import AskedDays
 from admin.office.viewing import record_people_seen
 from admin.templating import render
 from db.clock import local_day_bounds
@@ -27,14 +28,7 @@ PAGE = 200
 FILTERS = ("person", "entity", "entity_id", "actor", "action", "start", "end")
 
 
-def _day(raw: str, label: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError as exc:
-        raise HubError(400, "bad_date", f"The {label} is not a date (YYYY-MM-DD).") from exc
-
-
-def _filtered(db: Session, query: Select[Any], f: dict[str, str]) -> Select[Any]:
+def _filtered(db: Session, query: Select[Any], f: dict[str, str], asked: AskedDays) -> Select[Any]:
     entity, _, entity_id = f["person"].partition(":")
     for column, value in (
         (AuditEntry.entity, entity or f["entity"]),
@@ -45,9 +39,9 @@ def _filtered(db: Session, query: Select[Any], f: dict[str, str]) -> Select[Any]
         if value:
             query = query.where(column == value)
     zone = setting_zone(db)
-    if first := _day(f["start"], "first day"):
+    if first := asked.typed("start", f["start"]):
         query = query.where(AuditEntry.at >= local_day_bounds(first, zone)[0])
-    if last := _day(f["end"], "last day"):
+    if last := asked.typed("end", f["end"]):
         query = query.where(AuditEntry.at < local_day_bounds(last + timedelta(days=1), zone)[0])
     return query
 
@@ -79,7 +73,9 @@ def audit_page(
     filters = dict(
         zip(FILTERS, (person, entity, entity_id, actor, action, start, end), strict=True)
     )
-    query = _filtered(db, select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE), filters)
+    asked = AskedDays(order_for(request))
+    newest = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE)
+    query = _filtered(db, newest, filters, asked)
     if before:
         query = query.where(AuditEntry.id < before)
     entries = db.scalars(query).all()
@@ -108,5 +104,7 @@ def audit_page(
             "entities": entities,
             "filters": filters,
             "more": entries[-1].id if len(entries) == PAGE else None,
+            "asked": asked,
         },
+        status=asked.status,
     )

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.dates import order_for
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.forms import Checked
 from admin.office.attendance import child_history
@@ -147,7 +148,7 @@ def edit_child_page(
 def _save(request: Request, form: Any, db: Session, now: datetime, child: Child | None) -> Response:
     checked = Checked(form)
     choices = Choices.load(db)
-    values = read_child(checked, choices, _today(db, now))
+    values = read_child(checked, choices, _today(db, now), order_for(request))
     bookings = read_bookings(checked, choices)
     photo = checked.photo()
     if not checked.ok:

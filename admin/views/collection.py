@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.dates import order_for
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
@@ -113,8 +114,8 @@ def add_permission(
     child = get_child(db, child_id)
     checked = Checked(form)
     adult = _chosen_adult(db, checked)
-    first = checked.day("valid_from", "the first day")
-    last = checked.day("valid_to", "the last day")
+    first = checked.day("valid_from", "the first day", order_for(request))
+    last = checked.day("valid_to", "the last day", order_for(request))
     note = checked.text("note", "a note", required=False, max_len=1000)
     today = local_day(now, setting_zone(db))
     if first and last and last < first:

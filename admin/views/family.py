@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from admin.dates import DateOrder, order_for
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
 from admin.forms import Checked
@@ -157,6 +158,7 @@ def _child_page(
     child: Child,
     now: datetime,
     checked: Checked | None = None,
+    kind: str = "",
 ) -> Response:
     attendance = recent_attendance(db, child, now=now)
     collectors, permissions = who_may_collect(db, child, now=now)
@@ -172,15 +174,18 @@ def _child_page(
         "requests": requests_for(db, child.id),
         "errors": checked.errors if checked else {},
         "form": checked.form if checked else {},
+        "kind": kind,  # the form that was sent back: only it shows what was typed
         "sent": request.query_params.get("sent", ""),
         "hours": _hours,
     }
     return render(request, "family/child.html", context, status=400 if checked else 200)
 
 
-def _days(db: Session, checked: Checked, now: datetime) -> tuple[date, date] | None:
-    first = checked.day("first_day", "the first day")
-    last = checked.day("last_day", "the last day") if checked.raw("last_day") else first
+def _days(
+    db: Session, checked: Checked, now: datetime, order: DateOrder
+) -> tuple[date, date] | None:
+    first = checked.day("first_day", "the first day", order)
+    last = checked.day("last_day", "the last day", order) if checked.raw("last_day") else first
     if first is None or last is None:
         return None
     problem = days_problem(first, last, today=local_day(now, setting_zone(db)))
@@ -203,11 +208,11 @@ def family_request(
     if kind not in (ABSENCE, PERMISSION):
         raise not_found()
     checked = Checked(form)
-    days = _days(db, checked, now)
+    days = _days(db, checked, now, order_for(request))
     name = checked.text("adult_name", "who will collect", required=kind == PERMISSION)
     reason = checked.text("reason", "the reason", required=kind == ABSENCE, max_len=1000)
     if days is None or not checked.ok:
-        return _child_page(request, db, parent, child, now, checked)
+        return _child_page(request, db, parent, child, now, checked, kind)
     made = send_request(
         db,
         kind=kind,

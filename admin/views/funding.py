@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from admin.csv_files import csv_download
+from admin.dates import order_for
 from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
-from admin.forms import day_asked
+from admin.forms import AskedDays, day_asked
 from admin.office.children import get_child
 from admin.office.funding import (
     HEADCOUNT_COLUMNS,
@@ -37,7 +38,10 @@ def funding_page(
     request: Request, manager: ManagerOnly, db: SessionDep, now: NowDep, week: str = ""
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    monday = week_of(day_asked(week, today, "week"))
+    asked = AskedDays(order_for(request))
+    monday = week_of(asked.day("week", week, today))
+    if not asked.errors:
+        asked.values["week"] = monday
     rows = funded_week(db, monday, now=now)
     record_seen(request, db, "children", [r.child_id for r in rows], f"funded hours {monday}")
     context = {
@@ -49,8 +53,10 @@ def funding_page(
         "hours_text": hours_text,
         "term_start": today.replace(day=1),
         "today": today,
+        "asked": asked,
+        "term": {"start": today.replace(day=1), "end": today},
     }
-    return render(request, "funding.html", context)
+    return render(request, "funding.html", context, status=asked.status)
 
 
 @router.get("/funding/headcount.csv")
@@ -63,8 +69,8 @@ def headcount_csv(
     end: str = "",
 ) -> Response:
     today = local_day(now, setting_zone(db))
-    first = day_asked(start, today.replace(day=1), "first day")
-    last = day_asked(end, today, "last day")
+    first = day_asked(start, today.replace(day=1), "first day", order_for(request))
+    last = day_asked(end, today, "last day", order_for(request))
     rows = headcount_rows(db, first, last, now=now)
     seen = [c.id for c in funded_children(db)]
     record_seen(request, db, "children", seen, f"headcount {first} to {last} (CSV)")

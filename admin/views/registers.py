@@ -12,9 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from admin.csv_files import csv_download
+from admin.dates import order_for
 from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
-from admin.forms import check_range, day_asked, posted_child_day
+from admin.forms import AskedDays, check_range, day_asked, posted_child_day
 from admin.office.absences import Absent, absent_on
 from admin.office.departures import open_stay, record_departure
 from admin.office.registers import day_register, hours_text, latest_sign_off, sign_off_register
@@ -114,7 +115,8 @@ def register_page(
 ) -> Response:
     zone = setting_zone(db)
     today = local_day(now, zone)
-    chosen = day_asked(day, today, "date")
+    asked = AskedDays(order_for(request))
+    chosen = asked.day("day", day, today)
     register = day_register(db, chosen, now=now, zone=zone)
     absent = absent_on(db, chosen, now=now)
     _seen(request, db, register.rows, f"register {chosen}", absent)
@@ -130,8 +132,10 @@ def register_page(
         "today": today,
         "position": record_position(db),
         "hours_unknown": hours_unknown_note(sum(r.arrived_at is None for r in register.rows)),
+        "asked": asked,
+        "hours_range": {"start": chosen.replace(day=1), "end": today},
     }
-    return render(request, "register.html", context)
+    return render(request, "register.html", context, status=asked.status)
 
 
 # A row with one empty cell, not none: every row of the file has a first cell to read.
@@ -163,7 +167,7 @@ def register_csv(
     request: Request, staff: CurrentStaff, db: SessionDep, now: NowDep, day: str | None = None
 ) -> Response:
     zone = setting_zone(db)
-    chosen = day_asked(day, local_day(now, zone), "date")
+    chosen = day_asked(day, local_day(now, zone), "date", order_for(request))
     register = daily_register(db, chosen, zone, now=now)
     absent = absent_on(db, chosen, now=now)
     what = f"register {chosen} (CSV)"
@@ -186,8 +190,8 @@ def hours_csv(
 ) -> Response:
     zone = setting_zone(db)
     today = local_day(now, zone)
-    first = day_asked(start, today.replace(day=1), "first day")
-    last = day_asked(end, today, "last day")
+    first = day_asked(start, today.replace(day=1), "first day", order_for(request))
+    last = day_asked(end, today, "last day", order_for(request))
     check_range(first, last, MAX_RANGE_DAYS)
     totals = hours_attended(db, first, last, now=now, zone=zone)
     record_seen(request, db, "children", list(totals), f"hours {first} to {last} (CSV)")
@@ -217,8 +221,11 @@ def _hours_row(child: Child | None, hours: Hours) -> list[str]:
 
 
 @router.post("/register/sign-off")
-def sign_off(form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep) -> Response:
-    chosen = day_asked(str(form.get("day") or ""), local_day(now, setting_zone(db)), "date")
+def sign_off(
+    request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
+) -> Response:
+    today = local_day(now, setting_zone(db))
+    chosen = day_asked(str(form.get("day") or ""), today, "date", order_for(request))
     sign_off_register(db, chosen, manager=manager, now=now)
     return RedirectResponse(f"/register?day={chosen.isoformat()}#sign-off", status_code=303)
 
@@ -242,7 +249,7 @@ def _departure_page(
 def departure_form(
     request: Request, manager: ManagerOnly, db: SessionDep, child: int, day: str
 ) -> Response:
-    chosen = day_asked(day, date.min, "date")
+    chosen = day_asked(day, date.min, "date", order_for(request))
     page = _departure_page(request, db, child, chosen, {}, "")
     record_seen(request, db, "children", [child], "departure form")
     return page
@@ -253,7 +260,8 @@ def departure_save(
     request: Request, form: FormDep, manager: ManagerOnly, db: SessionDep, now: NowDep
 ) -> Response:
     fields = ("left_at", "reason", "collected_by")
-    child_id, chosen, values = posted_child_day(form, local_day(now, setting_zone(db)), fields)
+    today = local_day(now, setting_zone(db))
+    child_id, chosen, values = posted_child_day(form, today, fields, order_for(request))
     try:
         record_departure(
             db,

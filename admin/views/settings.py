@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from admin.dates import ORDERS, date_order
 from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.forms import Checked
 from admin.office.nursery import (
@@ -59,19 +60,36 @@ TEXTS = ("name", "address", "time_zone")
 
 def _general_values(setting: Setting) -> dict[str, Any]:
     values = {k: getattr(setting, k) for k in ("name", "time_zone", *NUMBERS)}
-    return values | {"address": (setting.extra or {}).get("address", "")}
+    extra = setting.extra or {}
+    order = date_order(extra.get("date_order")).key
+    return values | {"address": extra.get("address", ""), "date_order": order}
+
+
+def _general_context(
+    db: SessionDep, values: dict[str, Any], errors: dict[str, str], saved: int, wizard: bool
+) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "saved": saved,
+        "numbers": NUMBERS,
+        "date_orders": [(o.key, o.label) for o in ORDERS.values()],
+        "wizard": wizard_bar(db, "setting") if wizard else None,
+    }
 
 
 def _save(request: Request, setting: Setting, wanted: dict[str, Any], me_id: int) -> None:
-    extra = dict(setting.extra or {})
-    for key in ("address", "door_chosen"):
+    old = setting.extra or {}
+    extra = dict(old)
+    for key in ("address", "door_chosen", "date_order"):
         if key in wanted:
             extra[key] = wanted.pop(key)
-    if extra != (setting.extra or {}):
+    if extra != old:
         setting.extra = extra  # a new dict: SQLAlchemy sees a JSON column change only so
     changed = [key for key, value in wanted.items() if getattr(setting, key) != value]
     for key in changed:
         setattr(setting, key, wanted[key])
+    changed += [key for key in extra if extra[key] != old.get(key)]
     if changed:  # which settings, not their values: the nursery's name is not for the journal
         log_event("settings_changed", staff=me_id, fields=",".join(changed))
     request.app.state.setting_info.forget()
@@ -89,13 +107,7 @@ def _after(db: SessionDep, key: str, wizard: bool, url: str) -> Response:
 def settings_page(
     request: Request, me: ManagerOnly, db: SessionDep, saved: int = 0, wizard: int = 0
 ) -> Response:
-    context = {
-        "values": _general_values(the_setting(db)),
-        "errors": {},
-        "saved": saved,
-        "numbers": NUMBERS,
-        "wizard": wizard_bar(db, "setting") if wizard else None,
-    }
+    context = _general_context(db, _general_values(the_setting(db)), {}, saved, bool(wizard))
     return render(request, "settings.html", context)
 
 
@@ -117,16 +129,16 @@ def save_settings(request: Request, form: FormDep, me: ManagerOnly, db: SessionD
         for k, (label, low, high) in NUMBERS.items()
         if k in form
     }
+    # How dates are written in the panel; a form from before the choice existed keeps it.
+    order = checked.raw("date_order") or _general_values(setting)["date_order"]
+    if order not in ORDERS:
+        checked.errors["date_order"] = "Please choose how dates are written."
     if not checked.ok:
-        context = {
-            "values": {k: checked.raw(k) for k in (*TEXTS, *NUMBERS)},
-            "errors": checked.errors,
-            "saved": 0,
-            "numbers": NUMBERS,
-            "wizard": wizard_bar(db, "setting") if wizard else None,
-        }
+        values = {k: checked.raw(k) for k in (*TEXTS, *NUMBERS)} | {"date_order": order}
+        context = _general_context(db, values, checked.errors, 0, wizard)
         return render(request, "settings.html", context, status=400)
-    _save(request, setting, {"name": name, "address": address, "time_zone": zone, **numbers}, me.id)
+    texts = {"name": name, "address": address, "time_zone": zone, "date_order": order}
+    _save(request, setting, texts | numbers, me.id)
     db.commit()
     return _after(db, "setting", wizard, "/settings")
 

@@ -170,7 +170,7 @@ def test_the_manager_adds_a_child_then_an_authorised_adult(page: Page) -> None:
     page.goto("/children/new")
     page.fill("#f-first_name", "Zoë")
     page.fill("#f-last_name", "Ó Briain")
-    page.fill("#f-date_of_birth", "2024-02-29")
+    page.fill("#f-date_of_birth", "29/02/2024")  # as a UK nursery writes it
     page.select_option("#f-room_id", label="Twos")
     page.select_option("#f-key_person_id", label="Saskia Brown")
     page.check("input[name=book_0_1]")
@@ -179,7 +179,7 @@ def test_the_manager_adds_a_child_then_an_authorised_adult(page: Page) -> None:
     page.click("text=add a new adult for Zoë")
     page.fill("#f-first_name", "Siobhán")
     page.fill("#f-last_name", "Ó Briain")
-    page.fill("#f-date_of_birth", "1990-06-01")
+    page.fill("#f-date_of_birth", "01/06/1990")
     page.fill("#f-relationship", "Mother")
     page.check("input[name=parental_responsibility]")
     page.click("button:has-text('Save')")

@@ -100,8 +100,8 @@ def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_
     page.click("a:has-text('Theo Clarke')")
     form = page.locator('[data-form="permission"]')
     form.locator("#p-name").fill("Bob Hughes")
-    form.locator("#p-first").fill(utc_now().date().isoformat())
-    form.locator("button").click()
+    form.locator("#p-first_day").fill(f"{utc_now().date():%d/%m/%Y}")
+    form.locator("button[type=submit]").click()  # not its date fields' calendar buttons
     expect(page.locator("[data-sent-request]")).to_contain_text("only a request")
     expect(page.locator('[data-request-status="pending"]')).to_contain_text("Bob Hughes")
     _fits(page)

@@ -121,4 +121,10 @@ def test_a_request_with_days_out_of_order_or_over_is_refused_with_a_reason(
     assert answer.status_code == 400 and "over" in answer.text
     answer = _send(parent, theo.id, "permission", {"first_day": today.isoformat()})
     assert answer.status_code == 400 and "Please enter who will collect" in answer.text
+    # A day that is not one, typed as the nursery writes dates: said in words beside the
+    # absence form's field, what was typed kept there and not in the other form.
+    answer = _send(parent, theo.id, "absence", {"first_day": "31/02/2026", "reason": "Ill"})
+    assert answer.status_code == 400
+    assert "31/02/2026 is not a date; write it as dd/mm/yyyy." in answer.text
+    assert answer.text.count('value="31/02/2026"') == 1 and 'id="a-first_day"' in answer.text
     assert stored(nursery, FamilyRequest) == []

@@ -137,7 +137,7 @@ def _first_child(page: Page) -> None:
     page.click("text=Add your first child")
     page.fill("#f-first_name", "Zoë")
     page.fill("#f-last_name", "Fletcher")
-    page.fill("#f-date_of_birth", "2023-05-14")
+    page.fill("#f-date_of_birth", "14/05/2023")
     page.select_option("#f-room_id", label="Pre-school")
     page.select_option("#f-key_person_id", label="Saskia Brown")
     fits(page, "first-child")
