@@ -26,8 +26,9 @@ from admin.api.errors import ERRORS, ApiError, pair_again
 from admin.api.parked import park
 from admin.api.quota import refuse_over_quota
 from admin.deps import NowDep, SessionDep
+from admin.office.not_arrived import answer_not_arrived
 from admin.office.viewing import record_door_pull
-from admin.ops.logs import log_alerts
+from admin.ops.logs import log_alerts, log_event
 from db.audit import set_actor
 from db.events import SEAL_COLUMNS, append_events, event_type
 from db.models import Event
@@ -37,6 +38,7 @@ from db.timeline import EventRecord, Seal
 from db.vocabulary import EventType
 
 router = APIRouter(tags=["events"])
+ARRIVING = (EventType.CHILD_ARRIVED, EventType.CHILD_COLLECTED)
 MAX_BATCH = 500
 MAX_PAYLOAD_CHARS = 4000  # a note, a name, a few ids: an event is small
 MAX_PAGE = 1000
@@ -196,6 +198,7 @@ def push(
     fresh = append_events(db, records)
     db.commit()
     log_alerts(fresh, kiosk=kiosk.id)
+    _answer_with_arrivals(db, fresh, now)
     return Stored(
         stored=len(fresh),
         duplicates=len(records) - len(fresh),
@@ -203,6 +206,20 @@ def push(
         server_time=now,
         clock_skew_seconds=clock.skew if clock else None,
     )
+
+
+def _answer_with_arrivals(db: Session, fresh: list[EventRecord], now: datetime) -> None:
+    """A child's "not yet arrived" alert is resolved with their arrival, not at the hub's next
+    check. The batch is stored already: a failure here is the next check's to mend, never a
+    reason to refuse the door."""
+    came = {r.child_id for r in fresh if r.type in ARRIVING and r.child_id is not None}
+    if not came:
+        return
+    try:
+        answer_not_arrived(db, now, children=came)
+    except Exception as exc:  # see above
+        db.rollback()
+        log_event("not_arrived_answer_failed", error=type(exc).__name__)
 
 
 def _on_hub_time(record: EventRecord, skew: float) -> EventRecord:

@@ -1,0 +1,192 @@
+"""Children not brought (issue 15 §4): the hub raises a "not yet arrived" alert, once per child
+per day, for a booked child past their session's start plus the setting's minutes with no
+arrival and no absence recorded, so that staff who are not looking at Today are told, every
+door shows it, and the follow-up is on the record (the EYFS asks settings to follow up a child
+who is not brought).
+
+The alert is an event the office signs, like every other office record. Its UUID is made from
+the child and the day, so two checks at once, or a check after a restart, raise it once: the
+stream's counter is locked before the stored UUIDs are read, and the insert ignores a UUID
+already stored. It is answered by staff with a note (the Alerts page, a door's staff mode), or
+by the hub itself when the child arrives or an absence is recorded or told by a parent."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import NAMESPACE_URL, uuid5
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin.hub_key import OFFICE, seal_office_events
+from admin.office.absences import Absent, not_yet_arrived, recorded_absences
+from admin.office.alerts import open_alert_records
+from admin.ops.logs import log_alerts
+from db.clock import local_day
+from db.day_parts import Alert
+from db.events import append_events, take_positions
+from db.models import Child, Event, FamilyRequest
+from db.register import PRESENCE_TYPES, day_timeline, setting_zone
+from db.timeline import EventRecord
+from db.vocabulary import ABSENCE_TEXT, SEVERITY_OF, STAFF_TEXT, AbsenceReason, EventType, Reason
+
+REASON = Reason.NOT_ARRIVED
+# Fixed, so that the same child and day give the same UUID on every run of the hub.
+NAMESPACE = uuid5(NAMESPACE_URL, "https://handover.invalid/not-arrived")
+ABSENCE_REQUEST = "absence"  # admin/office/family_requests.py ABSENCE: told by a parent
+DECLINED = "declined"
+
+
+def alert_uuid(child_id: int, day: date) -> str:
+    return str(uuid5(NAMESPACE, f"{child_id}/{day.isoformat()}"))
+
+
+def _answer_uuid(alert: str) -> str:
+    return str(uuid5(NAMESPACE, f"{alert}/answered"))
+
+
+def told_by_parents(db: Session, day: date, children: Iterable[int] | None = None) -> set[int]:
+    """Children whose parents said on the parents' page that they would be away that day
+    (waiting for the office or seen there): expected away, so no alert."""
+    query = select(FamilyRequest.child_id).where(
+        FamilyRequest.kind == ABSENCE_REQUEST,
+        FamilyRequest.status != DECLINED,
+        FamilyRequest.first_day <= day,
+        FamilyRequest.last_day >= day,
+    )
+    if children is not None:
+        query = query.where(FamilyRequest.child_id.in_(list(children)))
+    return set(db.scalars(query))
+
+
+def _raised(absent: Absent, day: date, now: datetime) -> EventRecord:
+    return EventRecord(
+        uuid=alert_uuid(absent.child_id, day),
+        type=EventType.ALERT_RAISED,
+        occurred_at=now,
+        device=OFFICE,
+        child_id=absent.child_id,
+        payload={
+            "reason": REASON.value,
+            "severity": SEVERITY_OF[REASON].value,
+            # The words alone, as a door's alerts carry them: each door translates them.
+            "text": STAFF_TEXT[REASON],
+            "day": day.isoformat(),
+            "booked_from": absent.booked_from.strftime("%H:%M"),
+            "sessions": absent.sessions,
+        },
+    )
+
+
+def _store_once(db: Session, records: list[EventRecord]) -> list[EventRecord]:
+    """The office's events whose UUIDs are not stored yet, signed, stored and committed. The
+    counter is locked first, so a second check waits here and then finds the first's."""
+    if not records:
+        return []
+    take_positions(db, 0)
+    known = set(db.scalars(select(Event.uuid).where(Event.uuid.in_([r.uuid for r in records]))))
+    fresh = [r for r in records if r.uuid not in known]
+    stored = append_events(db, seal_office_events(db, fresh)) if fresh else []
+    db.commit()
+    log_alerts(stored)
+    return stored
+
+
+def raise_not_arrived(db: Session, now: datetime) -> list[EventRecord]:
+    """Raise the alert for each booked child now overdue today and not alerted on yet; returns
+    the alerts raised by this call."""
+    day = local_day(now, setting_zone(db))
+    overdue = not_yet_arrived(db, now)
+    if not overdue:
+        return []
+    away = told_by_parents(db, day, [a.child_id for a in overdue])
+    return _store_once(db, [_raised(a, day, now) for a in overdue if a.child_id not in away])
+
+
+@dataclass(frozen=True)
+class _Answer:
+    note: str
+    staff_id: int | None = None
+
+
+class _Day:
+    """What answers the alerts of one day: arrivals, absences recorded, parents' word."""
+
+    def __init__(self, db: Session, day: date, children: Collection[int]) -> None:
+        self.stays = day_timeline(db, day, setting_zone(db), types=PRESENCE_TYPES).stays
+        self.absences = recorded_absences(db, day)
+        self.parents = told_by_parents(db, day, children)
+        self.zone = setting_zone(db)
+
+    def answer(self, db: Session, child_id: int) -> _Answer | None:
+        if child_id in self.stays:
+            came = min(s.arrived_at for s in self.stays[child_id])
+            return _Answer(f"Arrived at {came.astimezone(self.zone):%H:%M}.")
+        absence = self.absences.get(child_id)
+        if absence is not None:
+            return _Answer(_absence_note(absence.payload), absence.staff_id)
+        if child_id in self.parents:
+            return _Answer("Absence told by a parent on the parents' page.")
+        child = db.get(Child, child_id)
+        if child is None or child.deleted_at is not None:
+            return _Answer("No longer on the roll.")
+        return None
+
+
+def _absence_note(payload: dict[str, object]) -> str:
+    why = raw = str(payload.get("reason", ""))
+    if raw in {r.value for r in AbsenceReason}:
+        why = ABSENCE_TEXT[AbsenceReason(raw)]
+    note = str(payload.get("note", "")).strip()
+    return f"Absence recorded: {why}" + (f" ({note})." if note else ".")
+
+
+def _open(db: Session, now: datetime, children: Collection[int] | None) -> list[Alert]:
+    return [
+        a
+        for a in open_alert_records(db, now)
+        if a.reason == REASON
+        and a.child_id is not None
+        and (children is None or a.child_id in children)
+    ]
+
+
+def answer_not_arrived(
+    db: Session, now: datetime, *, children: Collection[int] | None = None
+) -> list[EventRecord]:
+    """Resolve the open not-arrived alerts (of ``children``, or all) that the record now
+    answers, each with a note of what answered it; returns the resolutions stored."""
+    alerts = _open(db, now, children)
+    days: dict[date, _Day] = {}
+    resolutions: list[EventRecord] = []
+    for alert in alerts:
+        assert alert.child_id is not None  # _open keeps only alerts that name a child
+        day = date.fromisoformat(str(alert.details.get("day")))
+        if day not in days:
+            days[day] = _Day(db, day, [a.child_id for a in alerts if a.child_id is not None])
+        answer = days[day].answer(db, alert.child_id)
+        if answer is not None:
+            resolutions.append(_resolution(alert, answer, now))
+    return _store_once(db, resolutions)
+
+
+def _resolution(alert: Alert, answer: _Answer, now: datetime) -> EventRecord:
+    return EventRecord(
+        uuid=_answer_uuid(alert.uuid),
+        type=EventType.ALERT_RESOLVED,
+        occurred_at=now,
+        device=OFFICE,
+        child_id=alert.child_id,
+        staff_id=answer.staff_id,
+        ref=alert.uuid,
+        payload={"note": answer.note},
+    )
+
+
+def check_not_arrived(db: Session, now: datetime) -> None:
+    """One round of the hub's watch: raise what is due, then answer what the record answers
+    (a child who came between the two reads is answered at once, not a minute later)."""
+    raise_not_arrived(db, now)
+    answer_not_arrived(db, now)
