@@ -16,14 +16,17 @@ from admin.office.not_arrived import check_not_arrived
 from admin.ops.logs import log_event
 from db.audit import set_actor
 
-CHECK_EVERY = 60.0  # seconds; HANDOVER_NOT_ARRIVED_CHECK_SECONDS overrides (tests use 1)
+CHECK_EVERY = 60.0  # seconds; HANDOVER_NOT_ARRIVED_CHECK_SECONDS overrides
 
 
 def check_every() -> float:
+    """Seconds between checks; 0 turns the watch off (tests of other things, whose demo
+    nursery would otherwise raise alerts depending on the hour they run at)."""
     try:
-        return max(0.5, float(os.environ.get("HANDOVER_NOT_ARRIVED_CHECK_SECONDS", CHECK_EVERY)))
+        every = float(os.environ.get("HANDOVER_NOT_ARRIVED_CHECK_SECONDS", CHECK_EVERY))
     except ValueError:
         return CHECK_EVERY
+    return 0.0 if every <= 0 else max(0.5, every)
 
 
 class NotArrivedWatch:
@@ -34,6 +37,9 @@ class NotArrivedWatch:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        if not self.every:
+            log_event("not_arrived_watch_off")
+            return
         self._thread = threading.Thread(target=self._loop, name="not-arrived", daemon=True)
         self._thread.start()
 
