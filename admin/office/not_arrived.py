@@ -12,7 +12,7 @@ by the hub itself when the child arrives or an absence is recorded or told by a 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import NAMESPACE_URL, uuid5
@@ -21,13 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.hub_key import OFFICE, seal_office_events
-from admin.office.absences import Absent, not_yet_arrived, recorded_absences
+from admin.office.absences import Absent, not_yet_arrived, recorded_absences, told_by_parents
 from admin.office.alerts import open_alert_records
 from admin.ops.logs import log_alerts
 from db.clock import local_day
 from db.day_parts import Alert
 from db.events import append_events, take_positions
-from db.models import Child, Event, FamilyRequest
+from db.models import Child, Event
 from db.register import PRESENCE_TYPES, day_timeline, setting_zone
 from db.timeline import EventRecord
 from db.vocabulary import ABSENCE_TEXT, SEVERITY_OF, STAFF_TEXT, AbsenceReason, EventType, Reason
@@ -35,8 +35,6 @@ from db.vocabulary import ABSENCE_TEXT, SEVERITY_OF, STAFF_TEXT, AbsenceReason, 
 REASON = Reason.NOT_ARRIVED
 # Fixed, so that the same child and day give the same UUID on every run of the hub.
 NAMESPACE = uuid5(NAMESPACE_URL, "https://handover.invalid/not-arrived")
-ABSENCE_REQUEST = "absence"  # admin/office/family_requests.py ABSENCE: told by a parent
-DECLINED = "declined"
 
 
 def alert_uuid(child_id: int, day: date) -> str:
@@ -45,20 +43,6 @@ def alert_uuid(child_id: int, day: date) -> str:
 
 def _answer_uuid(alert: str) -> str:
     return str(uuid5(NAMESPACE, f"{alert}/answered"))
-
-
-def told_by_parents(db: Session, day: date, children: Iterable[int] | None = None) -> set[int]:
-    """Children whose parents said on the parents' page that they would be away that day
-    (waiting for the office or seen there): expected away, so no alert."""
-    query = select(FamilyRequest.child_id).where(
-        FamilyRequest.kind == ABSENCE_REQUEST,
-        FamilyRequest.status != DECLINED,
-        FamilyRequest.first_day <= day,
-        FamilyRequest.last_day >= day,
-    )
-    if children is not None:
-        query = query.where(FamilyRequest.child_id.in_(list(children)))
-    return set(db.scalars(query))
 
 
 def _raised(absent: Absent, day: date, now: datetime) -> EventRecord:
@@ -98,11 +82,7 @@ def raise_not_arrived(db: Session, now: datetime) -> list[EventRecord]:
     """Raise the alert for each booked child now overdue today and not alerted on yet; returns
     the alerts raised by this call."""
     day = local_day(now, setting_zone(db))
-    overdue = not_yet_arrived(db, now)
-    if not overdue:
-        return []
-    away = told_by_parents(db, day, [a.child_id for a in overdue])
-    return _store_once(db, [_raised(a, day, now) for a in overdue if a.child_id not in away])
+    return _store_once(db, [_raised(a, day, now) for a in not_yet_arrived(db, now)])
 
 
 @dataclass(frozen=True)
