@@ -55,6 +55,7 @@ def records(url: str) -> Iterator[Session]:
 @dataclass(frozen=True)
 class Morning:
     url: str
+    zone: ZoneInfo
     today: date
     ids: dict[str, int]
     names: dict[str, str]
@@ -152,7 +153,7 @@ def prepare_morning(template: Path, folder: Path, *, grace: int) -> Morning:
             )
         )
         db.commit()
-    return Morning(url, today, ids, names)
+    return Morning(url, ZoneInfo(zone), today, ids, names)
 
 
 def _a_parent_of(db: Session, child_id: int) -> int:

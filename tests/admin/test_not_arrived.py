@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import httpx
@@ -16,10 +17,14 @@ from sqlalchemy import select
 from admin.office.not_arrived import raise_not_arrived
 from db.clock import utc_now
 from db.models import Authorisation
-from db.timeline import EventRecord
+from db.timeline import EventRecord, Timeline
 from db.vocabulary import STAFF_TEXT, EventType, Reason
+from kiosk import staff_views
+from kiosk.i18n import Translator
+from kiosk.store.local import KioskStore
+from kiosk.sync import SyncClient, hub_client
 from tests.admin.conftest import MANAGER, STAFF, csrf_of
-from tests.admin.hub_process import RunningHub, pair_kiosk, signed_in
+from tests.admin.hub_process import PairedKiosk, RunningHub, pair_kiosk, signed_in
 from tests.admin.not_arrived_day import Morning, prepare_morning, records, wait_for
 from tests.sync.events import arrival
 
@@ -62,7 +67,7 @@ def _pulled(hub: RunningHub, token: str) -> list[dict[str, object]]:
 
 
 def test_a_child_not_brought_raises_one_alert_that_the_record_or_staff_answer(
-    hub: RunningHub, morning: Morning
+    hub: RunningHub, morning: Morning, tmp_path: Path
 ) -> None:
     manager = signed_in(hub, MANAGER)
     _record_absence(manager, morning, "ben", "Mum rang yesterday: chickenpox")  # in advance
@@ -87,6 +92,15 @@ def test_a_child_not_brought_raises_one_alert_that_the_record_or_staff_answer(
     assert sorted(e["child_id"] for e in pulled) == sorted(  # type: ignore[type-var]
         morning.ids[r] for r in ("amara", "gus", "hal")
     )
+
+    # The front door's staff mode lists them, in the language chosen at the door.
+    rows = _door_staff_mode(hub, door, morning, tmp_path / "front-door.db")
+    assert sorted(r["child"] for r in rows) == sorted(
+        morning.names[r] for r in ("amara", "gus", "hal")
+    )
+    polish = Translator(offered=("en", "pl"))
+    polish.choose("pl")
+    assert polish.gettext(rows[0]["text"]).startswith("Zapisane dziecko nie przyszło")
 
     # Only the hub raises it: a door's own copy would be a second alert for the same child.
     forged = door.door.batch(_door_alert(morning.ids["dev"]))
@@ -151,6 +165,20 @@ def test_two_checks_at_once_raise_one_alert_per_child(morning: Morning) -> None:
     # Ben's absence is not recorded in this one: he is due with Amara, Gus and Hal.
     assert sorted(results) == [0, 0, 0, 4]
     assert morning.alerted() == ["amara", "ben", "gus", "hal"]
+
+
+def _door_staff_mode(
+    hub: RunningHub, door: PairedKiosk, morning: Morning, path: Path
+) -> list[dict[str, Any]]:
+    """The door's own store after one sync round, as staff mode reads it."""
+    store = KioskStore(str(path), device="front-door")
+    try:
+        with hub_client(door.door.certificate) as http:
+            SyncClient(store, hub.url, door.token, clock=utc_now, http=http).sync_once()
+        timeline = Timeline.of(store.today(now=utc_now(), zone=morning.zone))
+        return staff_views.alert_rows(store.book(), timeline, morning.zone)
+    finally:
+        store.close()
 
 
 def _door_alert(child_id: int) -> EventRecord:
