@@ -12,12 +12,13 @@ by the hub itself when the child arrives or an absence is recorded or told by a 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import NAMESPACE_URL, uuid5
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from admin.hub_key import OFFICE, seal_office_events
@@ -26,10 +27,10 @@ from admin.office.alerts import open_alert_records
 from admin.ops.logs import log_alerts
 from db.clock import local_day
 from db.day_parts import Alert
-from db.events import append_events, take_positions
+from db.events import append_events, raw_record_columns, take_positions, to_records
 from db.models import Child, Event
-from db.register import PRESENCE_TYPES, day_timeline, setting_zone
-from db.timeline import EventRecord
+from db.register import PRESENCE_TYPES, Names, day_timeline, setting_zone
+from db.timeline import EventRecord, Timeline
 from db.vocabulary import ABSENCE_TEXT, SEVERITY_OF, STAFF_TEXT, AbsenceReason, EventType, Reason
 
 REASON = Reason.NOT_ARRIVED
@@ -163,6 +164,33 @@ def _resolution(alert: Alert, answer: _Answer, now: datetime) -> EventRecord:
         ref=alert.uuid,
         payload={"note": answer.note},
     )
+
+
+def follow_ups(db: Session, day: date, children: Iterable[int]) -> dict[int, str]:
+    """What was done about each child's not-arrived alert that day, for the register: the
+    note and who wrote it, or who is dealing with it, or that nobody has yet."""
+    uuids = [alert_uuid(child_id, day) for child_id in children]
+    if not uuids:
+        return {}
+    rows = db.execute(
+        select(*raw_record_columns())
+        .where(or_(Event.uuid.in_(uuids), Event.ref.in_(uuids)))
+        .order_by(Event.seq)
+    ).all()
+    zone, staff = setting_zone(db), Names.load(db).staff
+    alerts = Timeline.of(to_records(rows)).alerts.values()
+    return {a.child_id: _done(a, staff, zone) for a in alerts if a.child_id is not None}
+
+
+def _done(alert: Alert, staff: dict[int, str], zone: ZoneInfo) -> str:
+    if alert.resolved_at is not None:
+        who = staff.get(alert.resolved_by_staff_id or -1, "")
+        at = f"{alert.resolved_at.astimezone(zone):%H:%M}"
+        return f"{alert.resolution} ({who}, {at})" if who else f"{alert.resolution} ({at})"
+    if alert.acknowledged_at is not None:
+        who = staff.get(alert.acknowledged_by_staff_id or -1, "Staff")
+        return f"{who} is following up ({alert.acknowledged_at.astimezone(zone):%H:%M})"
+    return f"Alerted at {alert.raised_at.astimezone(zone):%H:%M}: not followed up yet"
 
 
 def check_not_arrived(db: Session, now: datetime) -> None:

@@ -137,6 +137,11 @@ def test_a_child_not_brought_raises_one_alert_that_the_record_or_staff_answer(
     history = staff.get("/alerts", params={"status": "resolved"}).text
     assert "Phoned mum at 09:50: Amara is ill" in history and "Saskia" in history
     assert "Dad rang at 9: ear infection" in history
+    # The register keeps who followed up, what they did and when, on screen and in the CSV.
+    register = manager.get("/register").text
+    assert "Phoned mum at 09:50: Amara is ill (Saskia" in register
+    sheet = manager.get("/register.csv").text
+    assert "Followed up" in sheet and "Phoned mum at 09:50: Amara is ill (Saskia" in sheet
 
     # A restart raises nothing twice; Fay comes due now the grace is 5 minutes, so the
     # watch has surely run again by the time hers appears.
@@ -145,6 +150,8 @@ def test_a_child_not_brought_raises_one_alert_that_the_record_or_staff_answer(
     hub.start()
     wait_for(lambda: "fay" in morning.alerted())
     assert morning.alerted() == ["amara", "fay", "gus", "hal"]
+    register = signed_in(hub, MANAGER).get("/register").text  # the hub is on a new port
+    assert "not followed up yet" in register  # Fay's, so far
     pulled = [e for e in _pulled(hub, door.token) if e["type"] == "alert_resolved"]
     assert len(pulled) == 3  # one answer each for Amara, Gus and Hal, none twice
 

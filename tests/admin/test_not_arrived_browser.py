@@ -61,3 +61,14 @@ def test_a_child_not_brought_shows_on_an_open_page_and_on_the_alerts_page(
     for role in due:
         expect(page.locator("main")).to_contain_text(morning.names[role])
     fits(page, "alerts-not-arrived")
+
+    # Saskia answers one with what she did; the register keeps it beside the absent child.
+    first = page.locator(".alert[data-alert]").first
+    first.locator("input[name=note]").fill("Phoned dad: on the way, stuck in traffic")
+    first.locator("button:has-text('Resolve')").click()
+    expect(page.locator(".alert[data-alert]")).to_have_count(3)
+    page.goto("/register")
+    followed = page.locator("[data-followed-up]")
+    expect(followed.filter(has_text="Phoned dad: on the way")).to_have_count(1)
+    expect(followed.filter(has_text="not followed up yet")).to_have_count(3)
+    fits(page, "register-followed-up")
