@@ -18,6 +18,7 @@ from admin.office.not_arrived import raise_not_arrived
 from db.clock import utc_now
 from db.models import Authorisation
 from db.timeline import EventRecord, Timeline
+from db.verify import verify
 from db.vocabulary import STAFF_TEXT, EventType, Reason
 from kiosk import staff_views
 from kiosk.i18n import Translator
@@ -154,6 +155,10 @@ def test_a_child_not_brought_raises_one_alert_that_the_record_or_staff_answer(
     assert "not followed up yet" in register  # Fay's, so far
     pulled = [e for e in _pulled(hub, door.token) if e["type"] == "alert_resolved"]
     assert len(pulled) == 3  # one answer each for Amara, Gus and Hal, none twice
+    with records(morning.url) as db:
+        checked = verify(db)  # what the hub raised and answered is in its chain, unbroken
+    # (The door's chain lacks the alert the hub refused from it: that gap is the door's.)
+    assert [b.device for b in checked.breaks] == ["Front door (front-door)"]
 
 
 def test_two_checks_at_once_raise_one_alert_per_child(morning: Morning) -> None:
