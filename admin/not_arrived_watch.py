@@ -6,12 +6,12 @@ looking at Today are told too, and a door gets the alert with its next pull."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.background import BackgroundThread
 from admin.office.not_arrived import check_not_arrived
 from admin.ops.logs import log_event
 from db.audit import set_actor
@@ -29,24 +29,17 @@ def check_every() -> float:
     return 0.0 if every <= 0 else max(0.5, every)
 
 
-class NotArrivedWatch:
+class NotArrivedWatch(BackgroundThread):
     def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+        super().__init__("not-arrived")
         self.sessions, self.clock = sessions, clock
         self.every = check_every()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         if not self.every:
             log_event("not_arrived_watch_off")
             return
-        self._thread = threading.Thread(target=self._loop, name="not-arrived", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self.run_beside(self._loop)
 
     def _loop(self) -> None:
         # At once on start: a hub started at ten has children overdue since nine.
@@ -55,7 +48,7 @@ class NotArrivedWatch:
                 self.check()
             except Exception as exc:  # the database away for a moment: try at the next round
                 log_event("not_arrived_check_failed", error=type(exc).__name__)
-            if self._stop.wait(self.every):
+            if self.stopping(self.every):
                 return
 
     def check(self) -> None:
