@@ -26,9 +26,9 @@ from admin.api.errors import ERRORS, ApiError, pair_again
 from admin.api.parked import park
 from admin.api.quota import refuse_over_quota
 from admin.deps import NowDep, SessionDep
-from admin.office.not_arrived import answer_not_arrived
+from admin.office.not_arrived import answer_arrivals
 from admin.office.viewing import record_door_pull
-from admin.ops.logs import log_alerts, log_event
+from admin.ops.logs import log_alerts
 from db.audit import set_actor
 from db.events import SEAL_COLUMNS, append_events, event_type
 from db.models import Event
@@ -38,7 +38,6 @@ from db.timeline import EventRecord, Seal
 from db.vocabulary import EventType
 
 router = APIRouter(tags=["events"])
-ARRIVING = (EventType.CHILD_ARRIVED, EventType.CHILD_COLLECTED)
 MAX_BATCH = 500
 MAX_PAYLOAD_CHARS = 4000  # a note, a name, a few ids: an event is small
 MAX_PAGE = 1000
@@ -198,7 +197,7 @@ def push(
     fresh = append_events(db, records)
     db.commit()
     log_alerts(fresh, kiosk=kiosk.id)
-    _answer_with_arrivals(db, fresh, now)
+    answer_arrivals(db, fresh, now)  # a not-arrived alert is answered with the arrival
     return Stored(
         stored=len(fresh),
         duplicates=len(records) - len(fresh),
@@ -206,20 +205,6 @@ def push(
         server_time=now,
         clock_skew_seconds=clock.skew if clock else None,
     )
-
-
-def _answer_with_arrivals(db: Session, fresh: list[EventRecord], now: datetime) -> None:
-    """A child's "not yet arrived" alert is resolved with their arrival, not at the hub's next
-    check. The batch is stored already: a failure here is the next check's to mend, never a
-    reason to refuse the door."""
-    came = {r.child_id for r in fresh if r.type in ARRIVING and r.child_id is not None}
-    if not came:
-        return
-    try:
-        answer_not_arrived(db, now, children=came)
-    except Exception as exc:  # see above
-        db.rollback()
-        log_event("not_arrived_answer_failed", error=type(exc).__name__)
 
 
 def _on_hub_time(record: EventRecord, skew: float) -> EventRecord:

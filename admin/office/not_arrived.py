@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from admin.hub_key import OFFICE, seal_office_events
 from admin.office.absences import Absent, not_yet_arrived, recorded_absences, told_by_parents
 from admin.office.alerts import open_alert_records
-from admin.ops.logs import log_alerts
+from admin.ops.logs import log_alerts, log_event
 from db.clock import local_day
 from db.day_parts import Alert
 from db.events import append_events, raw_record_columns, take_positions, to_records
@@ -34,6 +34,7 @@ from db.timeline import EventRecord, Timeline
 from db.vocabulary import ABSENCE_TEXT, SEVERITY_OF, STAFF_TEXT, AbsenceReason, EventType, Reason
 
 REASON = Reason.NOT_ARRIVED
+ARRIVING = (EventType.CHILD_ARRIVED, EventType.CHILD_COLLECTED)
 # Fixed, so that the same child and day give the same UUID on every run of the hub.
 NAMESPACE = uuid5(NAMESPACE_URL, "https://handover.invalid/not-arrived")
 
@@ -151,6 +152,20 @@ def answer_not_arrived(
         if answer is not None:
             resolutions.append(_resolution(alert, answer, now))
     return _store_once(db, resolutions)
+
+
+def answer_arrivals(db: Session, stored: Iterable[EventRecord], now: datetime) -> None:
+    """Resolve the not-arrived alerts of the children a door's batch brought in, with their
+    arrival rather than at the hub's next check. The batch is stored already: a failure here
+    is the next check's to mend, never a reason to refuse the door."""
+    came = {r.child_id for r in stored if r.type in ARRIVING and r.child_id is not None}
+    if not came:
+        return
+    try:
+        answer_not_arrived(db, now, children=came)
+    except Exception as exc:  # see above
+        db.rollback()
+        log_event("not_arrived_answer_failed", error=type(exc).__name__)
 
 
 def _resolution(alert: Alert, answer: _Answer, now: datetime) -> EventRecord:
