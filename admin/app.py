@@ -21,6 +21,7 @@ from admin.deps import manager_exists
 from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
 from admin.hub_key import hub_signer, register_hub_key
+from admin.not_arrived_watch import NotArrivedWatch
 from admin.notice_sender import NoticeSender
 from admin.office.event_notices import queue_opted_in_notices
 from admin.office.mail_settings import mail_in_use
@@ -76,7 +77,14 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+def create_app(
+    settings: HubSettings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    watch_not_arrived: bool = False,
+) -> FastAPI:
+    """``watch_not_arrived``: raise "not yet arrived" alerts from a background thread, as
+    ``handover hub`` does; off for an app built inside a test, whose clock stands still."""
     engine = make_engine(settings.database_url, wait_for_locks=False)
     upgrade_to_head(engine)
     app = FastAPI(
@@ -84,7 +92,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=_post_notices,
+        lifespan=_background_work,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -101,6 +109,9 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         lambda db: mail_in_use(db, from_env=settings.smtp, data_folder=app.state.data_folder).smtp,
         clock,
         before_sending=queue_opted_in_notices,
+    )
+    app.state.not_arrived_watch = (
+        NotArrivedWatch(app.state.sessions, clock) if watch_not_arrived else None
     )
     install_handlers(app)
     app.add_middleware(
@@ -164,17 +175,21 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
 
 
 @asynccontextmanager
-async def _post_notices(app: FastAPI) -> AsyncIterator[None]:
+async def _background_work(app: FastAPI) -> AsyncIterator[None]:
     """The e-mail sender runs beside the office while it serves, never in a request: a
-    change is saved with its notice queued, and the page answers at once (issue 17)."""
+    change is saved with its notice queued, and the page answers at once (issue 17). So does
+    the watch for children not brought, which must tell staff whether a page is open or not."""
     sender: NoticeSender | None = app.state.notice_sender
-    if sender is not None:
-        sender.start()
+    watch: NotArrivedWatch | None = app.state.not_arrived_watch
+    for worker in (sender, watch):
+        if worker is not None:
+            worker.start()
     try:
         yield
     finally:
-        if sender is not None:
-            sender.stop()
+        for worker in (sender, watch):
+            if worker is not None:
+                worker.stop()
 
 
 def _sign_office_events(app: FastAPI, settings: HubSettings, now: datetime) -> None:

@@ -8,7 +8,6 @@ as failed with that reason rather than sent again, so no parent gets the same no
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -17,6 +16,7 @@ from email.utils import format_datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin.background import BackgroundThread
 from admin.mail import Refused, SmtpSettings, TryLater, deliver
 from admin.ops.logs import log_event
 from db.models import Notice
@@ -60,7 +60,7 @@ def test_message(smtp: SmtpSettings, *, to: str, nursery: str) -> EmailMessage:
     return message
 
 
-class NoticeSender:
+class NoticeSender(BackgroundThread):
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -73,29 +73,22 @@ class NoticeSender:
         """``smtp`` is fixed, or asked for at each round (the panel's Settings may change it
         while the hub runs). ``before_sending`` queues what the doors' new events call for
         (admin/office/event_notices.py), here rather than in the sync, which never waits."""
+        super().__init__("notice-sender")
         self.sessions, self.clock = sessions, clock
         self._smtp_now = smtp if callable(smtp) else (lambda _db: smtp)
         self.smtp: SmtpSettings | None = smtp if isinstance(smtp, SmtpSettings) else None
         self.before_sending = before_sending
         self.poll_seconds = poll_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._quiet_until: datetime | None = None  # the server was down: let it be a while
 
     def start(self) -> None:
         self.settle_interrupted()
-        self._thread = threading.Thread(target=self._loop, name="notice-sender", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            # A send stuck on a silent server is left to die with the process: its notice
-            # then shows "may have arrived" at the next start, never sent twice.
-            self._thread.join(timeout=5)
+        # A send stuck on a silent server at stop is left to die with the process: its
+        # notice then shows "may have arrived" at the next start, never sent twice.
+        self.run_beside(self._loop)
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.poll_seconds):
+        while not self.stopping(self.poll_seconds):
             try:
                 self.queue_from_events()
                 self.send_due()

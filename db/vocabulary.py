@@ -93,6 +93,9 @@ class Reason(StrEnum):
     HELP_ASKED = "help_asked"
     KIOSK_DATABASE_REPLACED = "kiosk_database_replaced"  # damaged at start-up, then replaced
     KIOSK_OVER_QUOTA = "kiosk_over_quota"  # a door sent far more in an hour than doors ever do
+    # Office-only: a booked child past their session's start plus the setting's minutes with
+    # no arrival and no absence recorded (the EYFS asks settings to follow up).
+    NOT_ARRIVED = "not_arrived"
 
 
 SEVERITY_OF: dict[Reason, Severity] = {
@@ -119,6 +122,7 @@ SEVERITY_OF: dict[Reason, Severity] = {
     Reason.LATE_COLLECTION: Severity.WARNING,
     Reason.ARRIVAL_NOT_KNOWN_HERE: Severity.WARNING,
     Reason.HELP_ASKED: Severity.WARNING,
+    Reason.NOT_ARRIVED: Severity.WARNING,
 }
 
 # What staff read on an alert; the adult at the door only ever sees "please wait".
@@ -152,6 +156,8 @@ STAFF_TEXT: dict[Reason, str] = {
     "check the register for what it recorded since its last sync",
     Reason.KIOSK_OVER_QUOTA: "A kiosk sent far more than a door ever does and was paused: "
     "check it has not been tampered with, and revoke it if in doubt",
+    Reason.NOT_ARRIVED: "A booked child has not arrived and no absence is recorded: "
+    "contact the family and note what you did",
 }
 
 

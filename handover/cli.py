@@ -196,7 +196,7 @@ def _open_office(db: str, sock: socket.socket, tls: argparse.Namespace) -> int:
     try:
         settings = _with_certificate(load_settings(db), tls, sock)
         configure_hub_logging()
-        app = create_app(settings)
+        app = create_app(settings, watch_not_arrived=True)
     except ConfigError as exc:
         sock.close()
         raise CommandError(str(exc)) from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from db.vocabulary import STAFF_TEXT, Reason
 from kiosk.door_health import MESSAGES as DOOR_HEALTH
 from kiosk.staff_views import PAIR_AGAIN, REVOKED, UNTRUSTED, UNTRUSTED_WHY
 
@@ -58,6 +59,8 @@ DATA_MESSAGES = (
     "This kiosk's clock is {n} min fast.",
     # kiosk.door_health: what staff mode says about the door's own disk and database
     *DOOR_HEALTH,
+    # Alerts the office raises arrive at a door as these words (admin/office/not_arrived.py)
+    STAFF_TEXT[Reason.NOT_ARRIVED],
 )
 
 

@@ -43,8 +43,9 @@ REFERS_TO: dict[str, tuple[EventType, str]] = {
     EventType.ALERT_RESOLVED: (EventType.ALERT_RAISED, "alert"),
 }
 # Alerts only the hub raises (from a door's fault report, admin/api/faults.py): a door saying
-# so itself would mark a kiosk on the office's Kiosks page.
-OFFICE_ONLY_REASONS = {Reason.KIOSK_CANNOT_SAVE.value}
+# so itself would mark a kiosk on the office's Kiosks page. A not-arrived alert is the hub's
+# (admin/office/not_arrived.py): one per child and day, which a door's copy would break.
+OFFICE_ONLY_REASONS = {Reason.KIOSK_CANNOT_SAVE.value, Reason.NOT_ARRIVED.value}
 # Kinds only the office writes: a door never signs off a register.
 OFFICE_ONLY_KINDS = {EventType.REGISTER_SIGNED_OFF.value, EventType.CHILD_ABSENT.value}
 

@@ -26,6 +26,7 @@ from admin.api.errors import ERRORS, ApiError, pair_again
 from admin.api.parked import park
 from admin.api.quota import refuse_over_quota
 from admin.deps import NowDep, SessionDep
+from admin.office.not_arrived import answer_arrivals
 from admin.office.viewing import record_door_pull
 from admin.ops.logs import log_alerts
 from db.audit import set_actor
@@ -196,6 +197,7 @@ def push(
     fresh = append_events(db, records)
     db.commit()
     log_alerts(fresh, kiosk=kiosk.id)
+    answer_arrivals(db, fresh, now)  # a not-arrived alert is answered with the arrival
     return Stored(
         stored=len(fresh),
         duplicates=len(records) - len(fresh),

@@ -6,6 +6,7 @@ records are added, never written over, and the latest one is the one shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -16,12 +17,23 @@ from admin.errors import HubError
 from admin.office.registers import audit_note
 from admin.office_events import record_office_event
 from db.clock import as_utc, local_day
-from db.models import Child, ChildBooking, Event, NurserySession, Room, Setting, Staff
+from db.models import (
+    Child,
+    ChildBooking,
+    Event,
+    FamilyRequest,
+    NurserySession,
+    Room,
+    Setting,
+    Staff,
+)
 from db.names import full_name, sort_key
 from db.register import PRESENCE_TYPES, day_timeline, setting_zone
 from db.vocabulary import ABSENCE_TEXT, AbsenceReason, EventType, Role
 
 MAX_NOTE = 300
+ABSENCE_REQUEST = "absence"  # admin/office/family_requests.py ABSENCE: told by a parent
+DECLINED = "declined"
 
 
 @dataclass(frozen=True)
@@ -135,11 +147,28 @@ def _reason_text(raw: str) -> str:
         return raw
 
 
+def told_by_parents(db: Session, day: date, children: Iterable[int] | None = None) -> set[int]:
+    """Children whose parents said on the parents' page that they would be away that day
+    (waiting for the office or seen there): expected away, so no alert."""
+    query = select(FamilyRequest.child_id).where(
+        FamilyRequest.kind == ABSENCE_REQUEST,
+        FamilyRequest.status != DECLINED,
+        FamilyRequest.first_day <= day,
+        FamilyRequest.last_day >= day,
+    )
+    if children is not None:
+        query = query.where(FamilyRequest.child_id.in_(list(children)))
+    return set(db.scalars(query))
+
+
 def not_yet_arrived(db: Session, now: datetime) -> list[Absent]:
     """Today's booked children past their session's start plus the setting's minutes, with
-    no arrival and no absence recorded: the notice staff see on Today."""
+    no arrival, no absence recorded and no word from a parent that they would be away: the
+    notice staff see on Today, and the hub's alerts (admin/office/not_arrived.py)."""
     today = local_day(now, setting_zone(db))
-    return [a for a in absent_on(db, today, now=now) if not a.reason]
+    missing = [a for a in absent_on(db, today, now=now) if not a.reason]
+    away = told_by_parents(db, today, [a.child_id for a in missing]) if missing else set()
+    return [a for a in missing if a.child_id not in away]
 
 
 def record_absence(

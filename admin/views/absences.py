@@ -14,6 +14,7 @@ from admin.deps import FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError, not_found
 from admin.forms import day_asked, posted_child_day
 from admin.office.absences import record_absence
+from admin.office.not_arrived import answer_not_arrived
 from admin.office.viewing import record_seen
 from admin.templating import render
 from db.clock import local_day
@@ -71,4 +72,6 @@ def absence_save(
             raise
         db.rollback()
         return _page(request, db, child_id, chosen, values, error.message)
+    # The "not yet arrived" alert is answered by the absence: nobody need resolve it as well.
+    answer_not_arrived(db, now, children={child_id})
     return RedirectResponse(f"/register?day={chosen.isoformat()}#absent", status_code=303)

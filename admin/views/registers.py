@@ -18,6 +18,7 @@ from admin.errors import HubError
 from admin.forms import AskedDays, check_range, day_asked, posted_child_day
 from admin.office.absences import Absent, absent_on
 from admin.office.departures import open_stay, record_departure
+from admin.office.not_arrived import follow_ups
 from admin.office.registers import day_register, hours_text, latest_sign_off, sign_off_register
 from admin.office.viewing import record_people_seen, record_seen
 from admin.templating import render
@@ -123,6 +124,7 @@ def register_page(
     context = {
         "register": register,
         "absent": absent,
+        "followed_up": follow_ups(db, chosen, [a.child_id for a in absent]),
         "hours": hours_text,
         "note": lambda row: correction_note(row, zone),
         "chosen": chosen,
@@ -149,11 +151,13 @@ def _after_the_register(
     the manager's sign-off, and where the record stood when this copy was made."""
     rows: list[list[str]] = []
     if absent:
-        rows += [BLANK, ["Absent", "Room", "Booked", "Why", "Note", "Recorded by"]]
+        done = follow_ups(db, day, [a.child_id for a in absent])
+        rows += [BLANK, ["Absent", "Room", "Booked", "Why", "Note", "Recorded by", "Followed up"]]
         rows += [
-            [a.name, a.room, a.sessions, a.reason or "not recorded", a.note, a.recorded_by]
+            [a.name, a.room, a.sessions, a.reason or "not recorded", a.note, a.recorded_by,
+             done.get(a.child_id, "")]
             for a in absent
-        ]
+        ]  # fmt: skip
     signed = latest_sign_off(db, day)
     when = as_utc(signed.at).astimezone(zone).strftime("%Y-%m-%d %H:%M") if signed else ""
     rows += [BLANK, ["Signed off by", signed.staff, when] if signed else ["Not signed off"]]

@@ -76,6 +76,7 @@ def hub_database(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
 def hub(hub_database: str) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
+    env["HANDOVER_NOT_ARRIVED_CHECK_SECONDS"] = "0"  # alerts by the hour the test runs: off
     # A file, not a pipe: the hub logs every request, and a pipe nobody reads fills and stops it.
     console = Path(hub_database).with_name("console.log")
     with console.open("ab") as output:
