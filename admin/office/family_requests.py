@@ -17,6 +17,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from admin.notice_language import _
+from admin.office.absences import record_reported_absence
 from admin.office.family import audit_entry
 from admin.office.notices import Words, name_of, queue_collection_change, tell_permission
 from db.models import (
@@ -66,9 +67,12 @@ def send_request(
     last: date,
     adult_name: str = "",
     reason: str = "",
+    why: str = "other",
     now: datetime,
 ) -> FamilyRequest:
-    """Records a parent's request as pending, audited as that parent, and commits."""
+    """Records a parent's request as pending, audited as that parent, and commits. An
+    absence is on the register at once (``why`` one of db/vocabulary.py's reasons, ``reason``
+    the parent's words); the request stays for the office to see."""
     request = FamilyRequest(
         kind=kind,
         child_id=child.id,
@@ -84,6 +88,18 @@ def send_request(
     db.flush()
     _audit(db, "request", request, now)
     db.commit()
+    if kind == ABSENCE:
+        record_reported_absence(
+            db,
+            child=child,
+            first=first,
+            last=last,
+            reason=why,
+            note=reason,
+            parent_id=parent.id,
+            parent_name=name_of(parent),
+            now=now,
+        )
     return request
 
 

@@ -43,8 +43,11 @@ from db.audit import set_actor
 from db.clock import local_day
 from db.models import Adult, Child
 from db.register import setting_zone
+from db.vocabulary import AbsenceReason
 
 FAMILY_COOKIE = "handover_family"
+# Why a child is away, as a parent would say it; "other" is in their own words.
+PARENTS_REASONS = (AbsenceReason.ILL.value, AbsenceReason.HOLIDAY.value, AbsenceReason.OTHER.value)
 SEEN = "parents' page"
 
 
@@ -205,7 +208,10 @@ def family_request(
     checked = Checked(form)
     days = _days(db, checked, now)
     name = checked.text("adult_name", "who will collect", required=kind == PERMISSION)
-    reason = checked.text("reason", "the reason", required=kind == ABSENCE, max_len=1000)
+    why = checked.raw("why") or PARENTS_REASONS[-1]
+    if kind == ABSENCE and why not in PARENTS_REASONS:
+        checked.errors["why"] = "Please choose why."
+    reason = checked.text("reason", "the reason", required=False, max_len=1000)
     if days is None or not checked.ok:
         return _child_page(request, db, parent, child, now, checked)
     made = send_request(
@@ -217,6 +223,7 @@ def family_request(
         last=days[1],
         adult_name=name if kind == PERMISSION else "",
         reason=reason,
+        why=why,
         now=now,
     )
     log_event("parent_request", kind=kind, request=made.id, adult=parent.id)
