@@ -4,7 +4,7 @@ parent's, so "not yet arrived" does not chase the child; the manager can still c
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from markupsafe import escape
@@ -12,29 +12,20 @@ from sqlalchemy import select
 
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.models import ChildBooking, Event, NurserySession
+from db.models import Event
 from tests.admin.conftest import MANAGER, STAFF, csrf_of
-from tests.admin.family_visit import GEMMA, hubs, signed_in_parent, start_family_hub
+from tests.admin.family_visit import (
+    GEMMA,
+    book_every_day_from_midnight,
+    hubs,
+    signed_in_parent,
+    start_family_hub,
+)
 from tests.admin.hub_process import RunningHub, signed_in
 from tests.admin.mail_server import MailServer
 from tests.admin.test_notices import mail, nursery, people
 
 __all__ = ["hubs", "mail", "nursery"]  # fixtures
-
-
-def _book_every_day_from_midnight(url: str, child_id: int) -> None:
-    """The child booked every day into a session from 00:00, so that, whatever the time the
-    test runs, they are "not yet arrived" today unless an absence is recorded."""
-    engine = make_engine(url)
-    with session_factory(engine)() as db:
-        early = NurserySession(name="Early bird", starts_at=time(0, 0), ends_at=time(23, 0))
-        db.add(early)
-        db.flush()
-        db.add_all(
-            ChildBooking(child_id=child_id, weekday=d, session_id=early.id) for d in range(7)
-        )
-        db.commit()
-    engine.dispose()
 
 
 def _row(page: str, child_id: int) -> str:
@@ -54,7 +45,7 @@ def test_a_parents_absence_is_on_the_register_each_day_and_the_manager_can_corre
 ) -> None:
     children, _ = people(nursery)
     theo = children["Theo Clarke"]
-    _book_every_day_from_midnight(nursery, theo.id)
+    book_every_day_from_midnight(nursery, theo.id)
     hubs.append(start_family_hub(nursery, mail, tmp_path))
     staff = signed_in(hubs[0], STAFF)
     assert f'data-child="{theo.id}"' in _not_arrived(staff.get("/today").text)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from db.clock import utc_now
@@ -93,7 +94,7 @@ def _sign_in(page: Page, mail: MailServer, count: int = 1) -> None:
 
 
 def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_desk(
-    phone: Page, mail: MailServer, browser: Browser, hub: RunningHub
+    phone: Page, mail: MailServer, browser: Browser, hub: RunningHub, tmp_path: Path
 ) -> None:
     page = phone
     _sign_in(page, mail)
@@ -101,6 +102,9 @@ def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_
     form = page.locator('[data-form="permission"]')
     form.locator("#p-name").fill("Bob Hughes")
     form.locator("#p-first").fill(utc_now().date().isoformat())
+    photo = tmp_path / "bob.jpg"  # as a phone's camera or gallery hands it to the page
+    Image.new("RGB", (900, 1200), (96, 140, 170)).save(photo, "JPEG")
+    form.locator("#p-photo").set_input_files(str(photo))
     form.locator("button").click()
     expect(page.locator("[data-sent-request]")).to_contain_text("only a request")
     expect(page.locator('[data-request-status="pending"]')).to_contain_text("Bob Hughes")
@@ -114,6 +118,8 @@ def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_
     desk.click('nav a:has-text("Parents\' requests")')
     row = desk.locator('tr[data-kind="permission"]')
     expect(row).to_contain_text("Bob Hughes to collect")
+    expect(row.locator("[data-request-photo]")).to_be_visible()
+    assert row.locator("[data-request-photo]").evaluate("i => i.naturalWidth") > 0
     screenshot(desk, "admin-family-requests.png")
     desk.set_viewport_size({"width": 390, "height": 844})
     screenshot(desk, "admin-family-requests-phone.png")
