@@ -134,6 +134,6 @@ def test_a_permissions_photo_is_forgotten_once_its_days_are_over(nursery: str) -
         db.commit()
         assert forget_past_photos(db, utc_now()) == 1
         db.commit()
-        held = db.scalars(select(OneOffPermission).where(OneOffPermission.adult_id == bob.id))
+        held = db.scalars(select(OneOffPermission).where(OneOffPermission.valid_from == yesterday))
         assert {p.valid_to: p.photo for p in held} == {yesterday: None, later: b"jpeg"}
     engine.dispose()
