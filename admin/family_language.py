@@ -100,8 +100,9 @@ def family_messages() -> dict[str | tuple[str, str], None]:
             ):
                 # _("...", name=...) comes as ("...", None): the values are not messages.
                 texts = (message,) if isinstance(message, str) else tuple(message or ())
-                if function == "ngettext" and all(isinstance(t, str) for t in texts[:2]):
-                    found[(texts[0], texts[1])] = None
+                one, many = (texts + (None, None))[:2]
+                if function == "ngettext" and isinstance(one, str) and isinstance(many, str):
+                    found[(one, many)] = None
                 elif function != "ngettext" and texts and isinstance(texts[0], str):
                     found[texts[0]] = None
     for name in MARKED_IN:

@@ -99,6 +99,10 @@ FIELD_PROBLEMS = {
 }
 
 
+def _reworded(checked: Checked) -> None:
+    checked.errors = {f: FIELD_PROBLEMS.get(f, m) for f, m in checked.errors.items()}
+
+
 def _text(form: FormDep, name: str, longest: int = 200) -> str:
     value = form.get(name)
     return value.strip()[:longest] if isinstance(value, str) else ""
@@ -216,6 +220,7 @@ def _child_page(
 def _days(db: Session, checked: Checked, now: datetime) -> tuple[date, date] | None:
     first = checked.day("first_day", "the first day")
     last = checked.day("last_day", "the last day") if checked.raw("last_day") else first
+    _reworded(checked)
     if first is None or last is None:
         return None
     problem = days_problem(first, last, today=local_day(now, setting_zone(db)))
@@ -232,7 +237,6 @@ def _read_request(db: Session, checked: Checked, kind: str, now: datetime) -> di
         checked.errors["why"] = "?"
     name = checked.text("adult_name", "who will collect", required=kind == PERMISSION)
     reason = checked.text("reason", "the reason", required=False, max_len=1000)
-    checked.errors = {f: FIELD_PROBLEMS.get(f, m) for f, m in checked.errors.items()}
     days = _days(db, checked, now)
     photo = parents_photo(checked) if kind == PERMISSION else None
     return {

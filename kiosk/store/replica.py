@@ -173,7 +173,10 @@ def load_book(session: Session) -> PeopleBook:
         staff=_staff(session),
         cards=_cards(session),
         authorisations=[AuthorisationInfo(*r) for r in authorisations],
-        permissions=[PermissionInfo(*r[:6], has_photo=bool(r[6])) for r in permissions],
+        permissions=[
+            PermissionInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], has_photo=bool(r[7]))
+            for r in permissions
+        ],
         restrictions=[RestrictionInfo(*r) for r in restrictions],
         password_hashes={r[0]: r[1] for r in passwords},
         sessions=[SessionInfo(*r) for r in sessions],

@@ -34,19 +34,26 @@ def hub(sqlite_nursery: str, mail: MailServer, tmp_path: Path) -> Iterator[Runni
     running.stop()
 
 
-@pytest.fixture
-def phone(browser: Browser, hub: RunningHub) -> Iterator[Page]:
+def phone_at(browser: Browser, hub: RunningHub, locale: str = "en-US") -> Page:
+    """A phone's page on the hub; ``locale`` is what Chromium sends as Accept-Language."""
     context = browser.new_context(
         base_url=hub.url,
         viewport={"width": 390, "height": 844},
         ignore_https_errors=True,
         is_mobile=True,
         has_touch=True,
+        locale=locale,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def phone(browser: Browser, hub: RunningHub) -> Iterator[Page]:
+    page = phone_at(browser, hub)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _fits(page: Page) -> None:

@@ -5,42 +5,24 @@ to left. Plurals as each language says them (Polish has three forms)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.models import Adult
-from tests.admin.family_visit import (
-    book_every_day_from_midnight,
-    code_sent_to,
-    recent_days,
-    start_family_hub,
-)
+from tests.admin.family_visit import book_every_day_from_midnight, code_sent_to
 from tests.admin.hub_process import RunningHub
 from tests.admin.mail_server import MailServer
 from tests.admin.test_browser import browser, screenshot
+from tests.admin.test_family_browser import hub, phone_at
 from tests.admin.test_notices import mail, people, sqlite_nursery
 
-__all__ = ["browser", "mail", "sqlite_nursery"]  # fixtures
+__all__ = ["browser", "hub", "mail", "sqlite_nursery"]  # fixtures
 
 GEMMA = "gemma.clarke@example.com"
-
-
-@pytest.fixture
-def hub(sqlite_nursery: str, mail: MailServer, tmp_path: Path) -> Iterator[RunningHub]:
-    children, adults = people(sqlite_nursery)
-    gemma, marcus = adults["Gemma Clarke"], adults["Marcus Clarke"]
-    recent_days(sqlite_nursery, children["Theo Clarke"], gemma.id, marcus.id)
-    book_every_day_from_midnight(sqlite_nursery, children["Theo Clarke"].id)
-    running = start_family_hub(sqlite_nursery, mail, tmp_path)
-    yield running
-    running.stop()
 
 
 def _gemma_writes_in(url: str, language: str) -> None:
@@ -49,20 +31,6 @@ def _gemma_writes_in(url: str, language: str) -> None:
         db.execute(update(Adult).where(Adult.email == GEMMA).values(language=language))
         db.commit()
     engine.dispose()
-
-
-def _phone(browser: Browser, hub: RunningHub, locale: str) -> Page:
-    context = browser.new_context(
-        base_url=hub.url,
-        viewport={"width": 390, "height": 844},
-        ignore_https_errors=True,
-        is_mobile=True,
-        has_touch=True,
-        locale=locale,  # Chromium's Accept-Language
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def _looked_at(page: Page, name: str) -> None:
@@ -82,7 +50,8 @@ def test_a_polish_parent_reads_the_page_in_polish_with_polish_plurals(
     browser: Browser, hub: RunningHub, mail: MailServer, sqlite_nursery: str
 ) -> None:
     _gemma_writes_in(sqlite_nursery, "pl")
-    page = _phone(browser, hub, "pl-PL")
+    book_every_day_from_midnight(sqlite_nursery, people(sqlite_nursery)[0]["Theo Clarke"].id)
+    page = phone_at(browser, hub, "pl-PL")
     page.goto("/family")
     expect(page.locator("html")).to_have_attribute("lang", "pl")
     expect(page.locator("h1")).to_have_text("Strona dla rodziców")
@@ -114,7 +83,7 @@ def test_an_urdu_parent_reads_the_page_right_to_left_in_urdu(
     browser: Browser, hub: RunningHub, mail: MailServer, sqlite_nursery: str
 ) -> None:
     _gemma_writes_in(sqlite_nursery, "ur")
-    page = _phone(browser, hub, "en-GB")  # an English phone: the adult's language wins
+    page = phone_at(browser, hub, "en-GB")  # an English phone: the adult's language wins
     page.goto("/family")
     expect(page.locator("h1")).to_have_text("Parents' page")
     _sign_in(page, mail, "Send me a code", "Sign in")
