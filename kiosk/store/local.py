@@ -22,7 +22,17 @@ from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.events import append_events, seal_values, to_record
 from db.migrate import upgrade_to_head
-from db.models import Adult, Child, Event, Outbox, Room, Setting, Staff, SyncState
+from db.models import (
+    Adult,
+    Child,
+    Event,
+    OneOffPermission,
+    Outbox,
+    Room,
+    Setting,
+    Staff,
+    SyncState,
+)
 from db.models.sync import ALERT_PRIORITY, NORMAL_PRIORITY
 from db.timeline import EventRecord
 from db.vocabulary import EventType, PrivacyMode
@@ -137,6 +147,14 @@ class KioskStore:
             ("child", Child.id, Child.photo, Child.deleted_at),
             ("adult", Adult.id, Adult.photo, Adult.deleted_at),
             ("staff", Staff.id, Staff.photo, Staff.deleted_at),
+            # A parent's photo of who collects under a written permission; the hub clears
+            # it once the permission's days are over.
+            (
+                "permission",
+                OneOffPermission.id,
+                OneOffPermission.photo,
+                OneOffPermission.deleted_at,
+            ),
         )
         with self.sessions() as session:
             for kind, id_column, photo_column, deleted in columns:
