@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.events import append_events
+from db.loading import collector_paused
 from db.models import Outbox, SyncState
 from db.models.sync import DOOR_TABLE_NAMES, deserialise_row
 from db.timeline import EventRecord
@@ -184,6 +185,7 @@ def _state_changes(received: Received) -> dict[str, Any]:
     return values
 
 
+@collector_paused()  # thousands of rows at a new door's first sync: no cycle hunts among them
 def write_received(engine: Engine, sessions: sessionmaker[Session], received: Received) -> Written:
     """Everything a round received, with its cursors, in one transaction and one commit: a
     door killed or cut off mid-write keeps all of it or none, and pulls again what it lost."""

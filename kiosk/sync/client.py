@@ -32,6 +32,7 @@ from kiosk.sync.wire import event_json, record_of
 
 PUSH_BATCH = 100
 PAGE = 500
+PEOPLE_PAGE = 1000  # the most a hub serves: a new door's 2,000 rows of people in two requests
 WRITE_ROWS = 5000  # rows received before a long round writes them (and their cursor) down
 T = TypeVar("T")
 
@@ -118,6 +119,7 @@ class SyncClient:
         self.token = token
         self.skew: float | None = None
         self.page = PAGE
+        self.people_page = PEOPLE_PAGE
         self.disk_told = False  # the hub hears of free space once a round, not every request
         self.own_events = False  # True only to rebuild a damaged database: see sync/start.py
         self.from_starting_point = True  # False: a new door pulls every event ever recorded
@@ -253,7 +255,8 @@ class SyncClient:
         more = True
         while more:
             since, _ = self._cursors()
-            page = self._call("GET", "/people", params={"since": since, "limit": self.page})
+            limit = self.people_page
+            page = self._call("GET", "/people", params={"since": since, "limit": limit})
             rows = page["rows"]
             if rows:
                 self._take(people=rows, people_cursor=int(page["next"]))
