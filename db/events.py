@@ -235,6 +235,18 @@ def events_between(
 ) -> list[EventRecord]:
     """Events that happened in [start, end), oldest first. Plain rows, not ORM objects: a
     register reads hundreds of events and never changes one."""
+    return to_records(event_rows(session, start, end, types=types))
+
+
+def event_rows(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    types: Iterable[EventType] | None = None,
+) -> list[Any]:
+    """The rows :func:`events_between` makes its records from (:func:`raw_record_columns`),
+    as the driver handed them: equal rows fold to the same day (db/read_memo.py)."""
     table = Event.__table__
     query = select(*raw_record_columns()).where(
         table.c.occurred_at >= start, table.c.occurred_at < end
@@ -243,7 +255,8 @@ def events_between(
     wanted = list(EventType) if types is None else types
     query = query.where(table.c.type.in_([t.value for t in wanted]))
     query = query.order_by(table.c.occurred_at, table.c.seq)
-    return to_records(session.execute(query).all())  # one fetchall, not a fetchone a row
+    # One fetchall, not a fetchone a row; plain tuples, which compare in C (db/read_memo.py).
+    return list(map(tuple, session.execute(query).all()))
 
 
 RECORD_COLUMNS = (

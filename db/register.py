@@ -7,7 +7,8 @@ the days the clocks change have 23 or 25 hours.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from copy import copy
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
 from db.day_parts import Shift, Stay, Visit
-from db.events import events_between
+from db.events import event_rows, events_between, to_records
 from db.loading import collector_paused
 from db.models import Adult, Child, Room, Setting, Staff
 from db.names import full_name, sort_key
 from db.on_site import on_site_by_room
+from db.read_memo import ReadMemo
 from db.timeline import EventRecord, Timeline
 from db.vocabulary import EventType
 
@@ -66,16 +68,41 @@ def _named(
     id_column: Any,
     ids: Collection[int] | None,
 ) -> list[Any]:
+    # Plain tuples: they compare in C when the register asks whether its names changed.
     if ids is None:
-        return list(session.execute(query).all())
+        return list(map(tuple, session.execute(query).all()))
     wanted = sorted(ids)
     # One bound list, not a parameter per id: the statement is compiled once and cached, where
     # ``in_(ids)`` checked and bound each of 2,000 ids on every call.
     query = query.where(id_column.in_(bindparam("ids", expanding=True)))
     rows: list[Any] = []
     for start in range(0, len(wanted), _IDS_PER_QUERY):
-        rows += session.execute(query, {"ids": wanted[start : start + _IDS_PER_QUERY]}).all()
+        rows += map(tuple, session.execute(query, {"ids": wanted[start : start + _IDS_PER_QUERY]}))
     return rows
+
+
+# Children, adults, staff and rooms, as read: what :meth:`Names.of` makes names from.
+NameRows = tuple[list[Any], list[Any], list[Any], list[Any]]
+
+
+def name_rows(
+    session: Session,
+    *,
+    children: Collection[int] | None = None,
+    adults: Collection[int] | None = None,
+) -> NameRows:
+    """Only name columns: no photos, and none of the sensitive fields."""
+    return (
+        _named(
+            session,
+            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id),
+            Child.id,
+            children,
+        ),
+        _named(session, select(Adult.id, Adult.first_name, Adult.last_name), Adult.id, adults),
+        _named(session, select(Staff.id, Staff.first_name, Staff.last_name), Staff.id, None),
+        _named(session, select(Room.id, Room.name), Room.id, None),
+    )
 
 
 @dataclass(frozen=True)
@@ -107,21 +134,16 @@ class Names:
         """Every name, or only those of the children and adults given: a day's register of a
         large nursery names a few hundred people, not every family ever enrolled. Staff and
         rooms, a few dozen rows, are always read whole (key persons)."""
-        child_rows = _named(
-            session,
-            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id),
-            Child.id,
-            children,
-        )
-        adult_rows = _named(
-            session, select(Adult.id, Adult.first_name, Adult.last_name), Adult.id, adults
-        )
-        staff = session.execute(select(Staff.id, Staff.first_name, Staff.last_name)).all()
+        return cls.of(name_rows(session, children=children, adults=adults))
+
+    @classmethod
+    def of(cls, rows: NameRows) -> Names:
+        child_rows, adult_rows, staff, rooms = rows
         return cls(
             children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in child_rows},
             adults={r[0]: full_name(r[1], r[2]) for r in adult_rows},
             staff={r[0]: full_name(r[1], r[2]) for r in staff},
-            rooms={r[0]: r[1] for r in session.execute(select(Room.id, Room.name)).all()},
+            rooms={r[0]: r[1] for r in rooms},
         )
 
     def child(self, child_id: int) -> str:
@@ -209,6 +231,24 @@ def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
     return sort_key(child.last_name, child.first_name) if child else ("",)
 
 
+_MEMO = ReadMemo()
+
+
+def _database(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
+def _fold(
+    session: Session, day: date, zone: ZoneInfo, types: tuple[EventType, ...]
+) -> tuple[Timeline, object]:
+    """The local day folded from its events, and a token naming this fold: the fold is read
+    only, never handed out, so the answers made from it can be kept beside it (read_memo)."""
+    start, end = local_day_bounds(day, zone)
+    rows = event_rows(session, start, end, types=types)
+    slot = ("fold", _database(session), start, end, types)
+    return _MEMO.answer(slot, rows, lambda: (Timeline.of(to_records(rows)), object()))
+
+
 @collector_paused()
 def daily_register(
     session: Session, day: date, zone: ZoneInfo | None = None, *, now: datetime | None = None
@@ -216,17 +256,27 @@ def daily_register(
     """R17: each child present that local day, every period, in name order; with ``now``, a
     period still open counts its hours until then (or the day's end, for a day that is over)."""
     zone = zone or setting_zone(session)
-    timeline = day_timeline(session, day, zone, types=PRESENCE_TYPES)
-    stays = [s for periods in timeline.stays.values() for s in periods]
+    timeline, folded = _fold(session, day, zone, PRESENCE_TYPES)
     adults = {
         adult
-        for s in stays
+        for periods in timeline.stays.values()
+        for s in periods
         for adult in (s.brought_by_adult_id, s.collected_by_adult_id)
         if adult is not None
     }
-    names = Names.load(session, children=timeline.stays.keys(), adults=adults)
+    names = name_rows(session, children=timeline.stays.keys(), adults=adults)
+    slot = ("register", _database(session), day, zone.key)
+    rows = _MEMO.answer(slot, (folded, names), lambda: register_rows(timeline, Names.of(names)))
     until = None if now is None else min(now, local_day_bounds(day, zone)[1])
-    return register_rows(timeline, names, until)
+    return rows if until is None else [_counted_until(row, until) for row in rows]
+
+
+def _counted_until(row: RegisterRow, until: datetime) -> RegisterRow:
+    """A row as :func:`register_rows` makes it with ``until``: only a period still open counts
+    differently (a closed one counts to its departure, whatever the time)."""
+    if row.departed_at is not None or row.arrived_at is None:
+        return row
+    return replace(row, hours=max(until - row.arrived_at, timedelta(0)))
 
 
 def register_rows(
@@ -255,6 +305,17 @@ class OnSite:
     staff: list[Shift] = field(default_factory=list)
     visitors: list[Visit] = field(default_factory=list)
 
+    def copy(self) -> OnSite:
+        """Its own stays, shifts and visits: a caller may change what it is handed without
+        changing the answer kept for the next (db/read_memo.py)."""
+        return OnSite(
+            children_by_room={
+                room: [copy(s) for s in stays] for room, stays in self.children_by_room.items()
+            },
+            staff=[copy(s) for s in self.staff],
+            visitors=[copy(v) for v in self.visitors],
+        )
+
     @property
     def child_count(self) -> int:
         return sum(len(v) for v in self.children_by_room.values())
@@ -264,9 +325,11 @@ class OnSite:
 def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -> OnSite:
     zone = zone or setting_zone(session)
     day = local_day(now, zone)
-    timeline = day_timeline(session, day, zone, types=ON_SITE_TYPES)
-    names = Names.load(session, children=timeline.on_site.keys(), adults=())
-    return who_is_on_site(timeline, names)
+    timeline, folded = _fold(session, day, zone, ON_SITE_TYPES)
+    names = name_rows(session, children=timeline.on_site.keys(), adults=())
+    slot = ("on site", _database(session), day, zone.key)
+    here = _MEMO.answer(slot, (folded, names), lambda: who_is_on_site(timeline, Names.of(names)))
+    return here.copy()
 
 
 def who_is_on_site(timeline: Timeline, names: Names) -> OnSite:
