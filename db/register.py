@@ -6,22 +6,27 @@ the days the clocks change have 23 or 25 hours.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from copy import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
 from db.day_parts import Shift, Stay, Visit
 from db.events import event_rows, events_between, to_records
 from db.loading import collector_paused
-from db.models import Adult, Child, Room, Setting, Staff
-from db.names import full_name, sort_key
+from db.models import Setting
+
+# Names and ChildName are read where the register's names are (db/name_rows.py); callers and
+# tests that name a register's people still import them from here.
+from db.name_rows import ChildName as ChildName
+from db.name_rows import Names as Names
+from db.name_rows import name_rows
+from db.names import sort_key
 from db.on_site import on_site_by_room
 from db.read_memo import ReadMemo
 from db.timeline import EventRecord, Timeline
@@ -56,99 +61,6 @@ def day_timeline(
     folds (the register reads three kinds, not alerts and requests)."""
     start, end = local_day_bounds(day, zone)
     return Timeline.of(events_between(session, start, end, types=types))
-
-
-# Ids per query: well inside every database's limit on bound parameters.
-_IDS_PER_QUERY = 5000
-
-
-def _named(
-    session: Session,
-    query: Select[*tuple[Any, ...]],
-    id_column: Any,
-    ids: Collection[int] | None,
-) -> list[Any]:
-    # Plain tuples: they compare in C when the register asks whether its names changed.
-    if ids is None:
-        return list(map(tuple, session.execute(query).all()))
-    wanted = sorted(ids)
-    # One bound list, not a parameter per id: the statement is compiled once and cached, where
-    # ``in_(ids)`` checked and bound each of 2,000 ids on every call.
-    query = query.where(id_column.in_(bindparam("ids", expanding=True)))
-    rows: list[Any] = []
-    for start in range(0, len(wanted), _IDS_PER_QUERY):
-        rows += map(tuple, session.execute(query, {"ids": wanted[start : start + _IDS_PER_QUERY]}))
-    return rows
-
-
-# Children, adults, staff and rooms, as read: what :meth:`Names.of` makes names from.
-NameRows = tuple[list[Any], list[Any], list[Any], list[Any]]
-
-
-def name_rows(
-    session: Session,
-    *,
-    children: Collection[int] | None = None,
-    adults: Collection[int] | None = None,
-) -> NameRows:
-    """Only name columns: no photos, and none of the sensitive fields."""
-    return (
-        _named(
-            session,
-            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id),
-            Child.id,
-            children,
-        ),
-        _named(session, select(Adult.id, Adult.first_name, Adult.last_name), Adult.id, adults),
-        _named(session, select(Staff.id, Staff.first_name, Staff.last_name), Staff.id, None),
-        _named(session, select(Room.id, Room.name), Room.id, None),
-    )
-
-
-@dataclass(frozen=True)
-class ChildName:
-    first_name: str
-    last_name: str
-    key_person_id: int | None
-    room_id: int | None
-
-
-@dataclass(frozen=True)
-class Names:
-    """Display names for the ids in events; deleted people keep their names in old registers.
-    Only name columns are read: no photos, and none of the sensitive fields."""
-
-    children: dict[int, ChildName]
-    adults: dict[int, str]
-    staff: dict[int, str]
-    rooms: dict[int, str]
-
-    @classmethod
-    def load(
-        cls,
-        session: Session,
-        *,
-        children: Collection[int] | None = None,
-        adults: Collection[int] | None = None,
-    ) -> Names:
-        """Every name, or only those of the children and adults given: a day's register of a
-        large nursery names a few hundred people, not every family ever enrolled. Staff and
-        rooms, a few dozen rows, are always read whole (key persons)."""
-        return cls.of(name_rows(session, children=children, adults=adults))
-
-    @classmethod
-    def of(cls, rows: NameRows) -> Names:
-        child_rows, adult_rows, staff, rooms = rows
-        return cls(
-            children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in child_rows},
-            adults={r[0]: full_name(r[1], r[2]) for r in adult_rows},
-            staff={r[0]: full_name(r[1], r[2]) for r in staff},
-            rooms={r[0]: r[1] for r in rooms},
-        )
-
-    def child(self, child_id: int) -> str:
-        child = self.children.get(child_id)
-        return full_name(child.first_name, child.last_name) if child else f"child #{child_id}"
 
 
 # Who brought a child whose arrival no door recorded: the register says so rather than blank.
@@ -297,6 +209,18 @@ def child_periods(
     return list(day_timeline(session, day, zone).stays.get(child_id, []))
 
 
+_Part = TypeVar("_Part", Stay, Shift, Visit)
+_new = object.__new__
+
+
+def _own(part: _Part) -> _Part:
+    """A shallow copy of a plain dataclass, a third of what ``copy.copy`` costs (its pickle
+    protocol): the on-site list copies every child on site, each time it is asked."""
+    twin = _new(type(part))
+    twin.__dict__.update(part.__dict__)
+    return twin
+
+
 @dataclass
 class OnSite:
     """Who is on the premises now: for the fire roll call and the ratios (R16, R17)."""
@@ -310,10 +234,10 @@ class OnSite:
         changing the answer kept for the next (db/read_memo.py)."""
         return OnSite(
             children_by_room={
-                room: [copy(s) for s in stays] for room, stays in self.children_by_room.items()
+                room: [_own(s) for s in stays] for room, stays in self.children_by_room.items()
             },
-            staff=[copy(s) for s in self.staff],
-            visitors=[copy(v) for v in self.visitors],
+            staff=[_own(s) for s in self.staff],
+            visitors=[_own(v) for v in self.visitors],
         )
 
     @property
