@@ -3,9 +3,20 @@ an INSET day under Settings › Closed days, takes one away again, at desk and p
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from playwright.sync_api import Page, expect
 
-from tests.admin.test_browser import browser, hub, hub_database, page, screenshot, sign_in
+from tests.admin.test_browser import (
+    browser,
+    fits,
+    hub,
+    hub_database,
+    page,
+    screenshot,
+    sign_in,
+)
 
 __all__ = ["browser", "hub", "hub_database", "page"]  # the fixtures of the browser tests
 
@@ -45,3 +56,19 @@ def test_the_manager_adds_and_removes_closed_days(page: Page) -> None:
     expect(page.locator(".notice")).to_contain_text("Removed.")
     expect(page.locator("[data-closed-days] li")).to_have_count(1)
     expect(page.locator("[data-closed-days]")).not_to_contain_text("INSET day")
+
+
+def test_today_and_the_register_say_the_nursery_is_closed(page: Page) -> None:
+    sign_in(page)
+    today = datetime.now(ZoneInfo("Europe/London")).date()  # the demo nursery's day
+    page.goto("/settings/closed-days")
+    _add(page, today.strftime("%d/%m/%Y"), "Staff training")
+    page.goto("/today")
+    expect(page.locator("[data-closed-today]")).to_have_text(
+        "The nursery is closed today (Staff training)."
+    )
+    expect(page.locator("[data-not-arrived]")).to_have_count(0)
+    fits(page, "today-closed")
+    page.goto("/register")
+    expect(page.locator("[data-closed-day]")).to_contain_text("A closed day (Staff training)")
+    fits(page, "register-closed")
