@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +25,8 @@ from admin.hub_key import hub_signer, register_hub_key
 from admin.not_arrived_watch import NotArrivedWatch
 from admin.notice_sender import NoticeSender
 from admin.office.event_notices import queue_opted_in_notices
+from admin.office.family import parent_for_token
+from admin.office.family_requests import forget_past_photos
 from admin.office.mail_settings import mail_in_use
 from admin.office.viewing import ViewLog
 from admin.ops import health, metrics
@@ -109,7 +112,7 @@ def create_app(
         app.state.sessions,
         lambda db: mail_in_use(db, from_env=settings.smtp, data_folder=app.state.data_folder).smtp,
         clock,
-        before_sending=queue_opted_in_notices,
+        before_sending=_before_sending,
     )
     app.state.not_arrived_watch = (
         NotArrivedWatch(app.state.sessions, clock) if watch_not_arrived else None
@@ -213,20 +216,39 @@ def _setup_code(app: FastAPI, *, demo: bool) -> SetupCode | None:
     return SetupCode.new()
 
 
+def _before_sending(db: Session, now: datetime) -> None:
+    """Each round of the notice sender: notices from the doors' events, and, as the sender is
+    the hub's only steady clock, permission photos whose days are over forgotten."""
+    queue_opted_in_notices(db, now)
+    forget_past_photos(db, now)
+
+
 def _signed_in_staff_may_send_more(app: FastAPI) -> Wider:
     """Photos are bigger than any form, so a signed-in member of staff may send up to
     :data:`STAFF_BODY`; asked only once a body outgrows the panel's small cap, so an anonymous
     flood costs one cookie lookup at most."""
 
-    def allowance(token: str) -> int:
+    def allowance(token: str, parents_token: str) -> int:
         idle = timedelta(minutes=app.state.settings.session_idle_minutes)
         with app.state.sessions() as db:
-            state = staff_for_token(db, token, now=app.state.clock(), idle=idle, touch=False)
-        return STAFF_BODY if state.staff is not None else PANEL_BODY
+            if token:
+                state = staff_for_token(db, token, now=app.state.clock(), idle=idle, touch=False)
+                if state.staff is not None:
+                    return STAFF_BODY
+            # A signed-in parent sends the photo of whoever they ask to collect.
+            if parents_token and parent_for_token(db, parents_token, now=app.state.clock()):
+                return STAFF_BODY
+        return PANEL_BODY
 
     async def wider(scope: Scope) -> int:
-        token = Request(scope).cookies.get(SESSION_COOKIE, "")
-        return await run_in_threadpool(allowance, token) if token else PANEL_BODY
+        cookies = Request(scope).cookies
+        token = cookies.get(SESSION_COOKIE, "")
+        parents_token = (
+            cookies.get(family.FAMILY_COOKIE, "") if app.state.settings.parents_page else ""
+        )
+        if not (token or parents_token):
+            return PANEL_BODY
+        return await run_in_threadpool(allowance, token, parents_token)
 
     return wider
 

@@ -20,8 +20,10 @@ RIGHT_TO_LEFT = frozenset({"ur"})
 
 
 @cache
-def translation(code: str) -> gettext.NullTranslations:
-    mo = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+def translation(code: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The compiled catalog of ``domain`` (the e-mails', or the parents' page's) in that
+    language, read from the installed package."""
+    mo = LOCALE_DIR / code / "LC_MESSAGES" / f"{domain}.mo"
     if code == "en" or code not in LANGUAGES or not mo.is_file():
         return gettext.NullTranslations()
     with mo.open("rb") as compiled:
@@ -49,7 +51,12 @@ def _(message: str) -> str:
     return message
 
 
-WRITTEN_IN = ("office/notices.py", "office/event_notices.py", "office/card_mail.py")
+WRITTEN_IN = (
+    "office/notices.py",
+    "office/event_notices.py",
+    "office/card_mail.py",
+    "office/family.py",
+)
 
 
 def notice_messages() -> list[str]:

@@ -23,7 +23,7 @@ def record_office_event(
     type_: EventType,
     *,
     now: datetime,
-    staff_id: int,
+    staff_id: int | None,  # None: a parent, from the parents' page
     ref: str | None = None,
     child_id: int | None = None,
     payload: dict[str, Any] | None = None,

@@ -24,8 +24,15 @@ from db.vocabulary import STAFF_TEXT, Reason
 # Loaded from the installed package (Jinja's PackageLoader goes through importlib), so a wheel
 # installed anywhere finds its pages.
 TEMPLATES = Jinja2Templates(
-    env=jinja2.Environment(loader=jinja2.PackageLoader("admin", "templates"), autoescape=True)
+    env=jinja2.Environment(
+        loader=jinja2.PackageLoader("admin", "templates"),
+        autoescape=True,
+        # The parents' page is translated (admin/family_language.py hands each page its
+        # language's gettext); the office's pages are in English and call none of it.
+        extensions=["jinja2.ext.i18n"],
+    )
 )
+TEMPLATES.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
 def _zone(request: Request) -> ZoneInfo:

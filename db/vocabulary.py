@@ -37,6 +37,7 @@ class AbsenceReason(StrEnum):
     HOLIDAY = "holiday"
     NOT_BROUGHT = "not_brought"
     UNKNOWN = "unknown"
+    OTHER = "other"  # a parent's own words, in the note
 
 
 ABSENCE_TEXT: dict[AbsenceReason, str] = {
@@ -44,6 +45,7 @@ ABSENCE_TEXT: dict[AbsenceReason, str] = {
     AbsenceReason.HOLIDAY: "On holiday",
     AbsenceReason.NOT_BROUGHT: "Not brought",
     AbsenceReason.UNKNOWN: "Reason not known",
+    AbsenceReason.OTHER: "Another reason",
 }
 
 

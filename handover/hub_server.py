@@ -49,6 +49,9 @@ def _why_not(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
+KEEP_ALIVE_SECONDS = 65
+
+
 def serve(app: FastAPI, sock: socket.socket, *, certificate: HubCertificate | None) -> None:
     """Run the app on the bound socket until Ctrl+C or SIGTERM; HTTPS with ``certificate``,
     plain HTTP without (``--insecure-http``)."""
@@ -63,6 +66,10 @@ def serve(app: FastAPI, sock: socket.socket, *, certificate: HubCertificate | No
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=2,
+        # Longer than a door keeps an idle connection (kiosk/sync/pairing.py), so doors keep
+        # one TLS connection between rounds and close it themselves; uvicorn's 5 s made each
+        # round a new handshake.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         ssl_certfile=None if certificate is None else str(certificate.cert_file),
         ssl_keyfile=None if certificate is None else str(certificate.key_file),
     )

@@ -10,7 +10,7 @@ from typing import Any
 from db.names import sort_key
 from db.timeline import Timeline
 from db.vocabulary import Check
-from kiosk.door.book import PeopleBook
+from kiosk.door.book import AdultInfo, PeopleBook
 from kiosk.door.decisions import ReleasePending
 
 Tile = dict[str, Any]
@@ -149,6 +149,18 @@ def first_name(book: PeopleBook, child_id: int | None) -> str:
     return child.first_name if child else NO_LONGER_LISTED
 
 
+def _collector_photo(
+    book: PeopleBook, pending: ReleasePending, adult: AdultInfo | None
+) -> tuple[str, int] | None:
+    """Under a written permission that came with a parent's photo, that photo: it is of the
+    person the parent meant. Otherwise the adult's own, if the nursery has one."""
+    permission_id = pending.request.payload.get("permission_id")
+    for permission in book.permissions.get(pending.child_id, ()):
+        if permission.id == permission_id and permission.has_photo:
+            return ("permission", permission.id)
+    return ("adult", adult.id) if adult is not None and adult.has_photo else None
+
+
 def handover_card(book: PeopleBook, pendings: list[ReleasePending]) -> dict[str, Any]:
     """What the member of staff sees before one confirmation: every child going home with this
     collector, what to check (R5), and each child this door never saw arrive."""
@@ -169,7 +181,7 @@ def handover_card(book: PeopleBook, pendings: list[ReleasePending]) -> dict[str,
     return {
         "children": children,
         "collector": first.collector_name,
-        "collector_photo": ("adult", adult.id) if adult is not None and adult.has_photo else None,
+        "collector_photo": _collector_photo(book, first, adult),
         "method": first.method.value,
         "checks": sorted(checks),
         "needs_id": Check.CHECK_ID_DOCUMENT.value in checks,

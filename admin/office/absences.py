@@ -35,6 +35,7 @@ from db.vocabulary import ABSENCE_TEXT, AbsenceReason, EventType, Role
 MAX_NOTE = 300
 ABSENCE_REQUEST = "absence"  # admin/office/family_requests.py ABSENCE: told by a parent
 DECLINED = "declined"
+REPORTED_BY_PARENT = "reported_by_parent"  # the payload's key: the parent's adult id
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Absent:
     sessions: str
     reason: str = ""  # empty: nobody has recorded why yet
     note: str = ""
-    recorded_by: str = ""
+    recorded_by: str = ""  # a member of staff, or "<name> (parent)" from the parents' page
     recorded_at: datetime | None = None
 
 
@@ -101,6 +102,9 @@ def _absent(
     staff: dict[int, str],
 ) -> Absent:
     payload = event.payload if event else {}
+    by = staff.get(event.staff_id or -1, "") if event else ""
+    if event and payload.get(REPORTED_BY_PARENT):
+        by = f"{payload.get('parent_name', '')} (parent, parents' page)"
     return Absent(
         child_id=child.id,
         name=full_name(child.first_name, child.last_name),
@@ -109,7 +113,7 @@ def _absent(
         sessions=", ".join(entry.sessions) if entry else "not booked",
         reason=_reason_text(str(payload.get("reason", ""))) if event else "",
         note=str(payload.get("note", "")),
-        recorded_by=staff.get(event.staff_id or -1, "") if event else "",
+        recorded_by=by,
         recorded_at=as_utc(event.recorded_at) if event else None,
     )
 
@@ -211,3 +215,56 @@ def record_absence(
         ref=day.isoformat(),
         payload=payload,
     )
+
+
+def record_reported_absence(
+    db: Session,
+    *,
+    child: Child,
+    first: date,
+    last: date,
+    reason: str,
+    note: str,
+    parent_id: int,
+    parent_name: str,
+    now: datetime,
+) -> list[date]:
+    """A parent's absence from the parents' page written into the register by the same path
+    as a manager's (a ``child_absent`` event a day, audited), marked as the parent's, so the
+    register, "not yet arrived" and funded hours see it; staff correct it by recording
+    another. Only the days the child is booked (all of them, if none is), never one the
+    child came. Returns the days written."""
+    why = AbsenceReason(reason).value
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    weekdays = {
+        b.weekday
+        for b in db.scalars(
+            select(ChildBooking).where(
+                ChildBooking.child_id == child.id, ChildBooking.deleted_at.is_(None)
+            )
+        )
+    }
+    booked = [d for d in days if d.weekday() in weekdays] or days
+    zone, written = setting_zone(db), []
+    for day in booked:
+        if child.id in day_timeline(db, day, zone, types=PRESENCE_TYPES).stays:
+            continue
+        payload = {
+            "day": day.isoformat(),
+            "reason": why,
+            "note": note[:MAX_NOTE],
+            REPORTED_BY_PARENT: parent_id,
+            "parent_name": parent_name,
+        }
+        audit_note(db, now, "absence", "children", child.id, payload)
+        record_office_event(
+            db,
+            EventType.CHILD_ABSENT,
+            now=now,
+            staff_id=None,
+            child_id=child.id,
+            ref=day.isoformat(),
+            payload=payload,
+        )
+        written.append(day)
+    return written

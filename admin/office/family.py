@@ -15,12 +15,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from admin.office.notices import name_of
+from admin.family_language import N_
+from admin.notice_language import _, language_of, translation
+from admin.office.notices import html_body, name_of
 from db.audit import ACTOR_KEY
 from db.credentials import hash_secret
 from db.models import (
@@ -120,7 +121,7 @@ def ask_for_code(db: Session, *, email: str, client: str, secret_key: str, now: 
         or _asked(db, FamilyCode.client, client, since) >= CODES_PER_CLIENT
     ):
         db.commit()
-        return "Too many codes were asked for. Please wait 15 minutes and try again."
+        return N_("Too many codes were asked for. Please wait 15 minutes and try again.")
     parent = parent_with_address(db, email, today=now.date())
     code = f"{secrets.randbelow(10**6):06d}"
     db.add(
@@ -141,23 +142,32 @@ def ask_for_code(db: Session, *, email: str, client: str, secret_key: str, now: 
 
 
 def _code_notice(db: Session, parent: Adult, code: str, now: datetime) -> Notice:
+    """The code, in the parent's language (admin/notice_language.py), never in the subject."""
     setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
     nursery = setting.name if setting else "the nursery"
+    language = language_of(parent.language)
+    say = translation(language).gettext
     lines = [
-        f"Dear {parent.first_name},",
-        f"Your code for the parents' page of {nursery} is {code}.",
-        "It works once, for ten minutes.",
-        "If you did not ask for it, you can ignore this e-mail; "
-        "no one can sign in without the code.",
+        say(_("Dear {name},")).format(name=parent.first_name),
+        say(_("Your code for the parents' page of {nursery} is {code}.")).format(
+            nursery=nursery, code=code
+        ),
+        say(_("It works once, for ten minutes.")),
+        say(
+            _(
+                "If you did not ask for it, you can ignore this e-mail; "
+                "no one can sign in without the code."
+            )
+        ),
     ]
     return Notice(
         kind=FAMILY_CODE,
         to_adult_id=parent.id,
         child_id=None,
         to_address=parent.email or "",
-        subject=f"Your sign-in code for {nursery}"[:200],  # never the code itself
+        subject=say(_("Your sign-in code for {nursery}")).format(nursery=nursery)[:200],
         text_body="\n\n".join(lines) + f"\n\n{nursery}\n",
-        html_body="".join(f"<p>{line}</p>" for line in _escaped(lines)),
+        html_body=html_body(lines, nursery, language),
         summary=f"A sign-in code for the parents' page, for {name_of(parent)}"[:500],
         message_id=f"<handover.{secrets.token_hex(16)}@handover>",
         queued_at=now,
@@ -168,17 +178,13 @@ def _code_notice(db: Session, parent: Adult, code: str, now: datetime) -> Notice
     )
 
 
-def _escaped(lines: list[str]) -> list[str]:
-    return [escape(line) for line in lines]
-
-
 @dataclass(frozen=True)
 class CodeCheck:
     adult_id: int | None
     message: str = ""
 
 
-WRONG = "That code is not right, or it has run out. Please try again or ask for a new code."
+WRONG = N_("That code is not right, or it has run out. Please try again or ask for a new code.")
 
 
 def check_code(db: Session, *, email: str, code: str, secret_key: str, now: datetime) -> CodeCheck:

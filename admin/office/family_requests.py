@@ -15,10 +15,15 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
+from admin.family_language import N_
+from admin.forms import Checked
 from admin.notice_language import _
+from admin.office.absences import record_reported_absence
 from admin.office.family import audit_entry
 from admin.office.notices import Words, name_of, queue_collection_change, tell_permission
+from db.clock import local_day
 from db.models import (
     Adult,
     Child,
@@ -28,10 +33,13 @@ from db.models import (
     OneOffPermission,
     Staff,
 )
+from db.register import setting_zone
 
 ABSENCE, PERMISSION = "absence", "permission"
 PENDING, ACCEPTED, DECLINED, SEEN = "pending", "accepted", "declined", "acknowledged"
 LONGEST = 31  # days: a longer absence or permission is a conversation with the office
+# A phone's photo is 2-5 MB; the body of a signed-in parent's form may be 10 (admin/app.py).
+PARENTS_PHOTO_BYTES = 8 * 1024 * 1024
 
 
 def _audit(db: Session, action: str, request: FamilyRequest, now: datetime) -> None:
@@ -47,13 +55,29 @@ def _audit(db: Session, action: str, request: FamilyRequest, now: datetime) -> N
 
 
 def days_problem(first: date, last: date, *, today: date) -> str:
+    """ "" or what is wrong with the days, in words the parents' page translates."""
     if last < first:
-        return "The last day is before the first day."
+        return N_("The last day is before the first day.")
     if last < today:
-        return "Those days are over: please tell the office directly."
+        return N_("Those days are over: please tell the office directly.")
     if (last - first).days >= LONGEST:
-        return f"Please ask for {LONGEST} days at most, or talk to the office."
+        return N_("Please ask for 31 days at most, or talk to the office.")  # LONGEST
     return ""
+
+
+def parents_photo(checked: Checked) -> bytes | None:
+    """The photo of whoever a parent asks to collect, read as every photo is (admin/forms.py:
+    checked, shrunk, re-encoded without its metadata); a problem in a parent's words."""
+    upload = checked.form.get("photo")
+    if isinstance(upload, UploadFile) and upload.size and upload.size > PARENTS_PHOTO_BYTES:
+        checked.errors["photo"] = N_("That photo is too big: please choose one under 8 MB.")
+        return None
+    photo = checked.photo()
+    if "photo" in checked.errors:
+        checked.errors["photo"] = N_(
+            "That file is not a photo we can use: please take a photo, or choose a JPEG or PNG."
+        )
+    return photo
 
 
 def send_request(
@@ -66,9 +90,14 @@ def send_request(
     last: date,
     adult_name: str = "",
     reason: str = "",
+    why: str = "other",
+    photo: bytes | None = None,
     now: datetime,
-) -> FamilyRequest:
-    """Records a parent's request as pending, audited as that parent, and commits."""
+) -> tuple[FamilyRequest, list[date]]:
+    """Records a parent's request as pending, audited as that parent, and commits. An
+    absence is on the register at once (``why`` one of db/vocabulary.py's reasons, ``reason``
+    the parent's words); the request stays for the office to see. Returns the request and
+    the days put on the register as away."""
     request = FamilyRequest(
         kind=kind,
         child_id=child.id,
@@ -78,13 +107,26 @@ def send_request(
         last_day=last,
         adult_name=adult_name,
         reason=reason,
+        photo=photo,
         status=PENDING,
     )
     db.add(request)
     db.flush()
     _audit(db, "request", request, now)
     db.commit()
-    return request
+    if kind != ABSENCE:
+        return request, []
+    return request, record_reported_absence(
+        db,
+        child=child,
+        first=first,
+        last=last,
+        reason=why,
+        note=reason,
+        parent_id=parent.id,
+        parent_name=name_of(parent),
+        now=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -124,12 +166,13 @@ def accept_permission(
         valid_to=request.last_day,
         taken_by_staff_id=by.id,
         taken_at=now,
+        photo=request.photo,
         note=f"Asked for on the parents' page by {name_of(asked_by) if asked_by else 'a parent'}"
         f" ({request.made_at:%d %b %Y %H:%M} UTC), for {request.adult_name}."[:1000],
     )
     db.add(permission)
     db.flush()
-    request.permission_id = permission.id
+    request.permission_id, request.photo = permission.id, None  # the permission carries it now
     _decide(db, request, ACCEPTED, by, now)
     if child is not None:
         tell_permission(db, permission=permission, by=by, now=now)
@@ -141,6 +184,7 @@ def decline_request(db: Session, *, request: FamilyRequest, by: Staff, now: date
     """Declined or, for an absence, acknowledged; a declined permission is told to the
     parents, so the one who asked is not left thinking it stands."""
     child = db.get(Child, request.child_id)
+    request.photo = None  # a declined request's photo has no more use
     if request.kind == ABSENCE:
         _decide(db, request, SEEN, by, now)
     else:
@@ -156,6 +200,21 @@ def decline_request(db: Session, *, request: FamilyRequest, by: Staff, now: date
             )
             queue_collection_change(db, child=child, what=what, by=by, now=now)
     db.commit()
+
+
+def forget_past_photos(db: Session, now: datetime) -> int:
+    """A permission's photo goes once its days are over: the door needed it for those days
+    only. Through the ORM, so each change gets a sync version (the doors drop it too) and an
+    audit entry. The caller commits; returns how many."""
+    today = local_day(now, setting_zone(db))
+    over = db.scalars(
+        select(OneOffPermission).where(
+            OneOffPermission.valid_to < today, OneOffPermission.photo.is_not(None)
+        )
+    ).all()
+    for permission in over:
+        permission.photo = None
+    return len(over)
 
 
 def requests_for(db: Session, child_id: int) -> list[FamilyRequest]:

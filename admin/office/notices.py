@@ -156,7 +156,7 @@ def queue_notice(
         to_address=to.email or "",
         subject=subject[:200],
         text_body="\n\n".join(lines) + f"\n\n{nursery}\n",
-        html_body=_html(lines, nursery, language_of(to.language)),
+        html_body=html_body(lines, nursery, language_of(to.language)),
         summary=summary[:500],
         message_id=message_id or f"<handover.{secrets.token_hex(16)}@{_domain_of(to.email or '')}>",
         queued_at=now,
@@ -169,7 +169,8 @@ def queue_notice(
     return notice
 
 
-def _html(lines: list[str], nursery: str, language: str) -> str:
+def html_body(lines: list[str], nursery: str, language: str) -> str:
+    """The HTML part: the lines as paragraphs, the last in bold, the way the language reads."""
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines[:-1])
     direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
     return (

@@ -27,8 +27,9 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "quiet date-button";
-    button.textContent = "Calendar";
-    button.setAttribute("aria-label", "Choose the date from a calendar");
+    // The words come with the field, in the page's language (the parents' page is translated).
+    button.textContent = field.dataset.calendar || "Calendar";
+    button.setAttribute("aria-label", field.dataset.calendarLabel || "Choose the date from a calendar");
     button.addEventListener("click", function () {
       picker.value = iso(field.value, field.dataset.dateOrder);
       try { picker.showPicker(); } catch (e) { picker.focus(); }

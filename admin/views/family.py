@@ -9,7 +9,8 @@ is shown is looked up through that parent's own children, so another family's ch
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session
 from admin.dates import DateOrder, order_for
 from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
+from admin.family_language import LANGUAGE_COOKIE, N_, page_language, page_words
 from admin.forms import Checked
+from admin.notice_language import LANGUAGES
 from admin.office.family import (
     ask_for_code,
     check_code,
@@ -34,6 +37,7 @@ from admin.office.family_requests import (
     ABSENCE,
     PERMISSION,
     days_problem,
+    parents_photo,
     requests_for,
     send_request,
 )
@@ -44,8 +48,11 @@ from db.audit import set_actor
 from db.clock import local_day
 from db.models import Adult, Child
 from db.register import setting_zone
+from db.vocabulary import AbsenceReason
 
 FAMILY_COOKIE = "handover_family"
+# Why a child is away, as a parent would say it; "other" is in their own words.
+PARENTS_REASONS = (AbsenceReason.ILL.value, AbsenceReason.HOLIDAY.value, AbsenceReason.OTHER.value)
 SEEN = "parents' page"
 
 
@@ -70,9 +77,31 @@ def _signed_in(request: Request, db: Session, now: datetime) -> Adult | None:
     return parent
 
 
-def _hours(spent: timedelta) -> str:
-    minutes = int(spent.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+def _show(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    parent: Adult | None = None,
+    status: int = 200,
+) -> Response:
+    """A parents' page in the signed-in parent's language, or the switch's or browser's."""
+    words = page_words(page_language(request, parent.language if parent else None))
+    return render(request, name, words | {"parent": parent} | context, status=status)
+
+
+# What a parent is told when a field is wrong, in words a catalog translates (admin/forms.py
+# words its messages for staff, from the field's label).
+FIELD_PROBLEMS = {
+    "first_day": N_("Please give the first day as a date."),
+    "last_day": N_("Please give the last day as a date."),
+    "adult_name": N_("Please enter who will collect."),
+    "reason": N_("Please keep it shorter."),
+    "why": N_("Please choose why."),
+}
+
+
+def _reworded(checked: Checked) -> None:
+    checked.errors = {f: FIELD_PROBLEMS.get(f, m) for f, m in checked.errors.items()}
 
 
 def _text(form: FormDep, name: str, longest: int = 200) -> str:
@@ -84,23 +113,34 @@ def _text(form: FormDep, name: str, longest: int = 200) -> str:
 def family_home(request: Request, db: SessionDep, now: NowDep) -> Response:
     parent = _signed_in(request, db, now)
     if parent is None:
-        return render(request, "family/sign_in.html", {"message": ""})
+        return _show(request, "family/sign_in.html", {"message": ""})
     children = current_children(db, parent.id, today=local_day(now, setting_zone(db)))
     record_seen(request, db, "children", [c.id for c in children], SEEN, cookie=FAMILY_COOKIE)
-    return render(request, "family/home.html", {"parent": parent, "children": children})
+    return _show(request, "family/home.html", {"children": children}, parent)
+
+
+@parents.get("/language/{code}")
+def family_language(code: str) -> Response:
+    """The language switch before signing in: remembered in this browser for a year. A
+    signed-in parent reads the language the nursery writes to them in."""
+    if code not in LANGUAGES:
+        raise not_found()
+    answer = RedirectResponse("/family", status_code=303)
+    answer.set_cookie(LANGUAGE_COOKIE, code, path="/family", max_age=365 * 86400, samesite="lax")
+    return answer
 
 
 @parents.post("/code")
 def family_code(request: Request, form: FormDep, db: SessionDep, now: NowDep) -> Response:
     email = normal_address(_text(form, "email"))
     if "@" not in email:
-        message = "Please type the e-mail address the nursery has for you."
-        return render(request, "family/sign_in.html", {"message": message}, status=400)
+        message = N_("Please type the e-mail address the nursery has for you.")
+        return _show(request, "family/sign_in.html", {"message": message}, status=400)
     secret = request.app.state.settings.secret_key
     refused = ask_for_code(db, email=email, client=_client(request), secret_key=secret, now=now)
     if refused:
-        return render(request, "family/sign_in.html", {"message": refused}, status=429)
-    return render(request, "family/code.html", {"email": email, "message": ""})
+        return _show(request, "family/sign_in.html", {"message": refused}, status=429)
+    return _show(request, "family/code.html", {"email": email, "message": ""})
 
 
 @parents.post("/sign-in")
@@ -111,7 +151,7 @@ def family_sign_in(request: Request, form: FormDep, db: SessionDep, now: NowDep)
     if checked.adult_id is None:
         log_event("parent_sign_in_failed", client=_client(request))
         context = {"email": normal_address(email), "message": checked.message}
-        return render(request, "family/code.html", context, status=400)
+        return _show(request, "family/code.html", context, status=400)
     set_actor(db, f"parent:{checked.adult_id}")
     token = start_family_session(db, checked.adult_id, now=now)
     log_event("parent_sign_in", adult=checked.adult_id, client=_client(request))
@@ -166,7 +206,6 @@ def _child_page(
     adults = [c.adult_id for c in collectors]
     record_seen(request, db, "adults", adults, SEEN, cookie=FAMILY_COOKIE)
     context = {
-        "parent": parent,
         "child": child,
         "attendance": attendance,
         "collectors": collectors,
@@ -176,9 +215,9 @@ def _child_page(
         "form": checked.form if checked else {},
         "kind": kind,  # the form that was sent back: only it shows what was typed
         "sent": request.query_params.get("sent", ""),
-        "hours": _hours,
+        "away_days": int(days) if (days := request.query_params.get("days", "")).isdigit() else 0,
     }
-    return render(request, "family/child.html", context, status=400 if checked else 200)
+    return _show(request, "family/child.html", context, parent, 400 if checked else 200)
 
 
 def _days(
@@ -186,6 +225,7 @@ def _days(
 ) -> tuple[date, date] | None:
     first = checked.day("first_day", "the first day", order)
     last = checked.day("last_day", "the last day", order) if checked.raw("last_day") else first
+    _reworded(checked)
     if first is None or last is None:
         return None
     problem = days_problem(first, last, today=local_day(now, setting_zone(db)))
@@ -195,12 +235,32 @@ def _days(
     return first, last
 
 
+def _read_request(
+    db: Session, checked: Checked, kind: str, now: datetime, order: DateOrder
+) -> dict[str, Any]:
+    """Everything a request form says, each problem kept in a parent's words."""
+    why = checked.raw("why") or PARENTS_REASONS[-1]
+    if kind == ABSENCE and why not in PARENTS_REASONS:
+        checked.errors["why"] = "?"
+    name = checked.text("adult_name", "who will collect", required=kind == PERMISSION)
+    reason = checked.text("reason", "the reason", required=False, max_len=1000)
+    days = _days(db, checked, now, order)
+    photo = parents_photo(checked) if kind == PERMISSION else None
+    return {
+        "days": days,
+        "name": name if kind == PERMISSION else "",
+        "reason": reason,
+        "why": why,
+        "photo": photo,
+    }
+
+
 @parents.post("/children/{child_id}/{kind}")
 def family_request(
     request: Request, child_id: int, kind: str, form: FormDep, db: SessionDep, now: NowDep
 ) -> Response:
-    """An absence (with its reason) or a written permission (for a named adult) asked for:
-    pending in the office until staff deal with it."""
+    """An absence (with its reason; on the register at once) or a written permission (for a
+    named adult, with their photo if the parent has one) asked for: the office sees both."""
     parent = _signed_in(request, db, now)
     if parent is None:
         return RedirectResponse("/family", status_code=303)
@@ -208,24 +268,25 @@ def family_request(
     if kind not in (ABSENCE, PERMISSION):
         raise not_found()
     checked = Checked(form)
-    days = _days(db, checked, now, order_for(request))
-    name = checked.text("adult_name", "who will collect", required=kind == PERMISSION)
-    reason = checked.text("reason", "the reason", required=kind == ABSENCE, max_len=1000)
-    if days is None or not checked.ok:
+    asked = _read_request(db, checked, kind, now, order_for(request))
+    if asked["days"] is None or not checked.ok:
         return _child_page(request, db, parent, child, now, checked, kind)
-    made = send_request(
+    made, away = send_request(
         db,
         kind=kind,
         child=child,
         parent=parent,
-        first=days[0],
-        last=days[1],
-        adult_name=name if kind == PERMISSION else "",
-        reason=reason,
+        first=asked["days"][0],
+        last=asked["days"][1],
+        adult_name=asked["name"],
+        reason=asked["reason"],
+        why=asked["why"],
+        photo=asked["photo"],
         now=now,
     )
     log_event("parent_request", kind=kind, request=made.id, adult=parent.id)
-    return RedirectResponse(f"/family/children/{child.id}?sent={kind}", status_code=303)
+    where = f"/family/children/{child.id}?sent={kind}&days={len(away)}"
+    return RedirectResponse(where, status_code=303)
 
 
 @router.post("/adults/{adult_id}/parents-page/sign-out")

@@ -30,6 +30,19 @@ from db.register import setting_zone
 router = APIRouter()
 
 
+@router.get("/family-requests/{request_id}/photo")
+def request_photo(
+    request: Request, request_id: int, staff: CurrentStaff, db: SessionDep
+) -> Response:
+    """The photo a parent sent of who would collect, for staff only; each look audited."""
+    asked = db.get(FamilyRequest, request_id)
+    if asked is None or asked.photo is None:
+        raise not_found("That photo")
+    record_seen(request, db, "family_requests", [request_id], "photo")
+    headers = {"Cache-Control": "private, no-store"}
+    return Response(asked.photo, media_type="image/jpeg", headers=headers)
+
+
 @router.get("/family-requests")
 def requests_page(request: Request, staff: CurrentStaff, db: SessionDep) -> Response:
     return _page(request, db, "")

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from admin.dates import ORDERS, date_order
+from admin.dates import DEFAULT_ORDER, ORDERS, date_order
 from admin.deps import FormDep, ManagerOnly, SessionDep
 from admin.forms import Checked
 from admin.office.nursery import (
@@ -89,7 +89,9 @@ def _save(request: Request, setting: Setting, wanted: dict[str, Any], me_id: int
     changed = [key for key, value in wanted.items() if getattr(setting, key) != value]
     for key in changed:
         setattr(setting, key, wanted[key])
-    changed += [key for key in extra if extra[key] != old.get(key)]
+    # A key never saved reads as its default: saving the form unchanged changes nothing.
+    unset = {"address": "", "door_chosen": False, "date_order": DEFAULT_ORDER}
+    changed += [key for key in extra if extra[key] != old.get(key, unset.get(key))]
     if changed:  # which settings, not their values: the nursery's name is not for the journal
         log_event("settings_changed", staff=me_id, fields=",".join(changed))
     request.app.state.setting_info.forget()

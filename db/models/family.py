@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import OFFICE_ONLY, SECRET, SENSITIVE, Base
@@ -67,3 +67,6 @@ class FamilyRequest(Base):
     decided_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     decided_at: Mapped[datetime | None]
     permission_id: Mapped[int | None] = mapped_column(ForeignKey("one_off_permissions.id"))
+    # The photo of the adult a parent asks to collect, re-encoded as every upload is: staff
+    # compare it with the nursery's records before accepting; erased with the request.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, info=SENSITIVE)

@@ -157,6 +157,10 @@ class OneOffPermission(Versioned, Base):
     taken_by_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     taken_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(String(1000), default="", info=OFFICE_ONLY)
+    # The photo a parent sent with the request this permission came from (issue 17 §3): the
+    # door shows it for whoever collects on these dates; cleared once they are over
+    # (admin/retention.py), so a door holds it no longer than it needs it.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Restriction(Versioned, Base):

@@ -102,7 +102,12 @@ def _door_kinds(table: Table) -> tuple[tuple[str, type | None], ...]:
     return tuple((c.name, python_type(c)) for c in door_columns(table))
 
 
+_AS_THEY_ARE = frozenset({str, int, bool, float, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_THEY_ARE:  # most of a row: one look-up instead of three isinstance
+        return value
     if isinstance(value, bytes):
         return b64encode(value).decode("ascii")
     if isinstance(value, datetime | date | time):
@@ -110,12 +115,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@cache
+def _door_names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in door_columns(table))
+
+
 def serialise_row(table: Table, row: Mapping[Any, Any]) -> dict[str, Any]:
-    """One people row as the kiosk receives it: door columns only, whatever ``row`` holds."""
+    """One people row as the kiosk receives it: door columns only, whatever ``row`` holds (a
+    plain dict is the quickest: a new door's first sync serialises thousands)."""
     version = int(row["version"])
     if row.get("deleted_at") is not None:
         return {"table": table.name, "id": row["id"], "deleted": True, "version": version}
-    data = {c.name: _plain(row[c.name]) for c in door_columns(table) if c.name in row}
+    data = {name: _plain(row[name]) for name in _door_names(table) if name in row}
     return {"table": table.name, "id": row["id"], "version": version, "row": data}
 
 

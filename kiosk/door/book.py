@@ -90,6 +90,9 @@ class PermissionInfo:
     valid_to: date
     taken_by_staff_id: int
     taken_at: datetime
+    # A photo the parent sent with the request (issue 17 §3): the door shows it, not the
+    # adult's own, for a collection under this permission.
+    has_photo: bool = False
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to

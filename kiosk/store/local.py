@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.chain import chain_head
@@ -22,14 +22,24 @@ from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.events import append_events, seal_values, to_record
 from db.migrate import upgrade_to_head
-from db.models import Adult, Child, Event, Outbox, Room, Setting, Staff, SyncState
+from db.models import (
+    Adult,
+    Child,
+    Event,
+    OneOffPermission,
+    Outbox,
+    Room,
+    Setting,
+    Staff,
+    SyncState,
+)
 from db.models.sync import ALERT_PRIORITY, NORMAL_PRIORITY
 from db.timeline import EventRecord
 from db.vocabulary import EventType, PrivacyMode
 from kiosk.door.book import DoorPolicy, PeopleBook
 from kiosk.store.disk import free_bytes, saving
 from kiosk.store.door_key import key_path, load_door_key
-from kiosk.store.hub_pages import apply_events_page, apply_people_page, note_attempt, read_state
+from kiosk.store.hub_pages import Attempt, Received, Written, read_state, write_received
 from kiosk.store.replica import load_book, load_policy, load_today
 
 
@@ -137,6 +147,14 @@ class KioskStore:
             ("child", Child.id, Child.photo, Child.deleted_at),
             ("adult", Adult.id, Adult.photo, Adult.deleted_at),
             ("staff", Staff.id, Staff.photo, Staff.deleted_at),
+            # A parent's photo of who collects under a written permission; the hub clears
+            # it once the permission's days are over.
+            (
+                "permission",
+                OneOffPermission.id,
+                OneOffPermission.photo,
+                OneOffPermission.deleted_at,
+            ),
         )
         with self.sessions() as session:
             for kind, id_column, photo_column, deleted in columns:
@@ -173,14 +191,19 @@ class KioskStore:
         """The people cursor alone: it moves whenever a page of people data is written here."""
         return read_state(self.sessions)[0]
 
+    def receive_round(self, received: Received) -> Written:
+        """What a round with the hub brought (people, others' events, the cursors over them)
+        and did (events it took, how it ended), in one transaction: nothing when nothing came."""
+        return write_received(self.engine, self.sessions, received)
+
     def receive_people(self, rows: Sequence[Mapping[str, Any]], *, cursor: int) -> bool:
         """One page of people data from the hub and its cursor, together. Whether any changed."""
-        return apply_people_page(self.engine, rows, cursor=cursor)
+        return self.receive_round(Received(people=list(rows), people_cursor=cursor)).people_changed
 
     def receive(self, events: Sequence[EventRecord], *, cursor: int) -> list[EventRecord]:
         """Events other devices made (pulled from the hub; no outbox, they came from it) and the
         cursor, together. Returns those this door did not have."""
-        return apply_events_page(self.sessions, events, cursor=cursor)
+        return self.receive_round(Received(events=list(events), events_cursor=cursor)).fresh
 
     def seal_waiting(self) -> int:
         """Sign this door's events that are waiting to go, in the order they were made, each
@@ -220,15 +243,13 @@ class KioskStore:
             return list(session.scalars(query))
 
     def mark_sent(self, uuids: Sequence[str], *, at: datetime) -> None:
-        with self.sessions.begin() as session:
-            sent = update(Outbox).where(Outbox.event_uuid.in_(uuids)).values(sent_at=at)
-            session.execute(sent)
+        self.receive_round(Received(sent=list(uuids), sent_at=at))
 
     def note_sync_attempt(
         self, *, at: datetime, error: str | None, skew: float | None = None
     ) -> None:
         """A round with the hub ended: when it succeeded, or why not (staff mode shows it)."""
-        note_attempt(self.sessions, at=at, error=error, skew=skew)
+        self.receive_round(Received(attempt=Attempt(at, error, skew)))
 
     def sync_status(self, hub: str | None) -> SyncStatus:
         with self.sessions() as session:

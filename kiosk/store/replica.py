@@ -154,6 +154,7 @@ def load_book(session: Session) -> PeopleBook:
         OneOffPermission.valid_to,
         OneOffPermission.taken_by_staff_id,
         OneOffPermission.taken_at,
+        OneOffPermission.photo.is_not(None),
     )
     restrictions = _rows(
         session, Restriction.id, Restriction.child_id, Restriction.person_name, Restriction.adult_id
@@ -172,7 +173,10 @@ def load_book(session: Session) -> PeopleBook:
         staff=_staff(session),
         cards=_cards(session),
         authorisations=[AuthorisationInfo(*r) for r in authorisations],
-        permissions=[PermissionInfo(*r) for r in permissions],
+        permissions=[
+            PermissionInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], has_photo=bool(r[7]))
+            for r in permissions
+        ],
         restrictions=[RestrictionInfo(*r) for r in restrictions],
         password_hashes={r[0]: r[1] for r in passwords},
         sessions=[SessionInfo(*r) for r in sessions],

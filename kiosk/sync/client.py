@@ -3,13 +3,19 @@
 Push first, so what happened at this door reaches the office before anything else; alerts
 first within the push. An outbox row is marked sent only after the hub's 2xx: a lost reply
 means a resend, which the hub ignores by UUID.
+
+What a round receives is written once, at its end, in one transaction with the cursors that
+cover it (kiosk/store/hub_pages.py): a write and an fsync for each page, for the events marked
+sent and for the round's note were half of a door's own time in a round. A round that pulls
+many pages (a new door, a door back from days offline) writes every :data:`WRITE_ROWS` rows, so
+what it holds in memory stays small.
 """
 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -17,15 +23,17 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from db.events import KNOWN_TYPES, seal_of, seal_values
-from db.models import Event
-from db.timeline import EventRecord, Seal
-from db.vocabulary import EventType
+from db.events import KNOWN_TYPES
+from db.timeline import EventRecord
 from kiosk.store.disk import SaveFault
+from kiosk.store.hub_pages import Attempt, Received
 from kiosk.store.local import KioskStore
+from kiosk.sync.wire import event_json, record_of
 
 PUSH_BATCH = 100
 PAGE = 500
+PEOPLE_PAGE = 1000  # the most a hub serves: a new door's 2,000 rows of people in two requests
+WRITE_ROWS = 5000  # rows received before a long round writes them (and their cursor) down
 T = TypeVar("T")
 
 
@@ -90,51 +98,6 @@ class SyncResult:
     events: list[EventRecord] = field(default_factory=list)  # others' events new to this door
 
 
-def _event_json(row: Event) -> dict[str, Any]:
-    return {
-        "uuid": row.uuid,
-        "type": row.type,
-        "occurred_at": row.occurred_at.isoformat(),
-        "device": row.device,
-        "child_id": row.child_id,
-        "adult_id": row.adult_id,
-        "staff_id": row.staff_id,
-        "visitor_id": row.visitor_id,
-        "room_id": row.room_id,
-        "ref": row.ref,
-        "payload": row.payload or {},
-        **seal_values(seal_of(row)),
-    }
-
-
-def _seal(data: dict[str, Any]) -> Seal | None:
-    """The seal served beside an event (its signer's chain), None on an unsigned one."""
-    try:
-        return Seal(
-            str(data["signer"]), int(data["device_seq"]), str(data["prev_hash"]),
-            str(data["payload_digest"]), data.get("payload_salt"), str(data["signature"]),
-        )  # fmt: skip
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _record(data: dict[str, Any]) -> EventRecord:
-    return EventRecord(
-        uuid=str(data["uuid"]),
-        type=EventType(data["type"]),
-        occurred_at=datetime.fromisoformat(data["occurred_at"]),
-        device=str(data["device"]),
-        child_id=data.get("child_id"),
-        adult_id=data.get("adult_id"),
-        staff_id=data.get("staff_id"),
-        visitor_id=data.get("visitor_id"),
-        room_id=data.get("room_id"),
-        ref=data.get("ref"),
-        payload=data.get("payload") or {},
-        seal=_seal(data),
-    )
-
-
 class SyncClient:
     def __init__(
         self,
@@ -156,10 +119,13 @@ class SyncClient:
         self.token = token
         self.skew: float | None = None
         self.page = PAGE
+        self.people_page = PEOPLE_PAGE
         self.disk_told = False  # the hub hears of free space once a round, not every request
         self.own_events = False  # True only to rebuild a damaged database: see sync/start.py
         self.from_starting_point = True  # False: a new door pulls every event ever recorded
         self.started = False
+        self._received: Received | None = None  # what the round under way received so far
+        self._result = SyncResult()
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         # Our clock goes with every request, with the correction we already add to the system
@@ -192,20 +158,57 @@ class SyncClient:
 
     def sync_once(self) -> SyncResult:
         """One full round; raises :class:`HubUnavailable` or :class:`HubRefused`, after noting
-        the error in the sync state for staff mode to show."""
+        the error in the sync state for staff mode to show, with whatever came before it."""
         self.disk_told = False
-        try:
-            result = SyncResult(pushed=self.push())
-            result.people_changed = self.pull_people()
-            result.events = self.pull_events()
-        except (HubUnavailable, HubRefused) as exc:
-            error = str(exc)
-            self.write(lambda: self.store.note_sync_attempt(at=self.clock(), error=error))
-            raise
+        with self._round() as result:
+            try:
+                result.pushed = self._push()
+                self._pull_people()
+                self._pull_events()
+            except (HubUnavailable, HubRefused) as exc:
+                self._note(Attempt(self.clock(), str(exc)))
+                raise
+            self._note(Attempt(self.clock(), None, self.skew))
         result.clock_skew_seconds = self.skew
-        skew = self.skew
-        self.write(lambda: self.store.note_sync_attempt(at=self.clock(), error=None, skew=skew))
         return result
+
+    @contextmanager
+    def _round(self) -> Iterator[SyncResult]:
+        """Gathers what a round (or a push or a pull on its own) receives and writes it as it
+        ends; when the hub fails it part way, what came before is written all the same."""
+        if self._received is not None:  # a part of a round: written at the round's end
+            yield self._result
+            return
+        self._received, self._result = Received(), SyncResult()
+        try:
+            try:
+                yield self._result
+            except (HubUnavailable, HubRefused):
+                self._write_received()
+                raise
+            self._write_received()
+        finally:
+            self._received = None
+
+    def _note(self, attempt: Attempt) -> None:
+        assert self._received is not None
+        self._received.attempt = attempt
+
+    def _write_received(self) -> None:
+        received, self._received = self._received, Received()
+        if received is None or received.nothing():
+            return
+        written = self.write(partial(self.store.receive_round, received))
+        self._result.people_changed |= written.people_changed
+        self._result.events += written.fresh
+
+    def _cursors(self) -> tuple[int, int]:
+        """Where the next pulls start: what this round received, else what the store holds."""
+        people, events = self.store.sync_cursors()
+        if (received := self._received) is not None:
+            people = people if received.people_cursor is None else received.people_cursor
+            events = events if received.events_cursor is None else received.events_cursor
+        return people, events
 
     def report_fault(self, fault: SaveFault) -> None:
         """Tell the office this door cannot save: one request, from memory, touching no disk
@@ -221,58 +224,93 @@ class SyncClient:
         self._call("POST", "/faults", json=body)
 
     def push(self) -> int:
-        sent = 0
-        self.write(self.store.seal_waiting)
-        while batch := self.store.unsent(PUSH_BATCH):
-            self._call("POST", "/events", json={"events": [_event_json(e) for e in batch]})
-            uuids = [e.uuid for e in batch]
-            self.write(partial(self.store.mark_sent, uuids, at=self.clock()))
-            sent += len(batch)
-        return sent
+        with self._round():
+            return self._push()
 
     def pull_people(self) -> bool:
-        changed, more = False, True
-        while more:
-            since, _ = self.store.sync_cursors()
-            page = self._call("GET", "/people", params={"since": since, "limit": self.page})
-            rows = page["rows"]
-            if rows:
-                cursor = int(page["next"])
-                changed |= self.write(partial(self.store.receive_people, rows, cursor=cursor))
-            more = bool(page["more"]) and bool(rows)
-        return changed
+        with self._round() as result:
+            self._pull_people()
+        return result.people_changed
 
     def pull_events(self) -> list[EventRecord]:
-        fresh: list[EventRecord] = []
+        with self._round() as result:
+            self._pull_events()
+        return result.events
+
+    def _push(self) -> int:
+        sent = 0
+        self.write(self.store.seal_waiting)  # the door's own events: on disk before they go
+        while batch := self.store.unsent(PUSH_BATCH):
+            self._call("POST", "/events", json={"events": [event_json(e) for e in batch]})
+            assert self._received is not None
+            self._received.sent += [e.uuid for e in batch]
+            self._received.sent_at = self.clock()
+            sent += len(batch)
+            if len(batch) < PUSH_BATCH:  # the last: marked sent with the rest of the round
+                break
+            self._write_received()  # the next batch is read from the outbox: mark this one
+        return sent
+
+    def _pull_people(self) -> None:
         more = True
-        _, since = self.store.sync_cursors()
+        while more:
+            since, _ = self._cursors()
+            limit = self.people_page
+            page = self._call("GET", "/people", params={"since": since, "limit": limit})
+            rows = page["rows"]
+            if rows:
+                self._take(people=rows, people_cursor=int(page["next"]))
+            more = bool(page["more"]) and bool(rows)
+
+    def _pull_events(self) -> None:
+        more = True
+        _, since = self._cursors()
         if since == 0 and self.from_starting_point and not self.started:
-            fresh += self._start()
+            self._start()
             self.started = True  # a hub with no events yet leaves the cursor at 0: ask once
         while more:
-            _, since = self.store.sync_cursors()
+            _, since = self._cursors()
             params: dict[str, Any] = {"since": since, "limit": self.page}
             if not self.own_events:
                 params["device"] = self.store.device
             page = self._call("GET", "/events", params=params)
-            fresh += self._apply_events(page)
+            self._take_events(page, since)
             more = bool(page["more"]) and bool(page["events"])
-        return fresh
 
-    def _start(self) -> list[EventRecord]:
+    def _start(self) -> None:
         """A new door takes the hub's starting point (today and what is still open) instead of
         every event since the nursery began; a hub from before starting points has none."""
         try:
             page = self._call("GET", "/events/start")
         except HubRefused as exc:
             if exc.status == 404:
-                return []
+                return
             raise
-        return self._apply_events(page)
+        self._take_events(page, None)
 
-    def _apply_events(self, page: dict[str, Any]) -> list[EventRecord]:
+    def _take_events(self, page: dict[str, Any], since: int | None) -> None:
         # A kind of event from a newer door that this kiosk does not know is passed over (the
         # cursor still moves past it): the door keeps syncing until it is updated.
-        records = [_record(e) for e in page["events"] if e.get("type") in KNOWN_TYPES]
+        records = [record_of(e) for e in page["events"] if e.get("type") in KNOWN_TYPES]
         cursor = int(page["next"])
-        return self.write(partial(self.store.receive, records, cursor=cursor))
+        if records or cursor != since:  # nothing new and the cursor where it was: no write
+            self._take(events=records, events_cursor=cursor)
+
+    def _take(
+        self,
+        *,
+        people: list[dict[str, Any]] | None = None,
+        people_cursor: int | None = None,
+        events: list[EventRecord] | None = None,
+        events_cursor: int | None = None,
+    ) -> None:
+        received = self._received
+        assert received is not None
+        received.people += people or []
+        received.events += events or []
+        if people_cursor is not None:
+            received.people_cursor = people_cursor
+        if events_cursor is not None:
+            received.events_cursor = events_cursor
+        if received.rows() >= WRITE_ROWS:
+            self._write_received()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
 from db.events import append_events
-from db.models import Child
+from db.models import Child, ChildBooking, NurserySession
 from db.vocabulary import EventType
 from tests.admin.conftest import csrf_of
 from tests.admin.hub_process import RunningHub
@@ -25,7 +25,7 @@ from tests.admin.nursery_day import event
 
 FROM = "office@little-acorns.example"
 GEMMA = "gemma.clarke@example.com"  # Theo Clarke's mother, with parental responsibility
-CODE = re.compile(r"\bis (\d{6})\.")
+CODE = re.compile(r"\b(\d{6})\b")  # the only six digits in the mail, in any language
 
 
 def start_family_hub(url: str, mail: MailServer, tmp_path: Path, *, on: bool = True) -> RunningHub:
@@ -110,3 +110,18 @@ def stored(url: str, model: type[Any], *where: Any, **equal: object) -> list[Any
         db.expunge_all()
     engine.dispose()
     return rows
+
+
+def book_every_day_from_midnight(url: str, child_id: int) -> None:
+    """The child booked every day into a session from 00:00, so that, whatever the time the
+    test runs, they are "not yet arrived" today unless an absence is recorded."""
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        early = NurserySession(name="Early bird", starts_at=time(0, 0), ends_at=time(23, 0))
+        db.add(early)
+        db.flush()
+        db.add_all(
+            ChildBooking(child_id=child_id, weekday=d, session_id=early.id) for d in range(7)
+        )
+        db.commit()
+    engine.dispose()

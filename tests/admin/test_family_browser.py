@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from db.clock import utc_now
@@ -33,19 +34,26 @@ def hub(sqlite_nursery: str, mail: MailServer, tmp_path: Path) -> Iterator[Runni
     running.stop()
 
 
-@pytest.fixture
-def phone(browser: Browser, hub: RunningHub) -> Iterator[Page]:
+def phone_at(browser: Browser, hub: RunningHub, locale: str = "en-US") -> Page:
+    """A phone's page on the hub; ``locale`` is what Chromium sends as Accept-Language."""
     context = browser.new_context(
         base_url=hub.url,
         viewport={"width": 390, "height": 844},
         ignore_https_errors=True,
         is_mobile=True,
         has_touch=True,
+        locale=locale,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def phone(browser: Browser, hub: RunningHub) -> Iterator[Page]:
+    page = phone_at(browser, hub)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _fits(page: Page) -> None:
@@ -93,7 +101,7 @@ def _sign_in(page: Page, mail: MailServer, count: int = 1) -> None:
 
 
 def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_desk(
-    phone: Page, mail: MailServer, browser: Browser, hub: RunningHub
+    phone: Page, mail: MailServer, browser: Browser, hub: RunningHub, tmp_path: Path
 ) -> None:
     page = phone
     _sign_in(page, mail)
@@ -101,6 +109,9 @@ def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_
     form = page.locator('[data-form="permission"]')
     form.locator("#p-name").fill("Bob Hughes")
     form.locator("#p-first_day").fill(f"{utc_now().date():%d/%m/%Y}")
+    photo = tmp_path / "bob.jpg"  # as a phone's camera or gallery hands it to the page
+    Image.new("RGB", (900, 1200), (96, 140, 170)).save(photo, "JPEG")
+    form.locator("#p-photo").set_input_files(str(photo))
     form.locator("button[type=submit]").click()  # not its date fields' calendar buttons
     expect(page.locator("[data-sent-request]")).to_contain_text("only a request")
     expect(page.locator('[data-request-status="pending"]')).to_contain_text("Bob Hughes")
@@ -114,6 +125,8 @@ def test_a_parent_asks_for_someone_to_collect_and_the_manager_accepts_it_at_the_
     desk.click('nav a:has-text("Parents\' requests")')
     row = desk.locator('tr[data-kind="permission"]')
     expect(row).to_contain_text("Bob Hughes to collect")
+    expect(row.locator("[data-request-photo]")).to_be_visible()
+    assert row.locator("[data-request-photo]").evaluate("i => i.naturalWidth") > 0
     screenshot(desk, "admin-family-requests.png")
     desk.set_viewport_size({"width": 390, "height": 844})
     screenshot(desk, "admin-family-requests-phone.png")

@@ -4,6 +4,8 @@ styles, and a kiosk that speaks Polish and Urdu; an office PC gets the hub witho
 
 from __future__ import annotations
 
+import gettext
+import io
 import re
 import shutil
 import ssl
@@ -93,6 +95,8 @@ def test_the_wheel_carries_pages_styles_catalogs_fonts_migrations_and_the_licenc
         "kiosk/locale/ur/LC_MESSAGES/handover.mo",
         "admin/locale/pl/LC_MESSAGES/notices.mo",
         "admin/locale/ur/LC_MESSAGES/notices.mo",
+        "admin/locale/pl/LC_MESSAGES/family.mo",
+        "admin/locale/ur/LC_MESSAGES/family.mo",
         "kiosk/fonts/NotoSansArabic-Regular.ttf",
         "kiosk/fonts/OFL.txt",
         "db/migrations/env.py",
@@ -102,6 +106,16 @@ def test_the_wheel_carries_pages_styles_catalogs_fonts_migrations_and_the_licenc
         assert needed in names, needed
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("tests/", "assets/", "benchmarks/")) for n in names)
+    with zipfile.ZipFile(release.wheel) as wheel:  # the parents' page, compiled, plurals and all
+        polish = gettext.GNUTranslations(
+            io.BytesIO(wheel.read("admin/locale/pl/LC_MESSAGES/family.mo"))
+        )
+    assert polish.gettext("Parents' page") == "Strona dla rodziców"
+    days = ("%(num)d day at the nursery.", "%(num)d days at the nursery.")
+    assert [polish.ngettext(*days, n) % {"num": n} for n in (1, 5)] == [
+        "1 dzień w placówce.",
+        "5 dni w placówce.",
+    ]
 
 
 def test_a_new_install_makes_the_demo_nursery_far_from_any_checkout(

@@ -167,7 +167,7 @@ def test_a_new_restriction_stops_that_adult_at_the_door_after_one_sync(
 def test_a_child_removed_in_the_office_leaves_nothing_at_the_door(
     client: SyncClient, store: KioskStore, nursery: Nursery
 ) -> None:
-    client.page = 1  # one version a page: the removal arrives over several pages
+    client.page = client.people_page = 1  # one version a page: the removal comes in several
     client.sync_once()
     assert nursery.child_id in store.book().children
 
