@@ -1,8 +1,8 @@
 """the days the nursery is closed (bank holidays, INSET days, the Christmas closure), on which
 no booked child is expected
 
-Revision ID: 0022
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-03
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import db.models.base
 
-revision: str = "0022"
-down_revision: str | None = "0020"
+revision: str = "0023"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
