@@ -18,7 +18,21 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import String, Table, func, insert, literal, select, true, type_coerce, update
+from sqlalchemy import (
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    type_coerce,
+    update,
+)
+from sqlalchemy import (
+    cast as sql_cast,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -118,19 +132,40 @@ def to_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
     and payload as the driver gave them) are read too."""
     known = _TYPES.get
     return [
-        EventRecord(uuid, known(kind, kind), _utc(at), device, child, adult, staff, visitor,
-                    room, ref, _payload(payload))
+        _record({"uuid": uuid, "type": known(kind, kind), "occurred_at": _utc(at),
+                 "device": device, "child_id": child, "adult_id": adult, "staff_id": staff,
+                 "visitor_id": visitor, "room_id": room, "ref": ref,
+                 "payload": _payload(payload), "seal": None})
         for uuid, kind, at, device, child, adult, staff, visitor, room, ref, payload in rows
     ]  # fmt: skip
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _record(values: dict[str, Any]) -> EventRecord:
+    """An :class:`EventRecord` of every field's value, made without its generated ``__init__``:
+    a frozen dataclass sets each of its twelve fields through ``object.__setattr__``, three times
+    what the whole record costs this way (a register makes thousands). Nothing is checked or
+    defaulted in ``__init__``, so the two are the same record (tests/db/test_event_rows.py)."""
+    record = _new(EventRecord)
+    _set(record, "__dict__", values)
+    return record
 
 
 _from_text = datetime.fromisoformat
 
 
+_combine = datetime.combine
+
+
 def _utc(at: datetime | str) -> datetime:
+    # Marked UTC as it is parsed or put together: ``replace(tzinfo=UTC)``, a keyword call,
+    # cost several times the parse itself (a fifth of a large register's first fold).
     if isinstance(at, str):  # SQLite's text, stored as naive UTC
-        return _from_text(at).replace(tzinfo=UTC)
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        return _from_text(at + "+00:00")
+    return at if at.tzinfo is not None else _combine(at, at.time(), UTC)
 
 
 def _payload(payload: dict[str, Any] | str | None) -> dict[str, Any]:
@@ -145,9 +180,11 @@ def raw_record_columns() -> list[Any]:
     column types' own converters cost on a register of thousands of events."""
     table = Event.__table__
     columns: list[Any] = [table.c[name] for name in RECORD_COLUMNS]
-    for i, name in enumerate(RECORD_COLUMNS):
-        if name in ("occurred_at", "payload"):
-            columns[i] = type_coerce(table.c[name], String).label(name)
+    at, payload = RECORD_COLUMNS.index("occurred_at"), RECORD_COLUMNS.index("payload")
+    columns[at] = type_coerce(table.c.occurred_at, String).label("occurred_at")
+    # Cast, not only typed: psycopg parses a JSON column itself, one ``json.loads`` a row (a
+    # third of a look at the register on PostgreSQL), even when the look reuses its last answer.
+    columns[payload] = sql_cast(table.c.payload, Text).label("payload")
     return columns
 
 
@@ -235,6 +272,18 @@ def events_between(
 ) -> list[EventRecord]:
     """Events that happened in [start, end), oldest first. Plain rows, not ORM objects: a
     register reads hundreds of events and never changes one."""
+    return to_records(event_rows(session, start, end, types=types))
+
+
+def event_rows(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    types: Iterable[EventType] | None = None,
+) -> list[Any]:
+    """The rows :func:`events_between` makes its records from (:func:`raw_record_columns`),
+    as the driver handed them: equal rows fold to the same day (db/read_memo.py)."""
     table = Event.__table__
     query = select(*raw_record_columns()).where(
         table.c.occurred_at >= start, table.c.occurred_at < end
@@ -243,7 +292,8 @@ def events_between(
     wanted = list(EventType) if types is None else types
     query = query.where(table.c.type.in_([t.value for t in wanted]))
     query = query.order_by(table.c.occurred_at, table.c.seq)
-    return to_records(session.execute(query).all())  # one fetchall, not a fetchone a row
+    # One fetchall, not a fetchone a row; plain tuples, which compare in C (db/read_memo.py).
+    return list(map(tuple, session.execute(query).all()))
 
 
 RECORD_COLUMNS = (

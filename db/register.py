@@ -6,22 +6,29 @@ the days the clocks change have 23 or 25 hours.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
 from db.day_parts import Shift, Stay, Visit
-from db.events import events_between
+from db.events import event_rows, events_between, to_records
 from db.loading import collector_paused
-from db.models import Adult, Child, Room, Setting, Staff
-from db.names import full_name, sort_key
+from db.models import Setting
+
+# Names and ChildName are read where the register's names are (db/name_rows.py); callers and
+# tests that name a register's people still import them from here.
+from db.name_rows import ChildName as ChildName
+from db.name_rows import Names as Names
+from db.name_rows import name_rows
+from db.names import sort_key
 from db.on_site import on_site_by_room
+from db.read_memo import ReadMemo
 from db.timeline import EventRecord, Timeline
 from db.vocabulary import EventType
 
@@ -54,79 +61,6 @@ def day_timeline(
     folds (the register reads three kinds, not alerts and requests)."""
     start, end = local_day_bounds(day, zone)
     return Timeline.of(events_between(session, start, end, types=types))
-
-
-# Ids per query: well inside every database's limit on bound parameters.
-_IDS_PER_QUERY = 5000
-
-
-def _named(
-    session: Session,
-    query: Select[*tuple[Any, ...]],
-    id_column: Any,
-    ids: Collection[int] | None,
-) -> list[Any]:
-    if ids is None:
-        return list(session.execute(query).all())
-    wanted = sorted(ids)
-    # One bound list, not a parameter per id: the statement is compiled once and cached, where
-    # ``in_(ids)`` checked and bound each of 2,000 ids on every call.
-    query = query.where(id_column.in_(bindparam("ids", expanding=True)))
-    rows: list[Any] = []
-    for start in range(0, len(wanted), _IDS_PER_QUERY):
-        rows += session.execute(query, {"ids": wanted[start : start + _IDS_PER_QUERY]}).all()
-    return rows
-
-
-@dataclass(frozen=True)
-class ChildName:
-    first_name: str
-    last_name: str
-    key_person_id: int | None
-    room_id: int | None
-
-
-@dataclass(frozen=True)
-class Names:
-    """Display names for the ids in events; deleted people keep their names in old registers.
-    Only name columns are read: no photos, and none of the sensitive fields."""
-
-    children: dict[int, ChildName]
-    adults: dict[int, str]
-    staff: dict[int, str]
-    rooms: dict[int, str]
-
-    @classmethod
-    def load(
-        cls,
-        session: Session,
-        *,
-        children: Collection[int] | None = None,
-        adults: Collection[int] | None = None,
-    ) -> Names:
-        """Every name, or only those of the children and adults given: a day's register of a
-        large nursery names a few hundred people, not every family ever enrolled. Staff and
-        rooms, a few dozen rows, are always read whole (key persons)."""
-        child_rows = _named(
-            session,
-            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id),
-            Child.id,
-            children,
-        )
-        adult_rows = _named(
-            session, select(Adult.id, Adult.first_name, Adult.last_name), Adult.id, adults
-        )
-        staff = session.execute(select(Staff.id, Staff.first_name, Staff.last_name)).all()
-        return cls(
-            children={r[0]: ChildName(r[1], r[2], r[3], r[4]) for r in child_rows},
-            adults={r[0]: full_name(r[1], r[2]) for r in adult_rows},
-            staff={r[0]: full_name(r[1], r[2]) for r in staff},
-            rooms={r[0]: r[1] for r in session.execute(select(Room.id, Room.name)).all()},
-        )
-
-    def child(self, child_id: int) -> str:
-        child = self.children.get(child_id)
-        return full_name(child.first_name, child.last_name) if child else f"child #{child_id}"
 
 
 # Who brought a child whose arrival no door recorded: the register says so rather than blank.
@@ -209,6 +143,24 @@ def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
     return sort_key(child.last_name, child.first_name) if child else ("",)
 
 
+_MEMO = ReadMemo()
+
+
+def _database(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
+def _fold(
+    session: Session, day: date, zone: ZoneInfo, types: tuple[EventType, ...]
+) -> tuple[Timeline, object]:
+    """The local day folded from its events, and a token naming this fold: the fold is read
+    only, never handed out, so the answers made from it can be kept beside it (read_memo)."""
+    start, end = local_day_bounds(day, zone)
+    rows = event_rows(session, start, end, types=types)
+    slot = ("fold", _database(session), start, end, types)
+    return _MEMO.answer(slot, rows, lambda: (Timeline.of(to_records(rows)), object()))
+
+
 @collector_paused()
 def daily_register(
     session: Session, day: date, zone: ZoneInfo | None = None, *, now: datetime | None = None
@@ -216,17 +168,27 @@ def daily_register(
     """R17: each child present that local day, every period, in name order; with ``now``, a
     period still open counts its hours until then (or the day's end, for a day that is over)."""
     zone = zone or setting_zone(session)
-    timeline = day_timeline(session, day, zone, types=PRESENCE_TYPES)
-    stays = [s for periods in timeline.stays.values() for s in periods]
+    timeline, folded = _fold(session, day, zone, PRESENCE_TYPES)
     adults = {
         adult
-        for s in stays
+        for periods in timeline.stays.values()
+        for s in periods
         for adult in (s.brought_by_adult_id, s.collected_by_adult_id)
         if adult is not None
     }
-    names = Names.load(session, children=timeline.stays.keys(), adults=adults)
+    names = name_rows(session, children=timeline.stays.keys(), adults=adults)
+    slot = ("register", _database(session), day, zone.key)
+    rows = _MEMO.answer(slot, (folded, names), lambda: register_rows(timeline, Names.of(names)))
     until = None if now is None else min(now, local_day_bounds(day, zone)[1])
-    return register_rows(timeline, names, until)
+    return rows if until is None else [_counted_until(row, until) for row in rows]
+
+
+def _counted_until(row: RegisterRow, until: datetime) -> RegisterRow:
+    """A row as :func:`register_rows` makes it with ``until``: only a period still open counts
+    differently (a closed one counts to its departure, whatever the time)."""
+    if row.departed_at is not None or row.arrived_at is None:
+        return row
+    return replace(row, hours=max(until - row.arrived_at, timedelta(0)))
 
 
 def register_rows(
@@ -247,6 +209,18 @@ def child_periods(
     return list(day_timeline(session, day, zone).stays.get(child_id, []))
 
 
+_Part = TypeVar("_Part", Stay, Shift, Visit)
+_new = object.__new__
+
+
+def _own(part: _Part) -> _Part:
+    """A shallow copy of a plain dataclass, a third of what ``copy.copy`` costs (its pickle
+    protocol): the on-site list copies every child on site, each time it is asked."""
+    twin = _new(type(part))
+    twin.__dict__.update(part.__dict__)
+    return twin
+
+
 @dataclass
 class OnSite:
     """Who is on the premises now: for the fire roll call and the ratios (R16, R17)."""
@@ -254,6 +228,17 @@ class OnSite:
     children_by_room: dict[int | None, list[Stay]] = field(default_factory=dict)
     staff: list[Shift] = field(default_factory=list)
     visitors: list[Visit] = field(default_factory=list)
+
+    def copy(self) -> OnSite:
+        """Its own stays, shifts and visits: a caller may change what it is handed without
+        changing the answer kept for the next (db/read_memo.py)."""
+        return OnSite(
+            children_by_room={
+                room: [_own(s) for s in stays] for room, stays in self.children_by_room.items()
+            },
+            staff=[_own(s) for s in self.staff],
+            visitors=[_own(v) for v in self.visitors],
+        )
 
     @property
     def child_count(self) -> int:
@@ -264,9 +249,11 @@ class OnSite:
 def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -> OnSite:
     zone = zone or setting_zone(session)
     day = local_day(now, zone)
-    timeline = day_timeline(session, day, zone, types=ON_SITE_TYPES)
-    names = Names.load(session, children=timeline.on_site.keys(), adults=())
-    return who_is_on_site(timeline, names)
+    timeline, folded = _fold(session, day, zone, ON_SITE_TYPES)
+    names = name_rows(session, children=timeline.on_site.keys(), adults=())
+    slot = ("on site", _database(session), day, zone.key)
+    here = _MEMO.answer(slot, (folded, names), lambda: who_is_on_site(timeline, Names.of(names)))
+    return here.copy()
 
 
 def who_is_on_site(timeline: Timeline, names: Names) -> OnSite:

@@ -121,10 +121,12 @@ def test_a_request_with_days_out_of_order_or_over_is_refused_with_a_reason(
     assert answer.status_code == 400 and "over" in answer.text
     answer = _send(parent, theo.id, "permission", {"first_day": today.isoformat()})
     assert answer.status_code == 400 and "Please enter who will collect" in answer.text
-    # A day that is not one, typed as the nursery writes dates: said in words beside the
-    # absence form's field, what was typed kept there and not in the other form.
+    # A day that is not one, typed as the nursery writes dates: said in a parent's words (which
+    # a catalog translates) beside the absence form's field, what was typed kept there and not
+    # in the other form.
     answer = _send(parent, theo.id, "absence", {"first_day": "31/02/2026", "reason": "Ill"})
     assert answer.status_code == 400
-    assert "31/02/2026 is not a date; write it as dd/mm/yyyy." in answer.text
+    assert "Please give the first day as a date." in answer.text
+    assert "Please check the dates below." in answer.text
     assert answer.text.count('value="31/02/2026"') == 1 and 'id="a-first_day"' in answer.text
     assert stored(nursery, FamilyRequest) == []
