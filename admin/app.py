@@ -45,6 +45,7 @@ from admin.views import (
     auth,
     cards,
     children,
+    closed_days,
     collection,
     family,
     family_requests,
@@ -156,6 +157,7 @@ def create_app(
         notices,
         mail_settings,  # before setting_rows: /settings/mail is not a kind of row
         nursery_settings,  # before setting_rows: /settings/door is not a kind of row
+        closed_days,  # and neither is /settings/closed-days
         setting_rows,
         welcome,
         photos,

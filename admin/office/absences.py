@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from admin.errors import HubError
+from admin.office.closed_days import closure_on
 from admin.office.registers import audit_note
 from admin.office_events import record_office_event
 from db.clock import as_utc, local_day
@@ -120,14 +121,14 @@ def _absent(
 def absent_on(db: Session, day: date, *, now: datetime) -> list[Absent]:
     """Booked children with no period that day whose session has run the setting's minutes
     (every booked child who did not come, for a day that is over), and any child whose absence
-    was recorded; in name order."""
+    was recorded; in name order. On a closed day nobody is expected: only recorded absences."""
     zone = setting_zone(db)
     setting = db.scalar(select(Setting).where(Setting.deleted_at.is_(None)))
     grace = timedelta(minutes=setting.not_arrived_minutes if setting else 30)
     # Collections too: a child handed over at a door whose arrival no door recorded came.
     came = day_timeline(db, day, zone, types=PRESENCE_TYPES).stays.keys()
     local_now = as_utc(now).astimezone(zone).replace(tzinfo=None)
-    booked = _booked(db, day)
+    booked = {} if closure_on(db, day) else _booked(db, day)
     recorded = recorded_absences(db, day)
     rooms = dict(db.execute(select(Room.id, Room.name)).all())
     staff = {s.id: full_name(s.first_name, s.last_name) for s in db.scalars(select(Staff))}
@@ -168,8 +169,11 @@ def told_by_parents(db: Session, day: date, children: Iterable[int] | None = Non
 def not_yet_arrived(db: Session, now: datetime) -> list[Absent]:
     """Today's booked children past their session's start plus the setting's minutes, with
     no arrival, no absence recorded and no word from a parent that they would be away: the
-    notice staff see on Today, and the hub's alerts (admin/office/not_arrived.py)."""
+    notice staff see on Today, and the hub's alerts (admin/office/not_arrived.py). None on a
+    day the nursery is closed."""
     today = local_day(now, setting_zone(db))
+    if closure_on(db, today):
+        return []
     missing = [a for a in absent_on(db, today, now=now) if not a.reason]
     away = told_by_parents(db, today, [a.child_id for a in missing]) if missing else set()
     return [a for a in missing if a.child_id not in away]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from admin.hub_key import OFFICE, seal_office_events
 from admin.office.absences import Absent, not_yet_arrived, recorded_absences, told_by_parents
 from admin.office.alerts import open_alert_records
+from admin.office.closed_days import closure_on
 from admin.ops.logs import log_alerts, log_event
 from db.clock import local_day
 from db.day_parts import Alert
@@ -94,13 +95,15 @@ class _Answer:
 
 
 class _Day:
-    """What answers the alerts of one day: arrivals, absences recorded, parents' word."""
+    """What answers the alerts of one day: arrivals, absences recorded, parents' word, and the
+    day being put down as closed after its alerts were raised."""
 
     def __init__(self, db: Session, day: date, children: Collection[int]) -> None:
         self.stays = day_timeline(db, day, setting_zone(db), types=PRESENCE_TYPES).stays
         self.absences = recorded_absences(db, day)
         self.parents = told_by_parents(db, day, children)
         self.zone = setting_zone(db)
+        self.closure = closure_on(db, day)
 
     def answer(self, db: Session, child_id: int) -> _Answer | None:
         if child_id in self.stays:
@@ -109,6 +112,8 @@ class _Day:
         absence = self.absences.get(child_id)
         if absence is not None:
             return _Answer(_absence_note(absence.payload), absence.staff_id)
+        if self.closure is not None:
+            return _Answer(f"The nursery was closed that day ({self.closure.label}).")
         if child_id in self.parents:
             return _Answer("Absence told by a parent on the parents' page.")
         child = db.get(Child, child_id)

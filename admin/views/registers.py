@@ -17,6 +17,7 @@ from admin.deps import CurrentStaff, FormDep, ManagerOnly, NowDep, SessionDep
 from admin.errors import HubError
 from admin.forms import AskedDays, check_range, day_asked, posted_child_day
 from admin.office.absences import Absent, absent_on
+from admin.office.closed_days import closure_on
 from admin.office.departures import open_stay, record_departure
 from admin.office.not_arrived import follow_ups
 from admin.office.registers import day_register, hours_text, latest_sign_off, sign_off_register
@@ -124,6 +125,7 @@ def register_page(
     context = {
         "register": register,
         "absent": absent,
+        "closed": closure_on(db, chosen),
         "followed_up": follow_ups(db, chosen, [a.child_id for a in absent]),
         "hours": hours_text,
         "note": lambda row: correction_note(row, zone),
@@ -150,6 +152,8 @@ def _after_the_register(
     """Below the register, each after a blank row: who was booked and did not come (and why),
     the manager's sign-off, and where the record stood when this copy was made."""
     rows: list[list[str]] = []
+    if closure := closure_on(db, day):
+        rows += [BLANK, ["Closed day", closure.label, "No booked child was expected"]]
     if absent:
         done = follow_ups(db, day, [a.child_id for a in absent])
         rows += [BLANK, ["Absent", "Room", "Booked", "Why", "Note", "Recorded by", "Followed up"]]

@@ -16,6 +16,7 @@ from admin.deps import CurrentStaff, FormDep, NowDep, SessionDep
 from admin.errors import not_found
 from admin.office.absences import Absent, not_yet_arrived
 from admin.office.alerts import AlertView, open_alerts, people_in
+from admin.office.closed_days import closure_on
 from admin.office.viewing import record_people_seen
 from admin.office_events import record_office_event
 from admin.templating import render
@@ -149,7 +150,12 @@ def today_page(request: Request, staff: CurrentStaff, db: SessionDep, now: NowDe
     shown = today_now(db, now)
     late = not_yet_arrived(db, now)
     _seen(request, db, shown, late)
-    return render(request, "today.html", {"now": shown, "at": now, "late": late})
+    return render(request, "today.html", _context(db, shown, now, late))
+
+
+def _context(db: Session, shown: TodayNow, now: datetime, late: list[Absent]) -> dict[str, object]:
+    closed = closure_on(db, local_day(now, setting_zone(db)))
+    return {"now": shown, "at": now, "late": late, "closed": closed}
 
 
 def _seen(request: Request, db: Session, shown: TodayNow, late: list[Absent]) -> None:
@@ -168,7 +174,7 @@ def today_fragment(request: Request, staff: CurrentStaff, db: SessionDep, now: N
     shown = today_now(db, now)
     late = not_yet_arrived(db, now)
     _seen(request, db, shown, late)  # a child arriving later is seen here first
-    return render(request, "today_fragment.html", {"now": shown, "at": now, "late": late})
+    return render(request, "today_fragment.html", _context(db, shown, now, late))
 
 
 @router.post("/today/acknowledge/{arrival_uuid}")

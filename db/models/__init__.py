@@ -16,7 +16,7 @@ from db.models.people import (
     Visitor,
 )
 from db.models.records import AuditEntry, Event, Kiosk, RefusedEvent, SigningKey
-from db.models.setting import NurserySession, RatioRule, Room, Setting
+from db.models.setting import ClosedDay, NurserySession, RatioRule, Room, Setting
 from db.models.sync import Outbox, SyncState
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "Card",
     "Child",
     "ChildBooking",
+    "ClosedDay",
     "Event",
     "FamilyCode",
     "FamilyRequest",

@@ -1,8 +1,8 @@
-"""The setting (one nursery per database), its sessions, rooms and ratio rules."""
+"""The setting (one nursery per database), its sessions, rooms, ratio rules and closed days."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy import JSON, String
@@ -77,3 +77,16 @@ class RatioRule(Versioned, Base):
     max_age_months: Mapped[int | None]
     children_per_adult: Mapped[int]
     children_per_adult_with_qualified_teacher: Mapped[int | None]
+
+
+class ClosedDay(Versioned, Base):
+    """Days the nursery is shut (a bank holiday, an INSET day, the Christmas closure): no child
+    is expected, so nobody is "not yet arrived". One row is one day or a run of days. Office
+    only: a door has nothing to do differently on a day nobody comes."""
+
+    __tablename__ = "closed_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_day: Mapped[date] = mapped_column(index=True)
+    last_day: Mapped[date]
+    label: Mapped[str] = mapped_column(String(100))
