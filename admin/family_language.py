@@ -101,7 +101,7 @@ def family_messages() -> dict[str | tuple[str, str], None]:
             ):
                 # _("...", name=...) comes as ("...", None): the values are not messages.
                 texts = (message,) if isinstance(message, str) else tuple(message or ())
-                one, many = (texts + (None, None))[:2]
+                one, many = (*texts, None, None)[:2]
                 if function == "ngettext" and isinstance(one, str) and isinstance(many, str):
                     found[(one, many)] = None
                 elif function != "ngettext" and texts and isinstance(texts[0], str):

@@ -90,6 +90,9 @@ def _values(app: FastAPI) -> dict[str, list[str]]:
         "kind": ["child", "adult", "csv", "xlsx"],  # photos' kinds, and files' kinds
         "key": list(KINDS),
         "row_id": ["1"],
+        "code": ["pl"],  # the parents' page's language switch
+        "request_id": ["1"],  # a parent's request (the photo it carries)
+        "permission_id": ["1"],
     }
 
 
