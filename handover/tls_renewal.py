@@ -88,4 +88,17 @@ class RenewingServer(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         if self.renewal is not None:
             self.renewal.cancel()
+        self._drop_idle_connections()
         await super().shutdown(sockets)
+
+    def _drop_idle_connections(self) -> None:
+        """A door or a browser keeps its connection open between requests (65 s). uvicorn
+        closes an idle one politely, and TLS then waits for the other side's goodbye, which a
+        client between requests never sends: every stop or update waited out the whole grace
+        period (2 s). Nothing is in flight on an idle connection, so it is cut at once; a
+        request under way still gets its answer."""
+        for connection in list(self.server_state.connections):
+            cycle = getattr(connection, "cycle", None)
+            transport = getattr(connection, "transport", None)
+            if transport is not None and (cycle is None or cycle.response_complete):
+                transport.abort()
