@@ -7,6 +7,7 @@ the next one finds the ids it needs.
 from __future__ import annotations
 
 import calendar
+import functools
 import random
 import unicodedata
 from collections.abc import Mapping
@@ -59,6 +60,7 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@functools.lru_cache(maxsize=512)  # the same picture for the same name: drawn once a process
 def avatar(first: str, last: str) -> bytes:
     return make_avatar(seed=f"{first} {last}", initials=(first[:1] + last[:1]).upper())
 
