@@ -28,6 +28,7 @@ from admin.office.event_notices import queue_opted_in_notices
 from admin.office.family import parent_for_token
 from admin.office.family_requests import forget_past_photos
 from admin.office.mail_settings import mail_in_use
+from admin.office.parents_absences import put_earlier_absences_on_register
 from admin.office.viewing import ViewLog
 from admin.ops import health, metrics
 from admin.ops.health import data_folder
@@ -103,6 +104,8 @@ def create_app(
     app.state.sessions = session_factory(engine)
     app.state.clock = clock
     _sign_office_events(app, settings, clock())
+    with app.state.sessions() as db:  # signed, so after the key: see the function
+        put_earlier_absences_on_register(db, clock())
     app.state.setting_info = SettingCache(app.state.sessions)
     app.state.viewed = ViewLog()
     app.state.schema_head = head_revision()

@@ -6,7 +6,6 @@ records are added, never written over, and the latest one is the one shown."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -22,7 +21,6 @@ from db.models import (
     Child,
     ChildBooking,
     Event,
-    FamilyRequest,
     NurserySession,
     Room,
     Setting,
@@ -33,8 +31,6 @@ from db.register import PRESENCE_TYPES, day_timeline, setting_zone
 from db.vocabulary import ABSENCE_TEXT, AbsenceReason, EventType, Role
 
 MAX_NOTE = 300
-ABSENCE_REQUEST = "absence"  # admin/office/family_requests.py ABSENCE: told by a parent
-DECLINED = "declined"
 REPORTED_BY_PARENT = "reported_by_parent"  # the payload's key: the parent's adult id
 
 
@@ -152,31 +148,15 @@ def _reason_text(raw: str) -> str:
         return raw
 
 
-def told_by_parents(db: Session, day: date, children: Iterable[int] | None = None) -> set[int]:
-    """Children whose parents said on the parents' page that they would be away that day
-    (waiting for the office or seen there): expected away, so no alert."""
-    query = select(FamilyRequest.child_id).where(
-        FamilyRequest.kind == ABSENCE_REQUEST,
-        FamilyRequest.status != DECLINED,
-        FamilyRequest.first_day <= day,
-        FamilyRequest.last_day >= day,
-    )
-    if children is not None:
-        query = query.where(FamilyRequest.child_id.in_(list(children)))
-    return set(db.scalars(query))
-
-
 def not_yet_arrived(db: Session, now: datetime) -> list[Absent]:
     """Today's booked children past their session's start plus the setting's minutes, with
-    no arrival, no absence recorded and no word from a parent that they would be away: the
-    notice staff see on Today, and the hub's alerts (admin/office/not_arrived.py). None on a
-    day the nursery is closed."""
+    no arrival and no absence recorded (a parent's, from the parents' page, is one too:
+    admin/office/parents_absences.py): the notice staff see on Today, and the hub's alerts
+    (admin/office/not_arrived.py). None on a day the nursery is closed."""
     today = local_day(now, setting_zone(db))
     if closure_on(db, today):
         return []
-    missing = [a for a in absent_on(db, today, now=now) if not a.reason]
-    away = told_by_parents(db, today, [a.child_id for a in missing]) if missing else set()
-    return [a for a in missing if a.child_id not in away]
+    return [a for a in absent_on(db, today, now=now) if not a.reason]
 
 
 def record_absence(
@@ -215,56 +195,3 @@ def record_absence(
         ref=day.isoformat(),
         payload=payload,
     )
-
-
-def record_reported_absence(
-    db: Session,
-    *,
-    child: Child,
-    first: date,
-    last: date,
-    reason: str,
-    note: str,
-    parent_id: int,
-    parent_name: str,
-    now: datetime,
-) -> list[date]:
-    """A parent's absence from the parents' page written into the register by the same path
-    as a manager's (a ``child_absent`` event a day, audited), marked as the parent's, so the
-    register, "not yet arrived" and funded hours see it; staff correct it by recording
-    another. Only the days the child is booked (all of them, if none is), never one the
-    child came. Returns the days written."""
-    why = AbsenceReason(reason).value
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    weekdays = {
-        b.weekday
-        for b in db.scalars(
-            select(ChildBooking).where(
-                ChildBooking.child_id == child.id, ChildBooking.deleted_at.is_(None)
-            )
-        )
-    }
-    booked = [d for d in days if d.weekday() in weekdays] or days
-    zone, written = setting_zone(db), []
-    for day in booked:
-        if child.id in day_timeline(db, day, zone, types=PRESENCE_TYPES).stays:
-            continue
-        payload = {
-            "day": day.isoformat(),
-            "reason": why,
-            "note": note[:MAX_NOTE],
-            REPORTED_BY_PARENT: parent_id,
-            "parent_name": parent_name,
-        }
-        audit_note(db, now, "absence", "children", child.id, payload)
-        record_office_event(
-            db,
-            EventType.CHILD_ABSENT,
-            now=now,
-            staff_id=None,
-            child_id=child.id,
-            ref=day.isoformat(),
-            payload=payload,
-        )
-        written.append(day)
-    return written

@@ -20,9 +20,9 @@ from starlette.datastructures import UploadFile
 from admin.family_language import N_
 from admin.forms import Checked
 from admin.notice_language import _
-from admin.office.absences import record_reported_absence
 from admin.office.family import audit_entry
 from admin.office.notices import Words, name_of, queue_collection_change, tell_permission
+from admin.office.parents_absences import ABSENCE_REQUEST, put_on_register
 from db.clock import local_day
 from db.models import (
     Adult,
@@ -35,7 +35,7 @@ from db.models import (
 )
 from db.register import setting_zone
 
-ABSENCE, PERMISSION = "absence", "permission"
+ABSENCE, PERMISSION = ABSENCE_REQUEST, "permission"
 PENDING, ACCEPTED, DECLINED, SEEN = "pending", "accepted", "declined", "acknowledged"
 LONGEST = 31  # days: a longer absence or permission is a conversation with the office
 # A phone's photo is 2-5 MB; the body of a signed-in parent's form may be 10 (admin/app.py).
@@ -95,9 +95,9 @@ def send_request(
     now: datetime,
 ) -> tuple[FamilyRequest, list[date]]:
     """Records a parent's request as pending, audited as that parent, and commits. An
-    absence is on the register at once (``why`` one of db/vocabulary.py's reasons, ``reason``
-    the parent's words); the request stays for the office to see. Returns the request and
-    the days put on the register as away."""
+    absence is on the register at once, in the same commit (``why`` one of db/vocabulary.py's
+    reasons, ``reason`` the parent's words); the request stays for the office to see. Returns
+    the request and the days put on the register as away."""
     request = FamilyRequest(
         kind=kind,
         child_id=child.id,
@@ -113,20 +113,9 @@ def send_request(
     db.add(request)
     db.flush()
     _audit(db, "request", request, now)
+    away = put_on_register(db, request=request, why=why, now=now) if kind == ABSENCE else []
     db.commit()
-    if kind != ABSENCE:
-        return request, []
-    return request, record_reported_absence(
-        db,
-        child=child,
-        first=first,
-        last=last,
-        reason=why,
-        note=reason,
-        parent_id=parent.id,
-        parent_name=name_of(parent),
-        now=now,
-    )
+    return request, away
 
 
 @dataclass(frozen=True)

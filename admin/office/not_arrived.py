@@ -8,7 +8,8 @@ The alert is an event the office signs, like every other office record. Its UUID
 the child and the day, so two checks at once, or a check after a restart, raise it once: the
 stream's counter is locked before the stored UUIDs are read, and the insert ignores a UUID
 already stored. It is answered by staff with a note (the Alerts page, a door's staff mode), or
-by the hub itself when the child arrives or an absence is recorded or told by a parent."""
+by the hub itself when the child arrives or an absence is recorded (by the office, or told
+by a parent on the parents' page: admin/office/parents_absences.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from admin.hub_key import OFFICE, seal_office_events
-from admin.office.absences import Absent, not_yet_arrived, recorded_absences, told_by_parents
+from admin.office.absences import REPORTED_BY_PARENT, Absent, not_yet_arrived, recorded_absences
 from admin.office.alerts import open_alert_records
 from admin.office.closed_days import closure_on
 from admin.ops.logs import log_alerts, log_event
@@ -95,13 +96,12 @@ class _Answer:
 
 
 class _Day:
-    """What answers the alerts of one day: arrivals, absences recorded, parents' word, and the
-    day being put down as closed after its alerts were raised."""
+    """What answers the alerts of one day: arrivals, absences recorded (a parent's too), and
+    the day being put down as closed after its alerts were raised."""
 
-    def __init__(self, db: Session, day: date, children: Collection[int]) -> None:
+    def __init__(self, db: Session, day: date) -> None:
         self.stays = day_timeline(db, day, setting_zone(db), types=PRESENCE_TYPES).stays
         self.absences = recorded_absences(db, day)
-        self.parents = told_by_parents(db, day, children)
         self.zone = setting_zone(db)
         self.closure = closure_on(db, day)
 
@@ -114,8 +114,6 @@ class _Day:
             return _Answer(_absence_note(absence.payload), absence.staff_id)
         if self.closure is not None:
             return _Answer(f"The nursery was closed that day ({self.closure.label}).")
-        if child_id in self.parents:
-            return _Answer("Absence told by a parent on the parents' page.")
         child = db.get(Child, child_id)
         if child is None or child.deleted_at is not None:
             return _Answer("No longer on the roll.")
@@ -127,7 +125,11 @@ def _absence_note(payload: dict[str, object]) -> str:
     if raw in {r.value for r in AbsenceReason}:
         why = ABSENCE_TEXT[AbsenceReason(raw)]
     note = str(payload.get("note", "")).strip()
-    return f"Absence recorded: {why}" + (f" ({note})." if note else ".")
+    said = f"{why} ({note})." if note else f"{why}."
+    if payload.get(REPORTED_BY_PARENT):
+        parent = payload.get("parent_name") or "a parent"
+        return f"Absence told by {parent} on the parents' page: {said}"
+    return f"Absence recorded: {said}"
 
 
 def _open(db: Session, now: datetime, children: Collection[int] | None) -> list[Alert]:
@@ -152,7 +154,7 @@ def answer_not_arrived(
         assert alert.child_id is not None  # _open keeps only alerts that name a child
         day = date.fromisoformat(str(alert.details.get("day")))
         if day not in days:
-            days[day] = _Day(db, day, [a.child_id for a in alerts if a.child_id is not None])
+            days[day] = _Day(db, day)
         answer = days[day].answer(db, alert.child_id)
         if answer is not None:
             resolutions.append(_resolution(alert, answer, now))

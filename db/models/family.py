@@ -70,3 +70,7 @@ class FamilyRequest(Base):
     # The photo of the adult a parent asks to collect, re-encoded as every upload is: staff
     # compare it with the nursery's records before accepting; erased with the request.
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, info=SENSITIVE)
+    # When an absence's days were written onto the register as ``child_absent`` events, the
+    # one record of it the register, the doors and the alerts read. None: a request from
+    # before that (migration 0024), which the hub writes there at its next start.
+    on_register_at: Mapped[datetime | None]

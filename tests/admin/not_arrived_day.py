@@ -17,14 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.office.family_requests import ABSENCE, send_request
 from db.audit import set_actor
 from db.engine import make_engine, session_factory
 from db.models import (
+    Adult,
     Authorisation,
     Child,
     ChildBooking,
     Event,
-    FamilyRequest,
     NurserySession,
     Setting,
 )
@@ -139,26 +140,27 @@ def prepare_morning(template: Path, folder: Path, *, grace: int) -> Morning:
             db.add(ChildBooking(child_id=child.id, weekday=weekday, session_id=session.id))
             if role == "eli":
                 child.left_on = today - timedelta(days=1)
-        parent = _a_parent_of(db, ids["cara"])
-        db.add(
-            FamilyRequest(
-                kind="absence",
-                child_id=ids["cara"],
-                from_adult_id=parent,
-                made_at=now - timedelta(days=1),
-                first_day=today,
-                last_day=today + timedelta(days=1),
-                reason="Grandma's birthday",
-                status="pending",
-            )
-        )
         db.commit()
+        # Cara's parent told the office yesterday on the parents' page, as the page does.
+        send_request(
+            db,
+            kind=ABSENCE,
+            child=children[ROLES.index("cara")],
+            parent=_a_parent_of(db, ids["cara"]),
+            first=today,
+            last=today + timedelta(days=1),
+            reason="Grandma's birthday",
+            now=now - timedelta(days=1),
+        )
     return Morning(url, ZoneInfo(zone), today, ids, names)
 
 
-def _a_parent_of(db: Session, child_id: int) -> int:
+def _a_parent_of(db: Session, child_id: int) -> Adult:
     adult = db.scalar(
-        select(Authorisation.adult_id).where(Authorisation.child_id == child_id).limit(1)
+        select(Adult)
+        .join(Authorisation, Authorisation.adult_id == Adult.id)
+        .where(Authorisation.child_id == child_id)
+        .limit(1)
     )
     assert adult is not None, "every demo child has someone who may collect them"
-    return int(adult)
+    return adult

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.models import Event
+from db.models import Event, FamilyRequest
+from db.verify import verify
 from tests.admin.conftest import MANAGER, STAFF, csrf_of
 from tests.admin.family_visit import (
     GEMMA,
@@ -20,6 +21,7 @@ from tests.admin.family_visit import (
     hubs,
     signed_in_parent,
     start_family_hub,
+    stored,
 )
 from tests.admin.hub_process import RunningHub, signed_in
 from tests.admin.mail_server import MailServer
@@ -86,3 +88,48 @@ def test_a_parents_absence_is_on_the_register_each_day_and_the_manager_can_corre
     assert corrected.status_code == 303, corrected.text
     row = _row(manager.get(f"/register?day={today.isoformat()}").text, theo.id)
     assert "On holiday" in row and "(parent" not in row and escape("Away with grandparents") in row
+
+
+def test_an_absence_told_before_parents_absences_went_onto_the_register_is_put_there_at_start(
+    nursery: str, mail: MailServer, tmp_path: Path, hubs: list[RunningHub]
+) -> None:
+    """A hub that ran the parents' page before migration 0024 kept a parent's absence as the
+    request alone. At its next start its days from today on go onto the register, signed by
+    the hub, once; the days already over are left as their registers stand."""
+    children, adults = people(nursery)
+    theo, gemma = children["Theo Clarke"], adults["Gemma Clarke"]
+    book_every_day_from_midnight(nursery, theo.id)
+    today = utc_now().date()
+    engine = make_engine(nursery)
+    with session_factory(engine)() as db:
+        db.add(  # as the parents' page kept it then: the request, nothing on the register
+            FamilyRequest(
+                kind="absence",
+                child_id=theo.id,
+                from_adult_id=gemma.id,
+                made_at=utc_now() - timedelta(days=3),
+                first_day=today - timedelta(days=2),
+                last_day=today + timedelta(days=1),
+                reason="Chickenpox",
+                status="pending",
+            )
+        )
+        db.commit()
+    engine.dispose()
+
+    hubs.append(start_family_hub(nursery, mail, tmp_path))
+    staff = signed_in(hubs[0], STAFF)
+    assert f'data-child="{theo.id}"' not in _not_arrived(staff.get("/today").text)
+    row = _row(signed_in(hubs[0], MANAGER).get("/register").text, theo.id)
+    assert "Another reason" in row and "Chickenpox" in row and "Gemma Clarke (parent" in row
+    written = stored(nursery, Event, type="child_absent")
+    assert sorted(str(e.ref) for e in written) == [str(today), str(today + timedelta(days=1))]
+    assert all(e.device == "office" and e.signer and e.staff_id is None for e in written)
+
+    hubs[0].stop()
+    hubs[0].start()
+    assert len(stored(nursery, Event, type="child_absent")) == 2  # none written twice
+    engine = make_engine(nursery)
+    with session_factory(engine)() as db:
+        assert verify(db).breaks == []  # in the hub's chain, like every office record
+    engine.dispose()
