@@ -94,8 +94,10 @@ class RegisterRow:
 
 
 def _recorded_at(stay: Stay) -> datetime | None:
+    if not stay.correction_recorded_at:  # most stays: no exception raised and caught for them
+        return None
     try:
-        return datetime.fromisoformat(stay.correction_recorded_at or "")
+        return datetime.fromisoformat(stay.correction_recorded_at)
     except ValueError:
         return None
 
