@@ -68,6 +68,10 @@ def day_timeline(
 NOT_RECORDED = "not recorded"
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 @dataclass(frozen=True)
 class RegisterRow:
     """One period of one child on one day (a child who goes home for lunch has two)."""
@@ -115,7 +119,10 @@ def _row(stay: Stay, names: Names, until: datetime | None = None) -> RegisterRow
     if not stay.arrival_recorded:
         brought = NOT_RECORDED
     collected = names.adults.get(stay.collected_by_adult_id or -1) or stay.collected_by_name or ""
-    return RegisterRow(
+    # Every field given, so made as events' records are (db.events._record): the frozen
+    # constructor's sixteen ``object.__setattr__`` calls were a fifth of a large register's rows.
+    row = _new(RegisterRow)
+    _set(row, "__dict__", dict(
         child_id=stay.child_id,
         child_name=names.child(stay.child_id),
         room=names.rooms.get(room_id or -1, ""),
@@ -138,7 +145,8 @@ def _row(stay: Stay, names: Names, until: datetime | None = None) -> RegisterRow
         hours=_hours(stay, until),
         correction_reason=stay.correction_reason or "",
         correction_recorded_at=_recorded_at(stay),
-    )
+    ))  # fmt: skip
+    return row
 
 
 def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
@@ -219,7 +227,6 @@ def child_periods(
 
 
 _Part = TypeVar("_Part", Stay, Shift, Visit)
-_new = object.__new__
 
 
 def _own(part: _Part) -> _Part:

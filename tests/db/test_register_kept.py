@@ -20,6 +20,7 @@ from db.register import (
     ON_SITE_TYPES,
     PRESENCE_TYPES,
     Names,
+    RegisterRow,
     daily_register,
     day_timeline,
     kept_day_fold,
@@ -144,6 +145,8 @@ def _small_nursery(session: Session) -> tuple[list[Child], list[int], int]:
 def _every_look_is_the_whole_fold(session: Session, now: datetime) -> None:
     names = Names.load(session)
     whole = register_rows(day_timeline(session, DAY, LONDON), names, now)
+    # Rows are made without their constructor (db/register.py _row): the same rows it makes.
+    assert [RegisterRow(**vars(row)) for row in whole] == whole
     assert daily_register(session, DAY, LONDON, now=now) == whole
     assert daily_register(session, DAY, LONDON) == register_rows(
         day_timeline(session, DAY, LONDON), names
