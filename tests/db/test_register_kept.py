@@ -129,7 +129,8 @@ def _random_event(
     return new_event(kind_of_shift, now=at, device="d", staff_id=staff, room_id=1)
 
 
-def _small_nursery(session: Session) -> tuple[list[Child], list[int], int]:
+def _small_nursery(session: Session) -> tuple[list[Child], dict[str, Any]]:
+    """Six children, four carers, one member of staff: the children, and everyone's ids."""
     room = Room(name="Twos")
     member = Staff(username="k", first_name="Kemi", last_name="Ade")
     session.add_all([room, member])
@@ -139,7 +140,7 @@ def _small_nursery(session: Session) -> tuple[list[Child], list[int], int]:
     grown = [Adult(first_name=f"A{i}", last_name="Y") for i in range(4)]
     session.add_all([*kids, *grown])
     session.commit()
-    return kids, [a.id for a in grown], member.id
+    return kids, {"kids": [k.id for k in kids], "adults": [a.id for a in grown], "staff": member.id}
 
 
 def _every_look_is_the_whole_fold(session: Session, now: datetime) -> None:
@@ -159,12 +160,13 @@ def _every_look_is_the_whole_fold(session: Session, now: datetime) -> None:
 def test_every_look_at_a_changing_day_shows_what_the_whole_fold_shows(
     session: Session, seed: int
 ) -> None:
-    rng = random.Random(seed)
-    kids, adult_ids, member = _small_nursery(session)
-    kid_ids = [k.id for k in kids]
-    shown: list[EventRecord] = []
+    kids, people = _small_nursery(session)
+    rng, shown = random.Random(seed), list[EventRecord]()
     for _ in range(12):  # a few events arrive, in any order, then the office looks again
-        batch = [_random_event(rng, kid_ids, adult_ids, member, shown) for _ in range(4)]
+        batch = [
+            _random_event(rng, people["kids"], people["adults"], people["staff"], shown)
+            for _ in range(4)
+        ]
         append_events(session, batch)
         shown += batch
         if rng.random() < 0.3:
@@ -206,10 +208,8 @@ def _change_the_day(
 def test_a_morning_folded_on_look_by_look_shows_what_the_whole_fold_shows(
     session: Session, seed: int
 ) -> None:
-    rng = random.Random(seed)
-    kids, adult_ids, member = _small_nursery(session)
-    people = {"kids": [k.id for k in kids], "adults": adult_ids, "staff": member}
-    shown: list[EventRecord] = []
+    _, people = _small_nursery(session)
+    rng, shown = random.Random(seed), list[EventRecord]()
     clock, carried = _at(DAY, 7, 0), 0
     for _ in range(20):
         clock = _change_the_day(session, rng, shown, clock, **people)
