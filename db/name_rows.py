@@ -60,17 +60,24 @@ def name_rows(
     adults: Collection[int] | None = None,
 ) -> NameRows:
     """Only name columns: no photos, and none of the sensitive fields."""
+    # The tables' columns, not the entities': plain rows without the ORM's loading step (a
+    # fifth of each read of 2,000 names).
+    child, adult, staff, room = (_columns(m) for m in (Child, Adult, Staff, Room))
     return (
         _named(
             session,
-            select(Child.id, Child.first_name, Child.last_name, Child.key_person_id, Child.room_id),
-            Child.id,
+            select(child.id, child.first_name, child.last_name, child.key_person_id, child.room_id),
+            child.id,
             children,
         ),
-        _named(session, select(Adult.id, Adult.first_name, Adult.last_name), Adult.id, adults),
-        _named(session, select(Staff.id, Staff.first_name, Staff.last_name), Staff.id, None),
-        _named(session, select(Room.id, Room.name), Room.id, None),
+        _named(session, select(adult.id, adult.first_name, adult.last_name), adult.id, adults),
+        _named(session, select(staff.id, staff.first_name, staff.last_name), staff.id, None),
+        _named(session, select(room.id, room.name), room.id, None),
     )
+
+
+def _columns(model: Any) -> Any:
+    return model.__table__.c
 
 
 @dataclass(frozen=True)

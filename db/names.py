@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Letters with no Unicode decomposition that readers still file under a Latin letter.
 _FOLD = str.maketrans(
@@ -10,6 +11,7 @@ _FOLD = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # a large nursery's register orders thousands of names each look
 def sort_key(*parts: str) -> tuple[str, ...]:
     """A locale-independent collation good enough for a register: accents and case are
     secondary, so "Zoë" files with "Zoe" and "Łukasz" with "Lukasz"."""

@@ -33,19 +33,28 @@ class ReadMemo:
     def answer(self, slot: Hashable, made_from: Any, make: Callable[[], T]) -> T:
         """``make()``, or the answer kept in ``slot`` if it was made from rows equal to
         ``made_from``. ``make`` must depend on nothing but ``made_from`` (and the slot)."""
+        kept = self.kept(slot)
+        if kept is not None and kept[0] == made_from:
+            return kept[1]  # type: ignore[no-any-return]
+        value = make()
+        self.keep(slot, made_from, value)
+        return value
+
+    def kept(self, slot: Hashable) -> tuple[Any, Any] | None:
+        """What ``slot`` holds, whatever it was made from: (made from, answer), or None. For an
+        answer that can be carried forward from an older one (db/kept_fold.py)."""
         with self._lock:
             kept = self._kept.get(slot)
             if kept is not None:
                 self._kept.move_to_end(slot)
-        if kept is not None and kept[0] == made_from:
-            return kept[1]  # type: ignore[no-any-return]
-        value = make()
+        return kept
+
+    def keep(self, slot: Hashable, made_from: Any, value: Any) -> None:
         with self._lock:
             self._kept[slot] = (made_from, value)
             self._kept.move_to_end(slot)
             while len(self._kept) > self._slots:
                 self._kept.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from db.clock import local_day, local_day_bounds
 from db.day_parts import Shift, Stay, Visit
-from db.events import event_rows, events_between, to_records
+from db.events import event_rows, events_between
+from db.kept_fold import KeptFold, fold_forward
 from db.loading import collector_paused
 from db.models import Setting
 
@@ -67,6 +68,10 @@ def day_timeline(
 NOT_RECORDED = "not recorded"
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 @dataclass(frozen=True)
 class RegisterRow:
     """One period of one child on one day (a child who goes home for lunch has two)."""
@@ -93,8 +98,10 @@ class RegisterRow:
 
 
 def _recorded_at(stay: Stay) -> datetime | None:
+    if not stay.correction_recorded_at:  # most stays: no exception raised and caught for them
+        return None
     try:
-        return datetime.fromisoformat(stay.correction_recorded_at or "")
+        return datetime.fromisoformat(stay.correction_recorded_at)
     except ValueError:
         return None
 
@@ -112,7 +119,10 @@ def _row(stay: Stay, names: Names, until: datetime | None = None) -> RegisterRow
     if not stay.arrival_recorded:
         brought = NOT_RECORDED
     collected = names.adults.get(stay.collected_by_adult_id or -1) or stay.collected_by_name or ""
-    return RegisterRow(
+    # Every field given, so made as events' records are (db.events._record): the frozen
+    # constructor's sixteen ``object.__setattr__`` calls were a fifth of a large register's rows.
+    row = _new(RegisterRow)
+    _set(row, "__dict__", dict(
         child_id=stay.child_id,
         child_name=names.child(stay.child_id),
         room=names.rooms.get(room_id or -1, ""),
@@ -135,7 +145,8 @@ def _row(stay: Stay, names: Names, until: datetime | None = None) -> RegisterRow
         hours=_hours(stay, until),
         correction_reason=stay.correction_reason or "",
         correction_recorded_at=_recorded_at(stay),
-    )
+    ))  # fmt: skip
+    return row
 
 
 def _child_order(names: Names, child_id: int) -> tuple[str, ...]:
@@ -150,15 +161,20 @@ def _database(session: Session) -> str:
     return str(session.get_bind().engine.url)
 
 
-def _fold(
+def kept_day_fold(
     session: Session, day: date, zone: ZoneInfo, types: tuple[EventType, ...]
-) -> tuple[Timeline, object]:
-    """The local day folded from its events, and a token naming this fold: the fold is read
-    only, never handed out, so the answers made from it can be kept beside it (read_memo)."""
+) -> KeptFold:
+    """The local day folded from its events: the kept fold when the day has not changed, the
+    kept fold carried forward when events were only added after it (db/kept_fold.py). Read
+    only: the answers made from it are kept beside it, and the next fold carries it forward."""
     start, end = local_day_bounds(day, zone)
     rows = event_rows(session, start, end, types=types)
     slot = ("fold", _database(session), start, end, types)
-    return _MEMO.answer(slot, rows, lambda: (Timeline.of(to_records(rows)), object()))
+    kept = _MEMO.kept(slot)
+    fold = fold_forward(None if kept is None else kept[1], rows)
+    if kept is None or fold is not kept[1]:
+        _MEMO.keep(slot, rows, fold)
+    return fold
 
 
 @collector_paused()
@@ -168,7 +184,8 @@ def daily_register(
     """R17: each child present that local day, every period, in name order; with ``now``, a
     period still open counts its hours until then (or the day's end, for a day that is over)."""
     zone = zone or setting_zone(session)
-    timeline, folded = _fold(session, day, zone, PRESENCE_TYPES)
+    folded = kept_day_fold(session, day, zone, PRESENCE_TYPES)
+    timeline = folded.timeline
     adults = {
         adult
         for periods in timeline.stays.values()
@@ -210,7 +227,6 @@ def child_periods(
 
 
 _Part = TypeVar("_Part", Stay, Shift, Visit)
-_new = object.__new__
 
 
 def _own(part: _Part) -> _Part:
@@ -249,7 +265,8 @@ class OnSite:
 def on_site_now(session: Session, now: datetime, zone: ZoneInfo | None = None) -> OnSite:
     zone = zone or setting_zone(session)
     day = local_day(now, zone)
-    timeline, folded = _fold(session, day, zone, ON_SITE_TYPES)
+    folded = kept_day_fold(session, day, zone, ON_SITE_TYPES)
+    timeline = folded.timeline
     names = name_rows(session, children=timeline.on_site.keys(), adults=())
     slot = ("on site", _database(session), day, zone.key)
     here = _MEMO.answer(slot, (folded, names), lambda: who_is_on_site(timeline, Names.of(names)))
