@@ -8,7 +8,7 @@ A round is one request in the common case (``POST /round``: the outbox's first b
 cursors out, both pages back): three requests one after another made a round at 50 doors
 twice as slow as any of them. What its answer leaves (a page that says ``more``, an outbox
 longer than a batch) goes on with the paged calls. A hub from before rounds answers 404: the
-door then makes the three calls, for as long as this client lives.
+door then makes the three calls, and asks for a round again an hour later.
 
 What a round receives is written once, at its end, in one transaction with the cursors that
 cover it (kiosk/store/hub_pages.py): a write and an fsync for each page, for the events marked
