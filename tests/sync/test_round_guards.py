@@ -205,6 +205,6 @@ def test_every_endpoint_but_pairing_refuses_a_request_without_a_token(
     for method, path in operations:
         if path == "/pair":  # how a door gets its token
             continue
-        body = {} if method == "POST" else None
+        body: dict[str, object] | None = {} if method == "POST" else None
         answer = http.request(method, f"{hub.base}/api/v1{path}", json=body)
         assert (answer.status_code, answer.json()["code"]) == (401, "unknown_device"), path
