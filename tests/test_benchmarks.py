@@ -54,7 +54,7 @@ def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> No
         "catch-up of a new kiosk",
     ):
         assert figure in out, out
-    assert out.count("errors: 0") == 2, out  # a round as three calls, then as one
+    assert out.count("HTTP errors: 0 ; errors: 0") == 2, out  # three calls a round, then one
     assert "hub over HTTPS" in out, out  # as installed: the doors pin the hub's certificate
     assert out.count("0 missing at 0 of") == 2, out
 
