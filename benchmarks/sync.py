@@ -32,6 +32,11 @@ be 0: a door that misses another door's event has a wrong picture of who is on s
     python -m benchmarks.sync --db postgresql://postgres@127.0.0.1/postgres
     python -m benchmarks.sync --quick                  # 4 kiosks, a few seconds (smoke test)
     python -m benchmarks.sync --years 7                # a new door's first sync after 7 years
+    python -m benchmarks.sync --rounds three one       # a round as three calls, then as one
+
+A round is one request (``POST /round``: the outbox's batch out, both pages back) unless
+``--rounds three`` makes the doors sync as they did before it, and as they do with a hub from
+before it: push, pull people, pull events, one after another.
 """
 
 from __future__ import annotations
@@ -240,6 +245,7 @@ class Plan:
     morning: float
     saturation: float
     folder: str
+    three_calls: bool = False  # a round as three requests, as before POST /round
 
 
 @dataclass
@@ -286,6 +292,8 @@ class Door:
         self.transport = TimedTransport(plan.certificate)
         self.http = httpx.Client(transport=self.transport, timeout=60)
         self.client = SyncClient(self.store, plan.hub, token, clock=utc_now, http=self.http)
+        if plan.three_calls:
+            self.client.rounds_after = math.inf
         self.figures = Figures()
 
     def sync(self, phase: str, *, timed: bool = True) -> None:
@@ -573,7 +581,7 @@ def _catch_up(door: Door, steps: list[Step]) -> CatchUp:
     return CatchUp(took, result.pushed, len(result.events), samples)
 
 
-def run(url: str, args: argparse.Namespace, *, https: bool) -> None:
+def run(url: str, args: argparse.Namespace, *, https: bool, three_calls: bool = False) -> Report:
     # Three more kiosks: the one offline since opening, and two new ones paired at the end of
     # the day (one starts from the hub's starting point, one pulls every event, as before).
     codes, parents, staff = _prepare(url, args.kiosks + 3, args.children, args.history)
@@ -581,7 +589,7 @@ def run(url: str, args: argparse.Namespace, *, https: bool) -> None:
         folder = Path(tmp)
         hub = HubProcess(url, folder / "hub.log", https=https)
         try:
-            _run(url, args, folder, hub, codes, parents, staff)
+            return _run(url, args, folder, hub, codes, parents, staff, three_calls=three_calls)
         finally:
             hub.stop()
 
@@ -594,7 +602,9 @@ def _run(
     codes: list[str],
     parents: dict[int, list[int]],
     staff: list[int],
-) -> None:
+    *,
+    three_calls: bool,
+) -> Report:
     tokens, pinned = pair_doors(hub.base, codes, folder)
     doors, (offline_token, new_token, all_token) = tokens[:-3], tokens[-3:]
     day = plan_day(parents, staff, len(doors), args.morning)
@@ -626,13 +636,15 @@ def _run(
             morning=args.morning,
             saturation=args.saturation,
             folder=str(folder),
+            three_calls=three_calls,
         )
         processes.append(
             context.Process(target=_worker, args=(plan, results, ready, go, start), daemon=True)
         )
     extra = Plan(
-        hub.base, pinned, [offline_token, new_token], [], [], parents, staff, 0, 0, 0, str(folder)
-    )
+        hub.base, pinned, [offline_token, new_token], [], [], parents, staff, 0, 0, 0,
+        str(folder), three_calls,
+    )  # fmt: skip
     offline = Door(extra, 0)
     offline.sync("first", timed=False)  # at opening; then it loses the network for the day
 
@@ -677,25 +689,26 @@ def _run(
     holdings = check_holdings(
         hub.base, folder, every_door, events_above(url, top), certificate=pinned
     )
-    report(
-        Report(
-            engine=engine_name(url),
-            scheme=hub.base.split(":", 1)[0],
-            args=args,
-            workers=workers,
-            day=day,
-            figures=total,
-            client_cpu=[f.client_cpu for f in gathered],
-            elapsed=elapsed,
-            hub_cpu=hub_cpu,
-            catch_ups=catch_ups,
-            everything=everything,
-            holdings=holdings,
-            stored=_events_on_hub(url) - before,
-            hub_log=hub.log,
-            load=(load, os.getloadavg()[0]),
-        )
+    finished = Report(
+        engine=engine_name(url),
+        scheme=hub.base.split(":", 1)[0],
+        args=args,
+        workers=workers,
+        day=day,
+        figures=total,
+        client_cpu=[f.client_cpu for f in gathered],
+        elapsed=elapsed,
+        hub_cpu=hub_cpu,
+        catch_ups=catch_ups,
+        everything=everything,
+        holdings=holdings,
+        stored=_events_on_hub(url) - before,
+        hub_log=hub.log,
+        load=(load, os.getloadavg()[0]),
+        three_calls=three_calls,
     )
+    report(finished)
+    return finished
 
 
 @dataclass
@@ -715,10 +728,15 @@ class Report:
     stored: int
     hub_log: Path
     load: tuple[float, float]  # the 1-minute load average before and after: others' work shows
+    three_calls: bool = False  # a round as three requests, as before POST /round
+
+    @property
+    def round_kind(self) -> str:
+        return "push + people + events" if self.three_calls else "one request"
 
 
 def _requests(figures: dict[str, list[float]], indent: str = "    ") -> None:
-    for name in ("POST /events", "GET /people", "GET /events/start", "GET /events"):
+    for name in ("POST /round", "POST /events", "GET /people", "GET /events/start", "GET /events"):
         if name in figures:
             print(f"{indent}{name:<38}{_ms(figures[name])}")
 
@@ -734,7 +752,8 @@ def report(r: Report) -> None:
         f"syncing every {args.interval:g} s (load average before/after: {r.load[0]:.1f} / "
         f"{r.load[1]:.1f} on {os.cpu_count()} cores)\n"
         f"the 45-minute morning ({args.children} arrivals, {morning_events} events) in "
-        f"{args.morning:g} s: {squeeze:.0f}x compressed; rounds at the real pace"
+        f"{args.morning:g} s: {squeeze:.0f}x compressed; rounds at the real pace; a round: "
+        f"{r.round_kind}"
     )
 
     def cpu(phase: str) -> str:
@@ -751,7 +770,7 @@ def report(r: Report) -> None:
 
     rounds = f.rounds.get("morning", [])
     print(f"  morning ({len(rounds) / args.morning:.1f} rounds/s; {cpu('morning')})")
-    print(f"    {'sync round (push + people + events)':<38}{_ms(rounds)}")
+    print(f"    {f'sync round ({r.round_kind})':<38}{_ms(rounds)}")
     print(f"    {'  of which the kiosk itself':<38}{_ms(f.own.get('morning', []))}")
     _requests(f.requests.get("morning", {}))
     pushed = f.pushed["morning"]
@@ -791,7 +810,7 @@ def report(r: Report) -> None:
         f"{kiosks / args.interval:g}), {f.pushed['flat out'] / args.saturation:.0f} events/s "
         f"stored, {f.pulled['flat out'] / args.saturation:.0f} events/s pulled"
     )
-    print(f"    {'sync round (push + people + events)':<38}{_ms(rounds)}")
+    print(f"    {f'sync round ({r.round_kind})':<38}{_ms(rounds)}")
     print(f"    {'  of which the kiosk itself':<38}{_ms(f.own.get('flat out', []))}")
     _requests(f.requests.get("flat out", {}))
     print(
@@ -865,15 +884,40 @@ def main() -> None:
         help="how the doors reach the hub: https (the default, as installed), http (the hub "
         "run with --insecure-http, as measured before issue 13), or both in turn",
     )
+    parser.add_argument(
+        "--rounds",
+        nargs="+",
+        choices=("one", "three"),
+        default=["one"],
+        help="how a door makes a round: one request (POST /round, the default), three (push, "
+        "people, events, as before it and with a hub from before it), or both in turn",
+    )
     args = parser.parse_args()
     args.history = max(args.history, 365 * args.years)
     if args.quick:
         args.kiosks, args.workers, args.children = 4, 2, 12
         args.interval, args.morning, args.saturation = 1.0, 3.0, 1.0
     server = args.postgres or (None if args.db == "sqlite" else args.db)
+    finished = []
     for scheme in args.over:  # one after the other, in one run: this machine's load drifts
-        with scratch_database(server) as url:
-            run(url, args, https=scheme == "https")
+        for rounds in args.rounds:
+            with scratch_database(server) as url:
+                three = rounds == "three"
+                finished.append(run(url, args, https=scheme == "https", three_calls=three))
+    if len(finished) > 1:
+        side_by_side(finished)
+
+
+def side_by_side(reports: Sequence[Report]) -> None:
+    """The runs of this invocation, one line each: a whole round, the kiosk's own write in
+    it, and the machine's load while it ran."""
+    print("\nside by side (a whole round including the kiosk's own writing, p50 / p95 / max):")
+    for r in reports:
+        print(f"  {r.engine}, {r.scheme.upper()}, a round as {r.round_kind}:")
+        for phase in ("morning", "flat out"):
+            rounds = r.figures.rounds.get(phase, [])
+            print(f"    {phase:<12}{_ms(rounds)}")
+        print(f"    load average before/after: {r.load[0]:.1f} / {r.load[1]:.1f}")
 
 
 if __name__ == "__main__":

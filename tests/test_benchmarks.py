@@ -42,18 +42,21 @@ def test_the_kiosk_app_benchmark_runs_and_prints_its_figures() -> None:
 
 
 def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> None:
-    out = run_benchmark("sync", "--quick")
+    out = run_benchmark("sync", "--quick", "--rounds", "three", "one")
     for figure in (
-        "sync round",
+        "sync round (push + people + events)",
+        "sync round (one request)",
+        "POST /round",
+        "side by side",
         "GET /people",
         "events/s at saturation",
         "catch-up after a day offline",
         "catch-up of a new kiosk",
     ):
         assert figure in out, out
-    assert "errors: 0" in out, out
+    assert out.count("HTTP errors: 0 ; errors: 0") == 2, out  # three calls a round, then one
     assert "hub over HTTPS" in out, out  # as installed: the doors pin the hub's certificate
-    assert "0 missing at 0 of" in out, out
+    assert out.count("0 missing at 0 of") == 2, out
 
 
 def test_the_signing_benchmark_prints_what_a_round_pays_for_signatures() -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from admin.api import devices, events, faults, people
+from admin.api import devices, events, faults, people, rounds
 from admin.api.errors import install_api_handlers
 from admin.api.limits import BodyLimit
 from admin.api.quota import KioskQuotas
@@ -45,6 +45,6 @@ def build_api(
     api.state.certificate = certificate  # what kiosks pin at pairing (admin/api/pairing_proof.py)
     install_api_handlers(api)
     api.add_middleware(BodyLimit)
-    for module in (devices, people, events, faults):
+    for module in (devices, people, events, rounds, faults):
         api.include_router(module.router)
     return api

@@ -2,9 +2,11 @@
 can hold.
 
 The biggest honest request is a full batch: 500 events of at most 4,000 characters of payload
-each, about 2.5 MB as JSON. Anything over :data:`MAX_BODY` is refused with 413 ``body_too_large``
-whether it declares its length or streams it in chunks; the body is read (up to the cap) here
-and handed on whole, so no view ever sees part of one.
+each, about 2.5 MB as JSON, whether it comes as ``POST /events`` or inside a ``POST /round``
+(whose cursors add a few dozen bytes; a door sends 100 events a round). Anything over
+:data:`MAX_BODY` is refused with 413 ``body_too_large`` whether it declares its length or
+streams it in chunks; the body is read (up to the cap) here and handed on whole, so no view
+ever sees part of one.
 
 JSON may spell characters no database stores: a NUL (PostgreSQL refuses it in text) or half of
 a UTF-16 pair (no UTF-8 encoding exists). Found by fuzzing /pair, where it was a 500. Such a

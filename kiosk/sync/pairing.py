@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from db.credentials import pairing_code_hash, pairing_proof, pem_fingerprint
-from kiosk.sync.client import HubNotTrusted, HubRefused, error_code
+from kiosk.sync.hub_errors import HubNotTrusted, HubRefused, error_code
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 # One connection for the day. httpx drops a connection idle for 5 s, as long as the door waits

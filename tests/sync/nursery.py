@@ -249,6 +249,7 @@ class Hub:
         self.base = f"{'http' if insecure else 'https'}://127.0.0.1:{port}"
         self.data_dir = log.parent
         self.process: subprocess.Popen[bytes] | None = None
+        self.launch: tuple[str, ...] = ("-m", "handover")
 
     @property
     def ca(self) -> str | None:
@@ -272,7 +273,7 @@ class Hub:
 
     def start(self, *extra: str) -> Hub:
         env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET, "HANDOVER_DATA_DIR": str(self.data_dir)}
-        command = [sys.executable, "-m", "handover", "hub", "--db", self.db_url, *extra]
+        command = [sys.executable, *self.launch, "hub", "--db", self.db_url, *extra]
         if self.insecure:
             command.append("--insecure-http")
         with self.log.open("ab") as log:
