@@ -85,12 +85,17 @@ class Timeline:
             timeline.apply(event)
         return timeline
 
-    def apply(self, event: EventRecord) -> None:
+    def apply(self, event: EventRecord, replaying: frozenset[str] = frozenset()) -> None:
         handler = _HANDLERS.get(event.type) if isinstance(event.type, EventType) else None
         if handler is not None:
             handler(self, event)
+        # An answer that came before what it answers is applied after it, but never one already
+        # in this chain: an event that names itself, or two that name each other (a broken or
+        # hostile door), would otherwise wait for each other forever and stop every register.
+        replaying |= {event.uuid}
         for answer in self.early.pop(event.uuid, ()):
-            self.apply(answer)
+            if answer.uuid not in replaying:
+                self.apply(answer, replaying)
 
     def _wait_for(self, e: EventRecord) -> None:
         self.early.setdefault(e.ref or "", []).append(e)

@@ -120,3 +120,24 @@ def test_an_answer_applied_one_by_one_before_its_alert_waits_for_it() -> None:
     for event in (resolved, acknowledged, raised):  # the order a late sync might bring them
         timeline.apply(event)
     assert timeline.open_alerts() == [] and timeline.early == {}
+
+
+def _answer(uuid: str, kind: EventType, ref: str, minute: int) -> EventRecord:
+    return EventRecord(
+        uuid=uuid, type=kind, occurred_at=START + timedelta(minutes=minute), device="door",
+        child_id=1, staff_id=1, ref=ref,
+    )  # fmt: skip
+
+
+def test_events_that_answer_themselves_or_each_other_are_folded_not_looped_on() -> None:
+    arrived = EventRecord(
+        uuid="arrival", type=EventType.CHILD_ARRIVED, occurred_at=START, device="door",
+        child_id=1, staff_id=1,
+    )  # fmt: skip
+    self_answer = _answer("self", EventType.ALERT_RESOLVED, "self", 1)
+    one = _answer("one", EventType.ARRIVAL_ACKNOWLEDGED, "two", 2)
+    two = _answer("two", EventType.ALERT_ACKNOWLEDGED, "one", 3)
+    for day in ([self_answer, arrived], [arrived, one, two], [two, one, self_answer, arrived]):
+        timeline = Timeline.of(day)  # before: RecursionError, and no register for that day
+        assert 1 in timeline.on_site
+        assert timeline.open_alerts() == []
