@@ -11,13 +11,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin.api import build_api
 from admin.api.limits import PANEL_BODY, STAFF_BODY, BodyLimit, Wider
 from admin.config import HubSettings
+from admin.db_slots import DatabaseSlots, slots_for
 from admin.deps import manager_exists
 from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
@@ -102,6 +102,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.db_slots = slots_for(engine)  # shared with the API: one count of connections
     app.state.clock = clock
     _sign_office_events(app, settings, clock())
     with app.state.sessions() as db:  # signed, so after the key: see the function
@@ -132,7 +133,12 @@ def create_app(
     app.add_middleware(metrics.RequestObserver, metrics=app.state.metrics)
     app.mount("/static", StaticFiles(packages=[("admin", "static")]), name="static")
     # Kept on the app too: a certificate renewed while the hub runs is told to the API here.
-    app.state.api = build_api(app.state.sessions, clock=clock, certificate=settings.certificate)
+    app.state.api = build_api(
+        app.state.sessions,
+        clock=clock,
+        certificate=settings.certificate,
+        slots=app.state.db_slots,
+    )
     app.mount("/api/v1", app.state.api)
     for module in (
         health,
@@ -251,7 +257,8 @@ def _signed_in_staff_may_send_more(app: FastAPI) -> Wider:
         )
         if not (token or parents_token):
             return PANEL_BODY
-        return await run_in_threadpool(allowance, token, parents_token)
+        slots: DatabaseSlots = app.state.db_slots
+        return await slots.run(allowance, token, parents_token)
 
     return wider
 

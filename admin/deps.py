@@ -3,7 +3,7 @@ the manager, a CSRF-checked form, and the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
+from admin.db_slots import DatabaseSlots
 from admin.errors import HubError, LoginRequired, SetupRequired, forbidden
 from admin.security import SESSION_COOKIE, csrf_matches, csrf_seed, staff_for_token
 from db.audit import set_actor
@@ -19,7 +20,16 @@ from db.models import Staff
 from db.vocabulary import Role
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def database_slot(request: Request) -> AsyncIterator[None]:
+    """Waits, in the event loop, until the request may hold a connection (admin/db_slots.py)."""
+    slots: DatabaseSlots = request.app.state.db_slots
+    async with slots.held():
+        yield
+
+
+def get_db(
+    request: Request, _slot: Annotated[None, Depends(database_slot, scope="function")]
+) -> Iterator[Session]:
     factory: sessionmaker[Session] = request.app.state.sessions
     with factory() as session:
         yield session
