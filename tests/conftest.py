@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade_to_head
+from tests.bcrypt_cost import use_test_cost
+
+use_test_cost()  # bcrypt at its lowest cost in the suite: see tests/bcrypt_cost.py
 
 PG_ADMIN_URL = os.environ.get(
     "HANDOVER_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -34,6 +34,7 @@ from db.models import (
 )
 from db.seed import DemoCredentials, SeedError, format_credentials, seed_demo
 from db.seed_data import ROOMS
+from tests.bcrypt_cost import at_product_cost
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 NOW = datetime(2026, 11, 25, 7, 45, tzinfo=UTC)
@@ -55,7 +56,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     engine = make_engine(str(path))
     upgrade_to_head(engine)
     sessions = session_factory(engine)
-    with sessions() as session:
+    # The demo as it ships, hashes at cost 12 (the suite's others are at 4: tests/bcrypt_cost.py).
+    with sessions() as session, at_product_cost():
         creds = seed_demo(session, today=TODAY, now=NOW)
         session.commit()
     yield Demo(path, sessions, creds)

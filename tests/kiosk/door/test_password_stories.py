@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from db.credentials import bcrypt_cost
+from db.credentials import bcrypt_cost, hash_password
 from db.vocabulary import Check, EventType, Reason
 from kiosk.door import (
     ByPassword,
@@ -19,7 +19,8 @@ from kiosk.door import (
     clear_lockout,
     is_locked,
 )
-from tests.factories import AGREED_PASSWORD, MORNING, Nursery, agreed_password_hash, arrive
+from tests.bcrypt_cost import at_product_cost
+from tests.factories import AGREED_PASSWORD, MORNING, Nursery, arrive
 
 LUNCH = MORNING + timedelta(hours=4)
 
@@ -187,6 +188,7 @@ def _events_so_far(family) -> list[object]:
 
 
 def test_agreed_passwords_are_stored_as_slow_hashes() -> None:
-    stored = agreed_password_hash()
+    with at_product_cost():  # the suite hashes at cost 4 (tests/bcrypt_cost.py)
+        stored = hash_password(AGREED_PASSWORD, agreed=True)
     assert stored.startswith("$2") and bcrypt_cost(stored) >= 12
     assert AGREED_PASSWORD.lower() not in stored
