@@ -131,3 +131,22 @@ def pair_kiosk(hub: RunningHub, manager: httpx.Client, name: str) -> PairedKiosk
     device = name.lower().replace(" ", "-")
     door = pair_door(hub.url, code=code, device=device)
     return PairedKiosk(int(door.token.split(".")[0]), code, door.token, door)
+
+
+def seed_demo_for_today(database_url: str) -> None:
+    """The demo nursery in an empty database, seeded for today by the real clock (a hub process
+    reads the real clock, unlike the in-process app's fixed Monday)."""
+    from zoneinfo import ZoneInfo
+
+    from db.clock import local_day, utc_now
+    from db.engine import make_engine, session_factory
+    from db.migrate import upgrade_to_head
+    from db.seed import seed_demo
+
+    engine = make_engine(database_url)
+    upgrade_to_head(engine)
+    now = utc_now()
+    with session_factory(engine)() as db:
+        seed_demo(db, today=local_day(now, ZoneInfo("Europe/London")), now=now)
+        db.commit()
+    engine.dispose()

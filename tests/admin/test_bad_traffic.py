@@ -16,19 +16,16 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, select, text, update
 
-from db.clock import local_day, utc_now
+from db.clock import utc_now
 from db.engine import make_engine, session_factory
-from db.migrate import upgrade_to_head
 from db.models import Adult, Child, LoginAttempt
-from db.seed import seed_demo
 from tests.admin.conftest import MANAGER, STAFF, csrf_of
-from tests.admin.hub_process import RunningHub, pair_kiosk, signed_in
+from tests.admin.hub_process import RunningHub, pair_kiosk, seed_demo_for_today, signed_in
 from tests.admin.nursery_day import morning
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -36,13 +33,7 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 @pytest.fixture
 def hub(database_url: str, tmp_path: Path) -> Iterator[RunningHub]:
-    engine = make_engine(database_url)
-    upgrade_to_head(engine)
-    now = utc_now()
-    with session_factory(engine)() as db:
-        seed_demo(db, today=local_day(now, ZoneInfo("Europe/London")), now=now)
-        db.commit()
-    engine.dispose()
+    seed_demo_for_today(database_url)
     running = RunningHub(database_url, tmp_path / "console.log").start()
     yield running
     running.stop()

@@ -12,17 +12,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from db.clock import local_day, utc_now
-from db.engine import make_engine, session_factory
-from db.migrate import upgrade_to_head
-from db.seed import seed_demo
 from tests.admin.conftest import STAFF
-from tests.admin.hub_process import RunningHub, pair_kiosk, signed_in
+from tests.admin.hub_process import RunningHub, pair_kiosk, seed_demo_for_today, signed_in
 
 AT_ONCE = 60  # more than the 40 worker threads FastAPI runs plain functions in
 ROUNDS = 3
@@ -31,13 +26,7 @@ POOL = {"HANDOVER_DB_POOL_SIZE": "2", "HANDOVER_DB_MAX_OVERFLOW": "1"}
 
 @pytest.fixture
 def hub(database_url: str, tmp_path: Path) -> Iterator[RunningHub]:
-    engine = make_engine(database_url)
-    upgrade_to_head(engine)
-    now = utc_now()
-    with session_factory(engine)() as db:
-        seed_demo(db, today=local_day(now, ZoneInfo("Europe/London")), now=now)
-        db.commit()
-    engine.dispose()
+    seed_demo_for_today(database_url)
     running = RunningHub(database_url, tmp_path / "console.log", env=POOL).start()
     yield running
     running.stop()
