@@ -14,6 +14,7 @@ on the same databases), with 1 hub and then ``--hubs`` hubs running:
 
     python -m benchmarks.many_hubs --server postgresql://postgres@127.0.0.1/postgres
     python -m benchmarks.many_hubs --quick     # 2 hubs, a few seconds (smoke test)
+    python -m benchmarks.many_hubs --quick --seconds 1 --pause 0.2 --settle 0.3   # the tests'
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -175,7 +177,7 @@ def measure(
             hubs.append(hub)
             if not nursery.token:
                 nursery.token = _pair(hub.base, ["BNCH-0000-HUBS"])[0][1]
-        time.sleep(2)  # settled: what an idle hub holds
+        time.sleep(args.settle)  # settled: what an idle hub holds
         names = [n.url.rsplit("/", 1)[1] for n in nurseries]
         watch = ConnectionWatch(args.server, names)
         idle, rss_idle = watch.now(), [rss_mb(h) for h in hubs]
@@ -190,7 +192,7 @@ def measure(
                 thread.start()
             for thread in threads:
                 thread.join()
-        time.sleep(2)  # quiet again: what the pools keep open
+        time.sleep(args.settle)  # quiet again: what the pools keep open
         rss_loaded, kept = [rss_mb(h) for h in hubs], watch.now()
     return Row(
         label, len(hubs), rss_idle, rss_loaded, idle, kept, watch.most_total, watch.most_one, load
@@ -231,10 +233,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--pause", type=float, default=1.0)
+    parser.add_argument(
+        "--settle", type=float, default=2.0, help="seconds before and after the load, idle"
+    )
     parser.add_argument("--quick", action="store_true", help="2 hubs, 3 s of load")
+    if "--quick" in sys.argv[1:]:  # its smaller defaults; what is given explicitly still wins
+        parser.set_defaults(hubs=2, children=8, days=2, seconds=3.0)
     args = parser.parse_args()
-    if args.quick:
-        args.hubs, args.children, args.days, args.seconds = 2, 8, 2, 3.0
     print(
         f"{args.hubs} hubs on one PostgreSQL server, {args.children} children and {args.days}"
         f" days of history each; load: {args.clients} clients a hub, one request every"

@@ -37,12 +37,14 @@ def test_the_door_and_register_benchmark_runs_and_prints_its_figures() -> None:
 
 
 def test_the_kiosk_app_benchmark_runs_and_prints_its_figures() -> None:
-    out = run_benchmark("kiosk_app", "--starts", "1", "--rounds", "10")
+    out = run_benchmark("kiosk_app", "--starts", "1", "--rounds", "3")
     assert "cold start to the home screen" in out and "RSS after warm-up" in out
 
 
 def test_the_sync_benchmark_runs_a_hub_and_kiosks_and_prints_its_figures() -> None:
-    out = run_benchmark("sync", "--quick", "--rounds", "three", "one")
+    # Every phase, as short as it can be: two doors in one client process, a short morning.
+    smallest = ("--kiosks", "2", "--workers", "1", "--morning", "2", "--saturation", "0.5")
+    out = run_benchmark("sync", "--quick", *smallest, "--rounds", "three", "one")
     for figure in (
         "sync round (push + people + events)",
         "sync round (one request)",
@@ -96,7 +98,10 @@ def test_the_staff_pin_benchmark_prints_the_first_and_the_later_confirmations() 
 def test_the_many_hubs_benchmark_runs_hubs_side_by_side_and_prints_its_figures(
     postgres_url: str,  # skips with its reason when PostgreSQL does not answer
 ) -> None:
-    out = run_benchmark("many_hubs", "--quick", "--server", PG_ADMIN_URL, timeout=600)
+    # Two hubs (one, then both) under each pool setting, with a second of load and short
+    # settling: every figure is printed, in a fraction of --quick's time.
+    smallest = ("--seconds", "1", "--pause", "0.2", "--settle", "0.3")
+    out = run_benchmark("many_hubs", "--quick", *smallest, "--server", PG_ADMIN_URL, timeout=600)
     for figure in (
         "SQLAlchemy default (before), 2 hub(s)",
         "Handover default (after), 1 hub(s)",

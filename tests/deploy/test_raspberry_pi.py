@@ -555,6 +555,7 @@ def test_an_update_that_starts_is_kept_and_one_that_does_not_is_rolled_back(
 ) -> None:
     update = pi / "opt/handover/bin/handover-update"
     env = {**os.environ, "HANDOVER_ROOT": str(pi), "PIP_COMPILE": "0"}  # as release.py
+    env["HANDOVER_UPDATE_SETTLE"] = "1"  # the kiosk drawn offscreen for 1 s, not 3: it started
     env.pop("DISPLAY", None)
     database = pi / "var/lib/handover/kiosk.db"
     before = event_uuids(database)

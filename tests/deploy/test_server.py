@@ -238,7 +238,9 @@ def test_an_update_that_comes_up_is_kept_and_one_that_does_not_is_rolled_back_wi
     seed_nursery(database)
     before = children_named(database)
     update = tmp_path / "opt/handover/bin/handover-update"
-    env = {**os.environ, "HANDOVER_ROOT": str(tmp_path)}
+    # Each hub must still run a moment after it answers: 2 s here rather than a server's 10 s,
+    # which would only add waiting (the broken release below never comes up at all).
+    env = {**os.environ, "HANDOVER_ROOT": str(tmp_path), "HANDOVER_UPDATE_SETTLE": "2"}
 
     good = release(tmp_path, "good", into="incoming")
     kept = sh(update, "--release", good, env=env, timeout=300)

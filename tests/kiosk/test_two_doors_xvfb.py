@@ -96,11 +96,12 @@ def _pair(db: Path, device: str, hub: Hub, code: str) -> None:
     assert paired.returncode == 0, paired.stdout + paired.stderr
 
 
-def _scan(door: RunningKiosk, payload: str) -> None:
+def _scan(door: RunningKiosk, payload: str, *, then_wait: float = 1.5) -> None:
+    """``then_wait=0`` where the caller waits for what the scan stored, then for the screen."""
     door.xdotool("windowfocus", "--sync", door.window().split()[0])
     door.xdotool("type", "--delay", "8", payload)  # a USB 2D scanner is a keyboard
     door.xdotool("key", "Return")
-    time.sleep(1.5)  # the door thread decides, then the screen changes
+    time.sleep(then_wait)  # the door thread decides, then the screen changes
 
 
 def _shoot(door: RunningKiosk, path: Path, at: tuple[int, int] = (20, 20)) -> tuple[int, ...]:
@@ -173,14 +174,14 @@ def test_mum_at_the_side_door_that_never_saw_the_arrival_is_sent_to_staff_and_da
         side.click(STAFF_CONFIRM)
         _shoot(side, tmp_path / "handover.png")
         side.click(CONFIRM_WITH_PIN)
-        _scan(side, staff_card)  # the staff card instead of a PIN
+        _scan(side, staff_card, then_wait=0)  # the staff card instead of a PIN
         side.wait(lambda: bool(_stored(str(side_db), EventType.CHILD_COLLECTED)), "the handover")
         (collected,) = _stored(str(side_db), EventType.CHILD_COLLECTED)
         assert collected.payload["arrival_known_here"] is False and collected.staff_id
 
         time.sleep(1.0)
         side.click(BOTTOM_BUTTON)  # "OK": home
-        _scan(side, darren_card)  # Maya is not on site, as far as this door knows
+        _scan(side, darren_card, then_wait=0)  # Maya is not on site, as this door knows
         side.wait(
             lambda: any(
                 a.payload["reason"] == Reason.RESTRICTED_PERSON
