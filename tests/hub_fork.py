@@ -91,9 +91,14 @@ def start_handover(
 # --- The test's side ------------------------------------------------------------------------
 
 
+# Read once, at start-up or import, by the interpreter (PYTHON*) or by a library the hub imports
+# (prometheus_client: PROMETHEUS_*; numpy: NPY_*): a hub wanting other values than the helper
+# has is started the old way. None of the hub's own modules reads its environment at import.
+READ_AT_IMPORT = ("PYTHON", "PROMETHEUS_", "prometheus_multiproc_dir", "NPY_")
+
+
 def _interpreter_env(env: Mapping[str, str]) -> dict[str, str]:
-    """Variables the interpreter reads once at start-up: a child cannot take other values."""
-    return {k: v for k, v in env.items() if k.startswith("PYTHON")}
+    return {k: v for k, v in env.items() if k.startswith(READ_AT_IMPORT)}
 
 
 class _Helper:
