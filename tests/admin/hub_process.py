@@ -8,7 +8,6 @@ import re
 import socket
 import ssl
 import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,14 +16,24 @@ from pathlib import Path
 import httpx
 
 from tests.admin.conftest import SECRET, csrf_of
+from tests.hub_fork import HubProcess, start_handover
 from tests.sync.events import Door, pair_door
 
 SETUP_CODE = re.compile(r"^Setup code: ([A-Z0-9-]+)$", re.MULTILINE)
 
 
 class RunningHub:
-    def __init__(self, database: str, console: Path, env: Mapping[str, str] | None = None) -> None:
-        self.database, self.console = database, console
+    def __init__(
+        self,
+        database: str,
+        console: Path,
+        env: Mapping[str, str] | None = None,
+        *,
+        fork: bool = True,
+    ) -> None:
+        """``fork=False``: the real ``python -m handover hub`` process, for tests of the process
+        itself (how it starts or stops); else forked ready-imported (tests/hub_fork.py)."""
+        self.database, self.console, self.fork = database, console, fork
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER_")}
         # HTTPS with the hub's own CA, as in the office; its tls/ folder beside the console.
         self.env |= {
@@ -35,7 +44,7 @@ class RunningHub:
             "HANDOVER_NOT_ARRIVED_CHECK_SECONDS": "0",
             **(env or {}),
         }
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: HubProcess | None = None
         self.url = ""
         self.scheme = "https"  # "http" with extra=("--insecure-http",)
         self.extra: tuple[str, ...] = ()
@@ -45,14 +54,12 @@ class RunningHub:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         self.url = f"{self.scheme}://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "handover", "hub", "--db", self.database, *self.extra]
-        with self.console.open("ab") as console:
-            self.process = subprocess.Popen(
-                [*command, "--host", host, "--port", str(port)],
-                env=self.env,
-                stdout=console,
-                stderr=console,
-            )
+        self.process = start_handover(
+            ["hub", "--db", self.database, *self.extra, "--host", host, "--port", str(port)],
+            env=self.env,
+            console=self.console,
+            fork=self.fork,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"the hub stopped:\n{self.output()}"

@@ -14,7 +14,9 @@ GRACE_SECONDS = 2  # handover/hub_server.py: what a request under way is given t
 def test_a_hub_with_idle_connections_open_stops_without_waiting_out_the_grace(
     tmp_path: Path,
 ) -> None:
-    hub = RunningHub(f"sqlite:///{tmp_path / 'hub.db'}", tmp_path / "console.log").start()
+    # The real command: what systemd stops is the process as it starts, imports and all.
+    hub = RunningHub(f"sqlite:///{tmp_path / 'hub.db'}", tmp_path / "console.log", fork=False)
+    hub.start()
     assert hub.process is not None
     with hub.client() as door, hub.client() as browser:
         assert door.get("/healthz").status_code == 200

@@ -41,6 +41,7 @@ from db.models import (
 from kiosk.store.local import KioskStore
 from kiosk.sync import SyncClient
 from kiosk.sync.pairing import hub_client
+from tests.hub_fork import HubProcess, start_handover
 from tests.sync.events import Door, pair_door
 
 SECRET = "a-test-secret-that-is-long-enough-for-the-hub-0123456789"
@@ -248,8 +249,8 @@ class Hub:
         self.db_url, self.port, self.log, self.insecure = url, port, log, insecure
         self.base = f"{'http' if insecure else 'https'}://127.0.0.1:{port}"
         self.data_dir = log.parent
-        self.process: subprocess.Popen[bytes] | None = None
-        self.launch: tuple[str, ...] = ("-m", "handover")
+        self.process: HubProcess | None = None
+        self.launch: tuple[str, ...] = ("-m", "handover")  # another: the real command, not forked
 
     @property
     def ca(self) -> str | None:
@@ -273,13 +274,16 @@ class Hub:
 
     def start(self, *extra: str) -> Hub:
         env = {**os.environ, "HANDOVER_SECRET_KEY": SECRET, "HANDOVER_DATA_DIR": str(self.data_dir)}
-        command = [sys.executable, *self.launch, "hub", "--db", self.db_url, *extra]
+        args = ["hub", "--db", self.db_url, *extra]
         if self.insecure:
-            command.append("--insecure-http")
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [*command, "--port", str(self.port)], env=env, stdout=log, stderr=log
-            )
+            args.append("--insecure-http")
+        args += ["--port", str(self.port)]
+        if self.launch == ("-m", "handover"):
+            self.process = start_handover(args, env=env, console=self.log)
+        else:
+            with self.log.open("ab") as log:
+                command = [sys.executable, *self.launch, *args]
+                self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()
