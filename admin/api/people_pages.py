@@ -93,6 +93,12 @@ def people_page(db: Session, *, kiosk_id: int, since: int, limit: int, now: date
     page = [serialise_row(f[3], f[4]._asdict()) for f in _whole_versions(db, rows, limit)]
     more = len(rows) > limit  # may be a false "more" when the last version went whole: harmless
     following = page[-1]["version"] if page else since
+    if not more:
+        # Every door row above the cursor is in this page, and every version up to ``newest``
+        # has committed, so the door moves to ``newest``: the versions between went to tables
+        # no door holds (a kiosk paired, a visitor signed in). Left behind them, a door asked
+        # all 14 tables again every round until the next change to a door table.
+        following = max(following, newest)
     if page:
         counts = Counter(str(row["table"]) for row in page)
         span = f"{since}-{following}"

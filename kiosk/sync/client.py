@@ -242,16 +242,16 @@ class SyncClient:
             return None
         self._sent(batch)
         full = len(batch) == PUSH_BATCH
-        return len(batch) + self._rest_of_round(answer, events_since=events, full=full)
+        since = (people, events)
+        return len(batch) + self._rest_of_round(answer, since=since, full=full)
 
-    def _rest_of_round(self, answer: dict[str, Any], *, events_since: int, full: bool) -> int:
+    def _rest_of_round(self, answer: dict[str, Any], *, since: tuple[int, int], full: bool) -> int:
         """Takes the round's pages, then goes on with the paged calls where the answer says
         there is more: the outbox after a full batch, people, events. Returns the events
         pushed after the round's batch."""
         people, events = answer["people"], answer["events"]
-        if people["rows"]:
-            self._take(people=people["rows"], people_cursor=int(people["next"]))
-        self._take_events(events, events_since)
+        self._take_people(people, since[0])
+        self._take_events(events, since[1])
         pushed = 0
         if full:  # maybe more waiting: this batch is marked sent before the next is read
             self._write_received()
@@ -286,10 +286,14 @@ class SyncClient:
             since, _ = self._cursors()
             limit = self.people_page
             page = self._call("GET", "/people", params={"since": since, "limit": limit})
-            rows = page["rows"]
-            if rows:
-                self._take(people=rows, people_cursor=int(page["next"]))
-            more = bool(page["more"]) and bool(rows)
+            self._take_people(page, since)
+            more = bool(page["more"]) and bool(page["rows"])
+
+    def _take_people(self, page: dict[str, Any], since: int) -> None:
+        # The cursor may move with no rows: past versions of tables no door holds.
+        rows, cursor = page["rows"], int(page["next"])
+        if rows or cursor != since:
+            self._take(people=rows, people_cursor=cursor)
 
     def _pull_events(self) -> None:
         self._from_starting_point()

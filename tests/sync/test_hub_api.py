@@ -102,7 +102,9 @@ def test_the_people_a_door_pulls_carry_no_needs_addresses_phones_or_court_reason
     for secret in (NEEDS, ADDRESS, REASON, "ngozi@example.org", *PHONES):
         assert secret not in text
     body = page.json()
-    assert body["more"] is False and body["next"] == max(r["version"] for r in body["rows"])
+    # The newest version, beyond the rows' own when the last changes were to tables no door
+    # holds (the door was just paired): the next pull starts past them (test_people_cursor.py).
+    assert body["more"] is False and body["next"] >= max(r["version"] for r in body["rows"])
     after = http.get(
         f"{hub.base}/api/v1/people", params={"since": body["next"]}, headers=_auth(token)
     )
