@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from admin.api import build_api
 from admin.api.limits import PANEL_BODY, STAFF_BODY, BodyLimit, Wider
 from admin.config import HubSettings
-from admin.db_slots import DatabaseSlots, slots_for
+from admin.db_slots import slots_for, slots_of
 from admin.deps import manager_exists
 from admin.error_pages import install_handlers
 from admin.first_run import SetupCode
@@ -257,8 +257,7 @@ def _signed_in_staff_may_send_more(app: FastAPI) -> Wider:
         )
         if not (token or parents_token):
             return PANEL_BODY
-        slots: DatabaseSlots = app.state.db_slots
-        return await slots.run(allowance, token, parents_token)
+        return await slots_of(app).run(allowance, token, parents_token)
 
     return wider
 

@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import ParamSpec, TypeVar
 
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.pool import QueuePool
 from starlette.concurrency import run_in_threadpool
@@ -56,6 +57,12 @@ class DatabaseSlots:
         is free: for the async routes and middleware that read the database themselves."""
         async with self.held():
             return await run_in_threadpool(work, *args, **kwargs)
+
+
+def slots_of(app: FastAPI) -> DatabaseSlots:
+    """The slots of the hub that serves ``app`` (the office or its sync API: one count)."""
+    slots: DatabaseSlots = app.state.db_slots
+    return slots
 
 
 def slots_for(engine: Engine) -> DatabaseSlots:

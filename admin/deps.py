@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
-from admin.db_slots import DatabaseSlots
+from admin.db_slots import slots_of
 from admin.errors import HubError, LoginRequired, SetupRequired, forbidden
 from admin.security import SESSION_COOKIE, csrf_matches, csrf_seed, staff_for_token
 from db.audit import set_actor
@@ -22,8 +22,7 @@ from db.vocabulary import Role
 
 async def database_slot(request: Request) -> AsyncIterator[None]:
     """Waits, in the event loop, until the request may hold a connection (admin/db_slots.py)."""
-    slots: DatabaseSlots = request.app.state.db_slots
-    async with slots.held():
+    async with slots_of(request.app).held():
         yield
 
 

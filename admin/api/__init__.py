@@ -19,7 +19,7 @@ from admin.api.errors import install_api_handlers
 from admin.api.limits import BodyLimit
 from admin.api.quota import KioskQuotas
 from admin.api.seen import SeenBook
-from admin.db_slots import UNBOUNDED, DatabaseSlots
+from admin.db_slots import DatabaseSlots
 
 if TYPE_CHECKING:
     from admin.tls import HubCertificate
@@ -29,8 +29,8 @@ def build_api(
     sessions: sessionmaker[Session],
     *,
     clock: Callable[[], datetime],
+    slots: DatabaseSlots,
     certificate: HubCertificate | None = None,
-    slots: DatabaseSlots | None = None,
 ) -> FastAPI:
     api = FastAPI(
         title="Handover sync API",
@@ -41,7 +41,7 @@ def build_api(
     )
     # The dependencies in admin.deps read these from the application that serves the request.
     api.state.sessions = sessions
-    api.state.db_slots = slots or DatabaseSlots(UNBOUNDED)
+    api.state.db_slots = slots  # the office's own: one count of connections for both
     api.state.clock = clock
     api.state.seen = SeenBook(sessions)
     api.state.quotas = KioskQuotas()

@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from admin.db_slots import DatabaseSlots
+from admin.db_slots import slots_of
 from admin.office.viewing import record_seen
 from admin.security import SESSION_COOKIE, staff_for_token
 from db.audit import set_actor
@@ -97,22 +97,17 @@ def _frame(notice: Notice, seq: int) -> str:
     return f"id: {seq}\nevent: {notice.kind}\ndata: {data}\n\n"
 
 
-def _slots(request: Request) -> DatabaseSlots:
-    slots: DatabaseSlots = request.app.state.db_slots
-    return slots
-
-
 async def _stream(request: Request, seq: int, listener: str) -> AsyncIterator[str]:
     pause: float = request.app.state.settings.live_poll_seconds
     yield "retry: 3000\n\n"
     polls = 0
     while not await request.is_disconnected():
-        notices, seq = await _slots(request).run(_poll, request, seq, listener)
+        notices, seq = await slots_of(request.app).run(_poll, request, seq, listener)
         for notice in notices:
             yield _frame(notice, seq)
         polls += 1
         if polls % RECHECK_EVERY == 0:
-            if not await _slots(request).run(_signed_in, request):
+            if not await slots_of(request.app).run(_signed_in, request):
                 yield "event: signed_out\ndata: {}\n\n"
                 return
             yield ": still here\n\n"
@@ -121,11 +116,11 @@ async def _stream(request: Request, seq: int, listener: str) -> AsyncIterator[st
 
 @router.get("/live")
 async def live(request: Request) -> Response:
-    listener = await _slots(request).run(_signed_in, request)
+    listener = await slots_of(request.app).run(_signed_in, request)
     if listener is None:
         return Response("Please sign in.", status_code=401, media_type="text/plain")
     last = request.headers.get("last-event-id", "")
-    seq = int(last) if last.isdigit() else await _slots(request).run(_start, request)
+    seq = int(last) if last.isdigit() else await slots_of(request.app).run(_start, request)
     return StreamingResponse(
         _stream(request, seq, listener),
         media_type="text/event-stream",
